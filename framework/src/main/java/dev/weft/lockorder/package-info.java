@@ -1,0 +1,2 @@
+/** The lock-ordering checker: checked locks that report a potential deadlock before blocking. */
+package dev.weft.lockorder;

@@ -1,0 +1,2 @@
+/** Scopes, tasks, policies and the exceptions they throw. */
+package dev.weft.scope;
