@@ -14,10 +14,19 @@ public final class ScopeWaits {
    * <p>Non-null exactly when {@code holder} is blocked in {@code join()} or {@code close()} of a
    * scope S and {@code waiter} runs the body of a task of S, or of a task of a scope nested
    * (transitively) inside a task of S. The text names the scope, its owner and the task, e.g.
-   * {@code "owner 'main' is joining scope 'checkout', which waits for task 'pay' (thread
-   * checkout/pay)"}.
+   * {@code "thread 'main' is joining scope 'checkout', which waits for task 'pay' of scope
+   * 'checkout' (thread checkout/pay)"}.
    */
   public static String blockingJoin(Thread holder, Thread waiter) {
-    return null; // implemented with the scope core
+    ScopeImpl<?> scope = ScopeImpl.WAITING.get(holder);
+    if (scope == null) {
+      return null;
+    }
+    String task = scope.findTaskThread(waiter);
+    if (task == null) {
+      return null;
+    }
+    return "thread '" + holder.getName() + "' is joining scope '" + scope.name
+        + "', which waits for " + task;
   }
 }

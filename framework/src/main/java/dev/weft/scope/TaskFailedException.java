@@ -1,0 +1,98 @@
+package dev.weft.scope;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Thrown by {@link Scope#join()} when tasks failed and the scope's policy does not accept it.
+ *
+ * <p>The message names the scope and the failed tasks. The cause is the first failure (in the
+ * order the tasks ended), unwrapped: there is no {@code ExecutionException} layer. Every other
+ * failure is attached with {@link #addSuppressed} as a {@code TaskFailedException} of its own
+ * that names its task. Dependents that were skipped because of a failure are summarised in the
+ * message and listed by {@link #skippedTasks()}.
+ *
+ * {@snippet :
+ * catch (TaskFailedException e) {
+ *   log.warn("{} failed", e.taskName(), e.getCause());
+ * }
+ * }
+ */
+public class TaskFailedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String scopeName;
+  private final transient List<Task<?>> failedTasks;
+  private final List<String> skippedTasks;
+
+  /**
+   * Reports the failure of {@code failed} (at least one task, each in state {@code FAILED}) in
+   * the scope named {@code scopeName}.
+   *
+   * @param headline what went wrong, or {@code null} for the default "task 'x' failed" text
+   * @throws IllegalArgumentException if {@code failed} is empty
+   */
+  public TaskFailedException(
+      String scopeName, String headline, List<? extends Task<?>> failed, List<? extends Task<?>> skipped) {
+    super(message(scopeName, headline, failed, skipped), failed.isEmpty() ? null : failed.get(0).exception());
+    this.scopeName = Objects.requireNonNull(scopeName, "scopeName");
+    this.failedTasks = List.copyOf(failed);
+    this.skippedTasks = skipped.stream().map(Task::name).toList();
+    for (int i = 1; i < failed.size(); i++) {
+      addSuppressed(new TaskFailedException(scopeName, null, List.of(failed.get(i)), List.of()));
+    }
+  }
+
+  /** The name of the scope the tasks belong to. */
+  public String scopeName() {
+    return scopeName;
+  }
+
+  /** The name of the first task that failed; its exception is {@link #getCause()}. */
+  public String taskName() {
+    return failedTasks.isEmpty() ? null : failedTasks.get(0).name();
+  }
+
+  /** Every failed task, first failure first. */
+  public List<Task<?>> failedTasks() {
+    return failedTasks == null ? List.of() : failedTasks;
+  }
+
+  /** The names of dependents that never ran because a dependency did not succeed. */
+  public List<String> skippedTasks() {
+    return skippedTasks;
+  }
+
+  private static String message(
+      String scope, String headline, List<? extends Task<?>> failed, List<? extends Task<?>> skipped) {
+    if (failed.isEmpty() && headline == null) {
+      throw new IllegalArgumentException("failed must name at least one task");
+    }
+    StringBuilder sb = new StringBuilder();
+    if (headline != null) {
+      sb.append(headline);
+      if (!failed.isEmpty()) {
+        sb.append("; first failure: task '").append(failed.get(0).name()).append("': ")
+            .append(failed.get(0).exception());
+      }
+    } else {
+      sb.append("task '").append(failed.get(0).name()).append("' failed in scope '")
+          .append(scope).append("': ").append(failed.get(0).exception());
+    }
+    if (failed.size() > 1) {
+      sb.append("; ").append(failed.size() - 1).append(" more failed: ")
+          .append(quoted(failed.subList(1, failed.size())));
+    }
+    if (!skipped.isEmpty()) {
+      sb.append("; ").append(skipped.size())
+          .append(skipped.size() == 1 ? " dependent skipped: " : " dependents skipped: ")
+          .append(quoted(skipped));
+    }
+    return sb.toString();
+  }
+
+  static String quoted(List<? extends Task<?>> tasks) {
+    return tasks.stream().map(t -> "'" + t.name() + "'").collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,197 @@
+package dev.weft.scope.internal;
+
+import dev.weft.scope.Policy;
+import dev.weft.scope.Scope;
+import dev.weft.scope.Task;
+import dev.weft.scope.TaskFailedException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The built-in policies. Each instance serves one scope. */
+public final class Policies {
+  private Policies() {}
+
+  /**
+   * Records failures and skips in the order tasks ended. Shared by the built-in policies.
+   *
+   * <p>{@code failed} and {@code skipped} are written by task threads in {@code onComplete} and
+   * read by the owner in {@code result}, which runs after every {@code onComplete} returned (the
+   * scope's unfinished-task counter is decremented after the call: that is the happens-before
+   * edge).
+   */
+  abstract static class Recording<R> implements Policy<R> {
+    final ConcurrentLinkedQueue<Task<?>> failed = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Task<?>> skipped = new ConcurrentLinkedQueue<>();
+
+    /** Records {@code task}; returns whether it failed. */
+    boolean record(Task<?> task) {
+      switch (task.state()) {
+        case FAILED -> {
+          failed.add(task);
+          return true;
+        }
+        case SKIPPED -> skipped.add(task);
+        default -> {}
+      }
+      return false;
+    }
+
+    void throwIfFailed(Scope<?> scope, String headline) {
+      if (!failed.isEmpty()) {
+        throw new TaskFailedException(scope.name(), headline, List.copyOf(failed), List.copyOf(skipped));
+      }
+    }
+  }
+
+  /** The first failure cancels the scope. */
+  public static final class FailFast extends Recording<Void> {
+    @Override
+    public boolean onComplete(Task<?> task) {
+      return record(task);
+    }
+
+    @Override
+    public Void result(Scope<Void> scope) {
+      throwIfFailed(scope, null);
+      return null;
+    }
+
+    @Override
+    public String toString() {
+      return "fail-fast";
+    }
+  }
+
+  /** Every task runs to its end. */
+  public static final class CollectAll extends Recording<Void> {
+    @Override
+    public boolean onComplete(Task<?> task) {
+      record(task);
+      return false;
+    }
+
+    @Override
+    public Void result(Scope<Void> scope) {
+      throwIfFailed(scope, null);
+      return null;
+    }
+
+    @Override
+    public String toString() {
+      return "collect-all";
+    }
+  }
+
+  /** The first success wins; exactly one winner, chosen by a CAS. */
+  public static final class FirstSuccess<T> extends Recording<T> {
+    // winner: set once by the first task thread whose successful onComplete wins the CAS; read by
+    // the owner in result() (after every onComplete returned).
+    private final AtomicReference<Task<?>> winner = new AtomicReference<>();
+
+    @Override
+    public boolean onComplete(Task<?> task) {
+      if (task.state() == Task.State.SUCCEEDED) {
+        return winner.compareAndSet(null, task);
+      }
+      record(task);
+      return false;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T result(Scope<T> scope) {
+      Task<?> won = winner.get();
+      if (won != null) {
+        return (T) won.get();
+      }
+      if (failed.isEmpty()) {
+        throw new IllegalStateException("first-success scope '" + scope.name()
+            + "' had no task that succeeded or failed (" + scope.tasks().size()
+            + " forked): fork at least one task before join()");
+      }
+      throwIfFailed(scope, "no task succeeded in scope '" + scope.name() + "': all "
+          + (failed.size() + skipped.size()) + " failed");
+      return null; // not reached
+    }
+
+    @Override
+    public String toString() {
+      return "first-success";
+    }
+  }
+
+  /** Returns once k tasks succeeded; fails once k can no longer be reached. */
+  public static final class Quorum<T> extends Recording<List<T>> {
+    private final int k;
+    // forked: written by the owner only (onFork), read by task threads after joined is set
+    // (the volatile write of joined publishes it).
+    private int forked;
+    private volatile boolean joined;
+    // successes in the order they ended; written by task threads, read by the owner in result().
+    private final ConcurrentLinkedQueue<Task<?>> winners = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger succeeded = new AtomicInteger();
+    private final AtomicInteger notSucceeded = new AtomicInteger();
+
+    public Quorum(int k) {
+      this.k = k;
+    }
+
+    @Override
+    public void onFork(Task<?> task) {
+      forked++;
+    }
+
+    @Override
+    public boolean onComplete(Task<?> task) {
+      if (task.state() == Task.State.SUCCEEDED) {
+        winners.add(task);
+        return succeeded.incrementAndGet() >= k;
+      }
+      if (task.state() == Task.State.CANCELLED) {
+        return false; // only happens once the scope is stopping
+      }
+      record(task);
+      notSucceeded.incrementAndGet();
+      // Sequentially consistent: either this thread sees joined, or onJoin sees the count.
+      return joined && unreachable();
+    }
+
+    @Override
+    public boolean onJoin() {
+      joined = true;
+      return unreachable();
+    }
+
+    private boolean unreachable() {
+      return forked - notSucceeded.get() < k;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<T> result(Scope<List<T>> scope) {
+      if (succeeded.get() >= k) {
+        List<T> out = new ArrayList<>(winners.size());
+        for (Task<?> t : winners) {
+          out.add((T) t.get()); // a task may return null, so no List.copyOf
+        }
+        return Collections.unmodifiableList(out);
+      }
+      String headline = "quorum of " + k + " not reached in scope '" + scope.name() + "': "
+          + succeeded.get() + " of " + forked + " tasks succeeded";
+      if (failed.isEmpty()) {
+        throw new IllegalStateException(headline + ": fork at least " + k + " tasks before join()");
+      }
+      throwIfFailed(scope, headline);
+      return null; // not reached
+    }
+
+    @Override
+    public String toString() {
+      return "quorum(" + k + ")";
+    }
+  }
+}

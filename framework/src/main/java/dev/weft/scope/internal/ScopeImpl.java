@@ -1,0 +1,732 @@
+package dev.weft.scope.internal;
+
+import dev.weft.scope.DeadlineExceededException;
+import dev.weft.scope.Policy;
+import dev.weft.scope.Scope;
+import dev.weft.scope.ScopeConfig;
+import dev.weft.scope.Task;
+import dev.weft.scope.TaskFailedException;
+import dev.weft.scope.TaskOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scope: fork bookkeeping, the start of ready tasks (with the concurrency limit), the policy,
+ * cancellation, deadlines and the owner's waits in {@code join()} and {@code close()}.
+ *
+ * <p>Join waits for {@code unfinished == 0}: every task counted at fork, uncounted when it reaches
+ * a final state (after its dependents were told and the policy saw it). Cancellation makes every
+ * unfinished task final at once, so join returns promptly even if a cancelled body ignores the
+ * interrupt. Close waits for {@code liveThreads == 0}: every started thread, uncounted as the
+ * thread's last action.
+ */
+public final class ScopeImpl<R> implements Scope<R> {
+  static final Logger LOG = LoggerFactory.getLogger(Scope.class);
+
+  // Per thread: the innermost open scope this thread owns (scopes link to the one they hide),
+  // and the task whose body this thread runs.
+  private static final ThreadLocal<ScopeImpl<?>> INNERMOST = new ThreadLocal<>();
+  private static final ThreadLocal<TaskNode<?>> CURRENT_TASK = new ThreadLocal<>();
+  // Owners blocked in join() or close(), for ScopeWaits. Written by each owner for itself.
+  static final ConcurrentHashMap<Thread, ScopeImpl<?>> WAITING = new ConcurrentHashMap<>();
+
+  private static final int OPEN = 0;
+  private static final int JOINED = 1;
+  private static final int CLOSED = 2;
+
+  private static final int NOT_STOPPED = 0;
+  private static final int BY_POLICY = 1;
+  private static final int BY_CANCEL = 2;
+  private static final int BY_DEADLINE = 3;
+  private static final int BY_INTERRUPT = 4;
+  private static final int BY_CLOSE = 5;
+
+  final String name;
+  final Thread owner;
+  private final Policy<R> policy;
+  private final ScopeImpl<?> parent;
+  private final ScopeImpl<?> hiddenOnThread;
+  private final boolean hasDeadline;
+  private final long deadlineNanos;
+  private final Duration budget;
+  private final ThreadFactory threadFactory;
+  private final int maxConcurrency;
+  private final Duration gracePeriod;
+  private final ScheduledFuture<?> deadlineTimer;
+
+  // phase: written by the owner, read by any thread (Task.get, ScopeWaits).
+  private volatile int phase = OPEN;
+  // tasks: added by the owner in fork order; iterated by any thread that stops the scope. A fork
+  // racing with stop() is handled by fork re-reading stopReason after the add.
+  private final ConcurrentLinkedQueue<TaskNode<?>> tasks = new ConcurrentLinkedQueue<>();
+  // names and forkCount: owner only.
+  private final Set<String> names = new HashSet<>();
+  private long forkCount;
+  private final AtomicInteger unfinished = new AtomicInteger();
+  private final AtomicInteger liveThreads = new AtomicInteger();
+  // stopReason: CAS from NOT_STOPPED once, by any thread; stopDetail written before the CAS
+  // winner's cancellations and read after reading stopReason.
+  private final AtomicInteger stopReason = new AtomicInteger();
+  private volatile String stopDetail;
+  private final ConcurrentLinkedQueue<TaskNode<?>> deadlineVictims = new ConcurrentLinkedQueue<>();
+  // policyFailure: the first exception a policy callback threw; join rethrows it.
+  private volatile RuntimeException policyFailure;
+  // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
+  // removes itself.
+  private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
+  // Concurrency limit: free slots and the ready tasks waiting for one, in fork order.
+  private final AtomicInteger permits;
+  private final PriorityBlockingQueue<TaskNode<?>> readyQueue;
+
+  private ScopeImpl(String name, Policy<R> policy, ScopeConfig config) {
+    this.name = name;
+    this.policy = policy;
+    this.owner = Thread.currentThread();
+    this.hiddenOnThread = INNERMOST.get();
+    TaskNode<?> task = CURRENT_TASK.get();
+    this.parent = hiddenOnThread != null ? hiddenOnThread : task != null ? task.scope : null;
+    this.threadFactory = config.threadFactory().orElse(null);
+    this.maxConcurrency = config.maxConcurrency();
+    this.gracePeriod = config.cancelGracePeriod();
+    this.permits = maxConcurrency > 0 ? new AtomicInteger(maxConcurrency) : null;
+    this.readyQueue = maxConcurrency > 0
+        ? new PriorityBlockingQueue<>(16, Comparator.comparingLong(n -> n.seq)) : null;
+
+    long now = System.nanoTime();
+    Long own = null;
+    if (config.timeout().isPresent()) {
+      own = now + config.timeout().get().toNanos();
+    } else if (config.deadline().isPresent()) {
+      own = now + Duration.between(Instant.now(), config.deadline().get()).toNanos();
+    }
+    if (parent != null && parent.hasDeadline && (own == null || parent.deadlineNanos - own < 0)) {
+      own = parent.deadlineNanos;
+    }
+    this.hasDeadline = own != null;
+    this.deadlineNanos = own == null ? 0 : own;
+    this.budget = own == null ? null : Duration.ofNanos(Math.max(0, own - now));
+
+    INNERMOST.set(this);
+    if (parent != null) {
+      parent.children.add(this);
+      if (parent.isCancelled()) {
+        stopFromParent(parent); // parent.stop() may have missed us: re-check after the add
+      }
+    }
+    if (hasDeadline) {
+      long delay = deadlineNanos - System.nanoTime();
+      if (delay <= 0) {
+        deadlineExpired();
+        this.deadlineTimer = null;
+      } else {
+        this.deadlineTimer = Timer.scheduleNanos(this::deadlineExpired, delay);
+      }
+    } else {
+      this.deadlineTimer = null;
+    }
+  }
+
+  /** Opens a scope owned by the current thread. */
+  public static <R> Scope<R> open(String name, Policy<R> policy, ScopeConfig config) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(config, "config");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("scope name must not be blank: name scopes after what "
+          + "they do, e.g. Scope.open(\"checkout\")");
+    }
+    return new ScopeImpl<>(name, policy, config);
+  }
+
+  public static Optional<Duration> remainingTime() {
+    ScopeImpl<?> s = INNERMOST.get();
+    if (s == null) {
+      TaskNode<?> t = CURRENT_TASK.get();
+      s = t == null ? null : t.scope;
+    }
+    if (s == null || !s.hasDeadline) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofNanos(Math.max(0, s.deadlineNanos - System.nanoTime())));
+  }
+
+  // --- Scope ---
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public <T> Task<T> fork(String name, Callable<? extends T> body) {
+    return fork(name, body, UnaryOperator.identity());
+  }
+
+  @Override
+  public <T> Task<T> fork(String name, Callable<? extends T> body, UnaryOperator<TaskOptions<T>> options) {
+    Objects.requireNonNull(body, "body");
+    return doFork(name, body, options, new TaskNode<?>[0]);
+  }
+
+  @Override
+  public <T> Task<T> fork(Callable<? extends T> body) {
+    ensureOwner();
+    long n = forkCount + 1;
+    while (names.contains("task-" + n)) {
+      n++;
+    }
+    return fork("task-" + n, body);
+  }
+
+  @Override
+  public <A, T> Task<T> fork(String name, Task<A> a, Body1<? super A, ? extends T> body) {
+    return fork(name, a, body, UnaryOperator.identity());
+  }
+
+  @Override
+  public <A, T> Task<T> fork(
+      String name, Task<A> a, Body1<? super A, ? extends T> body, UnaryOperator<TaskOptions<T>> options) {
+    Objects.requireNonNull(body, "body");
+    TaskNode<A> na = dependency(a, "a");
+    return doFork(name, () -> body.apply(na.value()), options, new TaskNode<?>[] {na});
+  }
+
+  @Override
+  public <A, B, T> Task<T> fork(
+      String name, Task<A> a, Task<B> b, Body2<? super A, ? super B, ? extends T> body) {
+    return fork(name, a, b, body, UnaryOperator.identity());
+  }
+
+  @Override
+  public <A, B, T> Task<T> fork(
+      String name,
+      Task<A> a,
+      Task<B> b,
+      Body2<? super A, ? super B, ? extends T> body,
+      UnaryOperator<TaskOptions<T>> options) {
+    Objects.requireNonNull(body, "body");
+    TaskNode<A> na = dependency(a, "a");
+    TaskNode<B> nb = dependency(b, "b");
+    return doFork(name, () -> body.apply(na.value(), nb.value()), options, new TaskNode<?>[] {na, nb});
+  }
+
+  @Override
+  public <A, B, C, T> Task<T> fork(
+      String name, Task<A> a, Task<B> b, Task<C> c, Body3<? super A, ? super B, ? super C, ? extends T> body) {
+    return fork(name, a, b, c, body, UnaryOperator.identity());
+  }
+
+  @Override
+  public <A, B, C, T> Task<T> fork(
+      String name,
+      Task<A> a,
+      Task<B> b,
+      Task<C> c,
+      Body3<? super A, ? super B, ? super C, ? extends T> body,
+      UnaryOperator<TaskOptions<T>> options) {
+    Objects.requireNonNull(body, "body");
+    TaskNode<A> na = dependency(a, "a");
+    TaskNode<B> nb = dependency(b, "b");
+    TaskNode<C> nc = dependency(c, "c");
+    return doFork(name, () -> body.apply(na.value(), nb.value(), nc.value()), options,
+        new TaskNode<?>[] {na, nb, nc});
+  }
+
+  @Override
+  public <T> Task<T> fork(String name, List<? extends Task<?>> dependencies, Callable<? extends T> body) {
+    return fork(name, dependencies, body, UnaryOperator.identity());
+  }
+
+  @Override
+  public <T> Task<T> fork(
+      String name,
+      List<? extends Task<?>> dependencies,
+      Callable<? extends T> body,
+      UnaryOperator<TaskOptions<T>> options) {
+    Objects.requireNonNull(dependencies, "dependencies");
+    Objects.requireNonNull(body, "body");
+    TaskNode<?>[] deps = new TaskNode<?>[dependencies.size()];
+    for (int i = 0; i < deps.length; i++) {
+      deps[i] = dependency(dependencies.get(i), "dependencies[" + i + "]");
+    }
+    return doFork(name, body, options, deps);
+  }
+
+  @Override
+  public R join() throws InterruptedException {
+    ensureOwner();
+    if (phase == CLOSED) {
+      throw new IllegalStateException("scope '" + name + "' is closed: call join() inside its "
+          + "try-with-resources block, before it ends");
+    }
+    if (phase == JOINED) {
+      throw new IllegalStateException("join() was already called on scope '" + name + "': call it "
+          + "once, or open a new scope for another round of tasks");
+    }
+    phase = JOINED;
+    try {
+      if (policy.onJoin()) {
+        stop(BY_POLICY, "policy " + policy + " stopped the scope at join()");
+      }
+    } catch (RuntimeException e) {
+      policyFailed(e);
+    }
+    if (unfinished.get() != 0) {
+      WAITING.put(owner, this);
+      try {
+        while (unfinished.get() != 0) {
+          if (Thread.interrupted()) {
+            stop(BY_INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
+            throw new InterruptedException("interrupted while joining scope '" + name
+                + "': its tasks were cancelled");
+          }
+          if (hasDeadline) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+              deadlineExpired(); // backstop for a late timer
+            } else {
+              LockSupport.parkNanos(this, left);
+            }
+          } else {
+            LockSupport.park(this);
+          }
+        }
+      } finally {
+        WAITING.remove(owner, this);
+      }
+    }
+    return outcome();
+  }
+
+  @Override
+  public void cancel() {
+    stop(BY_CANCEL, "scope '" + name + "' was cancelled by cancel() in thread '"
+        + Thread.currentThread().getName() + "'");
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return stopReason.get() != NOT_STOPPED;
+  }
+
+  @Override
+  public List<Task<?>> tasks() {
+    return List.copyOf(tasks);
+  }
+
+  @Override
+  public void close() {
+    ensureOwner();
+    if (phase == CLOSED) {
+      return;
+    }
+    List<String> leftOpen = new ArrayList<>();
+    for (ScopeImpl<?> inner = INNERMOST.get(); inner != null && inner != this; inner = INNERMOST.get()) {
+      leftOpen.add(inner.name);
+      inner.closeNow();
+    }
+    boolean neverJoined = phase == OPEN && !tasks.isEmpty();
+    closeNow();
+    if (!leftOpen.isEmpty()) {
+      throw new IllegalStateException("scope '" + name + "' was closed while nested "
+          + (leftOpen.size() == 1 ? "scope " : "scopes ") + quote(leftOpen) + " were still open; "
+          + "they were closed first: close scopes in reverse order of opening (use "
+          + "try-with-resources)");
+    }
+    if (neverJoined) {
+      IllegalStateException e = new IllegalStateException("scope '" + name + "' was closed without "
+          + "join(): call scope.join() before the end of the block to wait for its " + tasks.size()
+          + (tasks.size() == 1 ? " task" : " tasks") + " and see their failures");
+      for (TaskNode<?> t : tasks) {
+        if (t.state() == Task.State.FAILED) {
+          e.addSuppressed(new TaskFailedException(name, null, List.of(t), List.of()));
+        }
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Scope[" + name + ", policy=" + policy + ", tasks=" + tasks.size()
+        + (isCancelled() ? ", cancelled" : "") + "]";
+  }
+
+  // --- implementation ---
+
+  boolean joined() {
+    return phase != OPEN;
+  }
+
+  private void ensureOwner() {
+    Thread current = Thread.currentThread();
+    if (current != owner) {
+      throw new WrongThreadException("scope '" + name + "' is owned by thread '" + owner.getName()
+          + "', not '" + current.getName() + "': only the thread that opened a scope may fork, "
+          + "join or close it");
+    }
+  }
+
+  private void ensureForkable() {
+    if (phase == JOINED) {
+      throw new IllegalStateException("scope '" + name + "' was already joined: fork every task "
+          + "before join(), or open a new scope for another round of tasks");
+    }
+    if (phase == CLOSED) {
+      throw new IllegalStateException("scope '" + name + "' is closed: fork tasks inside its "
+          + "try-with-resources block");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <A> TaskNode<A> dependency(Task<A> task, String argument) {
+    Objects.requireNonNull(task, argument);
+    if (!(task instanceof TaskNode<A> node) || node.scope != this) {
+      String owning = task instanceof TaskNode<?> n ? "scope '" + n.scope.name + "'" : "no Weft scope";
+      throw new IllegalArgumentException("dependency '" + task.name() + "' (" + argument
+          + ") belongs to " + owning + ", not to scope '" + name + "': a task can only depend on "
+          + "tasks of its own scope; pass the value instead, or fork both tasks in one scope");
+    }
+    return node;
+  }
+
+  private <T> Task<T> doFork(
+      String taskName, Callable<? extends T> body, UnaryOperator<TaskOptions<T>> options, TaskNode<?>[] deps) {
+    ensureOwner();
+    ensureForkable();
+    Objects.requireNonNull(taskName, "name");
+    Objects.requireNonNull(options, "options");
+    if (taskName.isBlank()) {
+      throw new IllegalArgumentException("task name must not be blank: it names the task's thread "
+          + "and appears in every error; use fork(body) for a generated name");
+    }
+    if (names.contains(taskName)) {
+      throw new IllegalArgumentException("task name '" + taskName + "' is already used in scope '"
+          + name + "': give each task of a scope a unique name");
+    }
+    TaskOptions<T> opts = Objects.requireNonNull(
+        options.apply(TaskOptions.defaults()), "options function returned null");
+    names.add(taskName);
+    TaskNode<T> node = new TaskNode<>(this, taskName, forkCount++, body, opts, deps);
+    unfinished.incrementAndGet();
+    tasks.add(node);
+    try {
+      policy.onFork(node);
+    } catch (RuntimeException e) {
+      policyFailed(e);
+    }
+    if (stopReason.get() != NOT_STOPPED) {
+      if (node.cancel(stopDetail) && stopReason.get() == BY_DEADLINE) {
+        deadlineVictims.add(node);
+      }
+      return node;
+    }
+    for (TaskNode<?> dep : deps) {
+      if (!dep.addDependent(node)) { // already ended
+        if (dep.state() == Task.State.SUCCEEDED) {
+          node.releaseOne();
+        } else {
+          node.skip(dep);
+          return node;
+        }
+      }
+    }
+    if (node.releaseOne()) {
+      ready(node);
+    }
+    return node;
+  }
+
+  /** A task whose dependencies all succeeded: start it, or queue it for a slot. */
+  void ready(TaskNode<?> node) {
+    if (permits == null) {
+      start(node);
+    } else {
+      readyQueue.add(node);
+      drain();
+    }
+  }
+
+  /**
+   * Starts queued tasks while slots are free. Lost wake-ups cannot happen: a thread that queues
+   * then finds no slot, and a thread that frees a slot then finds the queue empty, cannot both
+   * happen, since each writes before it reads (sequentially consistent atomics).
+   */
+  private void drain() {
+    while (!readyQueue.isEmpty()) {
+      int p = permits.get();
+      if (p == 0) {
+        return;
+      }
+      if (!permits.compareAndSet(p, p - 1)) {
+        continue;
+      }
+      TaskNode<?> next = readyQueue.poll();
+      if (next == null || !start(next)) {
+        permits.incrementAndGet();
+      }
+    }
+  }
+
+  /** Creates and starts the task's thread; false if the task already ended (cancelled, skipped). */
+  private boolean start(TaskNode<?> node) {
+    if (node.isFinal()) {
+      return false;
+    }
+    String threadName = name + "/" + node.name;
+    Thread t;
+    try {
+      if (threadFactory == null) {
+        t = Thread.ofVirtual().name(threadName).unstarted(node::run);
+      } else {
+        t = Objects.requireNonNull(threadFactory.newThread(node::run),
+            "thread factory returned null for task '" + node.name + "'");
+        t.setName(threadName);
+      }
+    } catch (Throwable e) {
+      node.failToStart(e);
+      return false;
+    }
+    liveThreads.incrementAndGet();
+    if (!node.claimStart(t)) {
+      threadEnded(null);
+      return false;
+    }
+    try {
+      t.start();
+    } catch (Throwable e) {
+      node.failToStart(e);
+      threadEnded(node);
+      return false;
+    }
+    return true;
+  }
+
+  /** The last action of a task thread (or of a start that failed). */
+  void threadEnded(TaskNode<?> node) {
+    if (permits != null && node != null) {
+      permits.incrementAndGet();
+      drain();
+    }
+    if (liveThreads.decrementAndGet() == 0) {
+      LockSupport.unpark(owner);
+    }
+  }
+
+  /** Called by a task once it reached a final state and told its dependents. */
+  void taskEnded(TaskNode<?> node) {
+    try {
+      if (policy.onComplete(node)) {
+        stop(BY_POLICY, "policy " + policy + " stopped the scope after task '" + node.name + "' "
+            + node.state().name().toLowerCase());
+      }
+    } catch (RuntimeException e) {
+      policyFailed(e);
+    }
+    if (unfinished.decrementAndGet() == 0) {
+      LockSupport.unpark(owner);
+    }
+  }
+
+  private void policyFailed(RuntimeException e) {
+    if (policyFailure == null) {
+      policyFailure = e;
+    }
+    stop(BY_POLICY, "policy " + policy + " threw " + e);
+  }
+
+  /** Cancels every unfinished task and nested scope; the first reason wins. */
+  private boolean stop(int reason, String detail) {
+    if (stopReason.get() != NOT_STOPPED) {
+      return false;
+    }
+    stopDetail = detail;
+    if (!stopReason.compareAndSet(NOT_STOPPED, reason)) {
+      return false;
+    }
+    for (TaskNode<?> t : tasks) {
+      if (t.cancel(detail) && reason == BY_DEADLINE) {
+        deadlineVictims.add(t);
+      }
+    }
+    for (ScopeImpl<?> child : children) {
+      child.stopFromParent(this);
+    }
+    LockSupport.unpark(owner);
+    return true;
+  }
+
+  private void stopFromParent(ScopeImpl<?> p) {
+    int why = p.stopReason.get();
+    stop(why == BY_DEADLINE ? BY_DEADLINE : BY_CANCEL, "enclosing scope '" + p.name + "' was "
+        + "cancelled: " + p.stopDetail);
+  }
+
+  private void deadlineExpired() {
+    stop(BY_DEADLINE, "deadline of scope '" + name + "' passed"
+        + (budget == null ? "" : " (" + budget.toMillis() + " ms after it opened)"));
+  }
+
+  /** What join() returns or throws, once every task is final. */
+  private R outcome() {
+    int reason = stopReason.get();
+    RuntimeException stopped = null;
+    if (reason == BY_DEADLINE && !deadlineVictims.isEmpty()) {
+      stopped = new DeadlineExceededException(name, budget,
+          deadlineVictims.stream().sorted(Comparator.comparingLong(n -> n.seq)).map(n -> n.name).toList());
+    } else if (reason == BY_CANCEL) {
+      stopped = new CancellationException(stopDetail);
+    }
+    if (policyFailure != null) {
+      if (stopped != null) {
+        stopped.addSuppressed(policyFailure);
+        throw stopped;
+      }
+      throw policyFailure;
+    }
+    if (stopped != null) {
+      try {
+        policy.result(this);
+      } catch (RuntimeException failures) {
+        stopped.addSuppressed(failures); // nothing is lost
+      }
+      throw stopped;
+    }
+    return policy.result(this);
+  }
+
+  /** Cancels, waits for every thread, and unlinks the scope. Owner only. */
+  private void closeNow() {
+    stop(BY_CLOSE, "scope '" + name + "' was closed");
+    awaitThreads();
+    phase = CLOSED;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+    }
+    if (parent != null) {
+      parent.children.remove(this);
+    }
+    if (hiddenOnThread == null) {
+      INNERMOST.remove();
+    } else {
+      INNERMOST.set(hiddenOnThread);
+    }
+  }
+
+  /** Waits, without giving in to interrupts, until every started thread has ended. */
+  private void awaitThreads() {
+    if (liveThreads.get() == 0) {
+      return;
+    }
+    boolean interrupted = false;
+    long start = System.nanoTime();
+    long step = gracePeriod.toNanos();
+    long nextWarning = start + step;
+    WAITING.put(owner, this);
+    try {
+      while (liveThreads.get() != 0) {
+        long now = System.nanoTime();
+        if (now - nextWarning >= 0) {
+          warnStuck(Duration.ofNanos(now - start));
+          step = Math.min(step * 2, Duration.ofMinutes(10).toNanos());
+          nextWarning = now + step;
+        }
+        LockSupport.parkNanos(this, nextWarning - now);
+        interrupted |= Thread.interrupted();
+      }
+    } finally {
+      WAITING.remove(owner, this);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void warnStuck(Duration waited) {
+    for (TaskNode<?> t : tasks) {
+      Thread th = t.thread;
+      if (th != null && !t.threadEnded) {
+        Throwable where = new Throwable("stack of thread '" + th.getName() + "'");
+        where.setStackTrace(th.getStackTrace());
+        LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; it does not "
+            + "respond to interrupts, and close() waits for it", name, t.name, waited.toMillis(), where);
+      }
+    }
+  }
+
+  /** Scopes a task's body left open: close them, and turn it into a failure. */
+  Throwable closeLeftoverScopes(TaskNode<?> task, Throwable failure) {
+    ScopeImpl<?> inner = INNERMOST.get();
+    if (inner == null) {
+      return failure;
+    }
+    List<String> leftOpen = new ArrayList<>();
+    for (; inner != null; inner = INNERMOST.get()) {
+      leftOpen.add(inner.name);
+      inner.closeNow();
+    }
+    IllegalStateException e = new IllegalStateException("task '" + task.name + "' ended with "
+        + (leftOpen.size() == 1 ? "scope " : "scopes ") + quote(leftOpen) + " still open; they "
+        + "were cancelled and closed: open nested scopes with try-with-resources");
+    if (failure == null) {
+      return e;
+    }
+    failure.addSuppressed(e);
+    return failure;
+  }
+
+  static void enterTask(TaskNode<?> task) {
+    CURRENT_TASK.set(task);
+  }
+
+  static void exitTask() {
+    CURRENT_TASK.remove();
+  }
+
+  static void discarded(TaskNode<?> task, Throwable ex) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("scope '{}': task '{}' was cancelled; its late outcome is discarded", task.scope.name,
+          task.name, ex);
+    }
+  }
+
+  /** Describes the task (or nested task) that {@code t} runs in this scope's subtree, or null. */
+  String findTaskThread(Thread t) {
+    for (TaskNode<?> n : tasks) {
+      if (n.thread == t && !n.threadEnded) {
+        return "task '" + n.name + "' of scope '" + name + "' (thread " + t.getName() + ")";
+      }
+    }
+    for (ScopeImpl<?> child : children) {
+      String found = child.findTaskThread(t);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  private static String quote(List<String> names) {
+    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+  }
+}

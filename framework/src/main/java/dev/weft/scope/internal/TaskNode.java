@@ -1,0 +1,325 @@
+package dev.weft.scope.internal;
+
+import dev.weft.scope.Task;
+import dev.weft.scope.TaskOptions;
+import dev.weft.scope.TaskSkippedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * One task of a scope: its state machine, its outcome and the list of dependents waiting for it.
+ *
+ * <p>State moves PENDING -> RUNNING -> (COMPLETING) -> final, or PENDING -> (COMPLETING) -> final.
+ * Whoever wins the CAS into COMPLETING alone writes {@code outcome}, then publishes the final
+ * state with a volatile write: a reader that sees a final state sees the outcome. A task ends in
+ * exactly one final state; a cancelled task's result is never published.
+ */
+public final class TaskNode<T> implements Task<T> {
+  static final int PENDING = 0;
+  static final int RUNNING = 1;
+  static final int COMPLETING = 2;
+  static final int SUCCEEDED = 3;
+  static final int FAILED = 4;
+  static final int CANCELLED = 5;
+  static final int SKIPPED = 6;
+
+  private static final VarHandle STATE;
+  private static final VarHandle DEPENDENTS;
+  private static final Object ENDED = new Object();
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      STATE = l.findVarHandle(TaskNode.class, "state", int.class);
+      DEPENDENTS = l.findVarHandle(TaskNode.class, "dependents", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final ScopeImpl<?> scope;
+  final String name;
+  final long seq;
+  private final Callable<? extends T> body;
+  private final Duration timeout;
+  private final Function<? super Throwable, ? extends T> fallback;
+  final TaskNode<?>[] dependencies;
+
+  // state: CAS by the owner (start, cancel), task thread (complete), timer (timeout), any thread
+  // that cancels the scope, and dependency threads (skip, start). Read by any thread.
+  private volatile int state;
+  // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING,
+  // before the volatile write of the final state; read after reading a final state.
+  private Object outcome;
+  // recoveredFrom: written with outcome by the same thread, under the same publication.
+  private Throwable recoveredFrom;
+  // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
+  // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
+  private volatile Object dependents;
+  // remaining: dependencies not yet succeeded. Decremented by dependency threads; the one that
+  // reaches 0 makes the task ready (the atomic decrement orders the dependencies' outcomes
+  // before the dependent's body).
+  private final AtomicInteger remaining;
+  // thread: set by the starter before the CAS PENDING -> RUNNING, read by cancel and by the
+  // stuck-task warning.
+  volatile Thread thread;
+  // threadEnded: set by the task thread as its last action on this node.
+  volatile boolean threadEnded;
+  // timeoutFuture: written by the task thread before the body runs, read by the same thread after.
+  private ScheduledFuture<?> timeoutFuture;
+
+  TaskNode(
+      ScopeImpl<?> scope,
+      String name,
+      long seq,
+      Callable<? extends T> body,
+      TaskOptions<T> options,
+      TaskNode<?>[] dependencies) {
+    this.scope = scope;
+    this.name = name;
+    this.seq = seq;
+    this.body = body;
+    this.timeout = options.timeout().orElse(null);
+    this.fallback = options.fallback().orElse(null);
+    this.dependencies = dependencies;
+    this.remaining = new AtomicInteger(dependencies.length + 1); // +1: released by the fork itself
+  }
+
+  // --- Task ---
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public State state() {
+    return switch (state) {
+      case PENDING -> State.PENDING;
+      case RUNNING -> State.RUNNING;
+      case COMPLETING -> thread == null ? State.PENDING : State.RUNNING;
+      case SUCCEEDED -> State.SUCCEEDED;
+      case FAILED -> State.FAILED;
+      case CANCELLED -> State.CANCELLED;
+      default -> State.SKIPPED;
+    };
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public T get() {
+    int s = state;
+    if (Thread.currentThread() == scope.owner && !scope.joined()) {
+      throw new IllegalStateException("result of task '" + name + "' read before join(): call "
+          + "scope.join() first, or pass the task as a dependency to the task that needs it");
+    }
+    if (s == SUCCEEDED) {
+      return (T) outcome;
+    }
+    if (s < SUCCEEDED) {
+      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
+          + "' has not ended: read results after scope.join(), or declare the task as a "
+          + "dependency: scope.fork(name, task, value -> ...)");
+    }
+    throw new IllegalStateException(
+        "task '" + name + "' did not succeed (" + state() + "): " + outcome, (Throwable) outcome);
+  }
+
+  @Override
+  public Throwable exception() {
+    int s = state;
+    if (s < SUCCEEDED) {
+      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
+          + "' has not ended: read its exception after scope.join()");
+    }
+    if (s == SUCCEEDED) {
+      throw new IllegalStateException("task '" + name + "' succeeded and has no exception"
+          + (recoveredFrom != null ? ": see recoveredFrom() for the failure its fallback replaced" : ""));
+    }
+    return (Throwable) outcome;
+  }
+
+  @Override
+  public Optional<Throwable> recoveredFrom() {
+    return state == SUCCEEDED ? Optional.ofNullable(recoveredFrom) : Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return "Task[" + scope.name + "/" + name + ", " + state() + "]";
+  }
+
+  // --- implementation ---
+
+  boolean isFinal() {
+    return state >= SUCCEEDED;
+  }
+
+  /** Adds {@code dependent} to the waiters; returns false if this task already ended. */
+  boolean addDependent(TaskNode<?> dependent) {
+    for (;;) {
+      Object cur = dependents;
+      if (cur == ENDED) {
+        return false;
+      }
+      if (DEPENDENTS.compareAndSet(this, cur, new Link(dependent, cur))) {
+        return true;
+      }
+    }
+  }
+
+  /** The result of a dependency that succeeded (the dependent's body runs only then). */
+  @SuppressWarnings("unchecked")
+  T value() {
+    return (T) outcome;
+  }
+
+  /** The thread could not be created or started: the task fails with that error. */
+  void failToStart(Throwable e) {
+    if (claim(PENDING) || claim(RUNNING)) {
+      finishFailure(e, FAILED);
+    }
+    threadEnded = true;
+  }
+
+  /** Called once per dependency that succeeded, and once by the fork; returns true when ready. */
+  boolean releaseOne() {
+    return remaining.decrementAndGet() == 0;
+  }
+
+  /** Claims PENDING -> RUNNING with {@code t} as the task's thread; false if it already ended. */
+  boolean claimStart(Thread t) {
+    thread = t;
+    return STATE.compareAndSet(this, PENDING, RUNNING);
+  }
+
+  /** Called by a dependency that did not succeed: skip, or fall back. */
+  void skip(TaskNode<?> dependency) {
+    TaskSkippedException why = new TaskSkippedException(
+        name, dependency.name, dependency.state(), (Throwable) dependency.outcome);
+    if (claim(PENDING)) {
+      finishFailure(why, SKIPPED);
+    }
+  }
+
+  /** Cancels the task if it has not ended; returns true if this call cancelled it. */
+  boolean cancel(String why) {
+    for (;;) {
+      int s = state;
+      if (s >= COMPLETING) {
+        return false;
+      }
+      if (STATE.compareAndSet(this, s, COMPLETING)) {
+        break;
+      }
+    }
+    outcome = new CancellationException("task '" + name + "' cancelled: " + why);
+    publish(CANCELLED);
+    Thread t = thread;
+    if (t != null && !threadEnded) {
+      t.interrupt();
+    }
+    return true;
+  }
+
+  /** The body of the task's thread. */
+  void run() {
+    ScopeImpl.enterTask(this);
+    try {
+      if (state != RUNNING) {
+        return; // cancelled between start and now
+      }
+      if (timeout != null) {
+        timeoutFuture = Timer.schedule(this::timeoutExpired, timeout);
+      }
+      T value;
+      try {
+        value = body.call();
+      } catch (Throwable ex) {
+        ex = scope.closeLeftoverScopes(this, ex);
+        if (claim(RUNNING)) {
+          finishFailure(ex, FAILED);
+        } else {
+          ScopeImpl.discarded(this, ex);
+        }
+        return;
+      }
+      Throwable leftover = scope.closeLeftoverScopes(this, null);
+      if (leftover != null) {
+        if (claim(RUNNING)) {
+          finishFailure(leftover, FAILED);
+        }
+      } else if (claim(RUNNING)) {
+        outcome = value;
+        publish(SUCCEEDED);
+      }
+    } finally {
+      if (timeoutFuture != null) {
+        timeoutFuture.cancel(false);
+      }
+      ScopeImpl.exitTask();
+      threadEnded = true;
+      scope.threadEnded(this);
+    }
+  }
+
+  private void timeoutExpired() {
+    if (claim(RUNNING)) {
+      Thread t = thread;
+      finishFailure(new TimeoutException("task '" + name + "' timed out after " + timeout.toMillis()
+          + " ms"), FAILED);
+      if (t != null && !threadEnded) {
+        t.interrupt();
+      }
+    }
+  }
+
+  /** CAS {@code from} -> COMPLETING. */
+  private boolean claim(int from) {
+    return STATE.compareAndSet(this, from, COMPLETING);
+  }
+
+  /** With COMPLETING claimed: apply the fallback if any, else end in {@code finalState}. */
+  private void finishFailure(Throwable failure, int finalState) {
+    if (fallback != null) {
+      try {
+        outcome = fallback.apply(failure);
+        recoveredFrom = failure;
+        publish(SUCCEEDED);
+        return;
+      } catch (Throwable fallbackFailure) {
+        fallbackFailure.addSuppressed(failure);
+        failure = fallbackFailure;
+        finalState = FAILED;
+      }
+    }
+    outcome = failure;
+    publish(finalState);
+  }
+
+  /** Publishes the final state, then tells dependents and the scope. */
+  private void publish(int finalState) {
+    state = finalState; // volatile write: publishes outcome and recoveredFrom
+    Object waiting = DEPENDENTS.getAndSet(this, ENDED);
+    for (Object l = waiting; l instanceof Link link; l = link.next) {
+      if (finalState == SUCCEEDED) {
+        if (link.task.releaseOne()) {
+          scope.ready(link.task);
+        }
+      } else {
+        link.task.skip(this);
+      }
+    }
+    scope.taskEnded(this);
+  }
+
+  private record Link(TaskNode<?> task, Object next) {}
+}

@@ -1,0 +1,35 @@
+package dev.weft.scope.internal;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shared timer for deadlines and task timeouts: one daemon platform thread, created on first
+ * use. Its actions are short (a CAS, an interrupt, a fallback), so one thread serves every scope.
+ */
+final class Timer {
+  private Timer() {}
+
+  private static final class Holder {
+    static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+    private static ScheduledThreadPoolExecutor create() {
+      ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = Thread.ofPlatform().daemon().name("weft-timer").unstarted(r);
+        return t;
+      });
+      e.setRemoveOnCancelPolicy(true); // cancelled timeouts do not pile up in the queue
+      return e;
+    }
+  }
+
+  static ScheduledFuture<?> schedule(Runnable action, Duration delay) {
+    return Holder.EXECUTOR.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  static ScheduledFuture<?> scheduleNanos(Runnable action, long delayNanos) {
+    return Holder.EXECUTOR.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+  }
+}
