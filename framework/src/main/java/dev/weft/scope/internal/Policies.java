@@ -42,7 +42,12 @@ public final class Policies {
 
     void throwIfFailed(Scope<?> scope, String headline) {
       if (!failed.isEmpty()) {
-        throw new TaskFailedException(scope.name(), headline, List.copyOf(failed), List.copyOf(skipped));
+        // Skips are recorded depth-first (a dependent ends before the dependency that skipped it
+        // returns); list them in fork order, which is how users read their code.
+        List<Task<?>> all = scope.tasks();
+        List<Task<?>> skips = new ArrayList<>(skipped);
+        skips.sort(java.util.Comparator.comparingInt(all::indexOf));
+        throw new TaskFailedException(scope.name(), headline, List.copyOf(failed), skips);
       }
     }
   }
@@ -180,11 +185,13 @@ public final class Policies {
         }
         return Collections.unmodifiableList(out);
       }
+      if (forked < k) {
+        throw new IllegalStateException("quorum of " + k + " cannot be reached in scope '"
+            + scope.name() + "': only " + forked + (forked == 1 ? " task was" : " tasks were")
+            + " forked: fork at least " + k + " tasks before join()");
+      }
       String headline = "quorum of " + k + " not reached in scope '" + scope.name() + "': "
           + succeeded.get() + " of " + forked + " tasks succeeded";
-      if (failed.isEmpty()) {
-        throw new IllegalStateException(headline + ": fork at least " + k + " tasks before join()");
-      }
       throwIfFailed(scope, headline);
       return null; // not reached
     }

@@ -68,6 +68,10 @@ public final class ScopeImpl<R> implements Scope<R> {
   private final ScopeImpl<?> hiddenOnThread;
   private final boolean hasDeadline;
   private final long deadlineNanos;
+  // deadlineSource: the scope whose own deadline this one has (this, or an ancestor). Only the
+  // source runs a timer; its stop reaches nested scopes, so the outermost scope that owns the
+  // deadline reports it.
+  private final ScopeImpl<?> deadlineSource;
   private final Duration budget;
   private final ThreadFactory threadFactory;
   private final int maxConcurrency;
@@ -88,7 +92,6 @@ public final class ScopeImpl<R> implements Scope<R> {
   // winner's cancellations and read after reading stopReason.
   private final AtomicInteger stopReason = new AtomicInteger();
   private volatile String stopDetail;
-  private final ConcurrentLinkedQueue<TaskNode<?>> deadlineVictims = new ConcurrentLinkedQueue<>();
   // policyFailure: the first exception a policy callback threw; join rethrows it.
   private volatile RuntimeException policyFailure;
   // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
@@ -119,9 +122,12 @@ public final class ScopeImpl<R> implements Scope<R> {
     } else if (config.deadline().isPresent()) {
       own = now + Duration.between(Instant.now(), config.deadline().get()).toNanos();
     }
-    if (parent != null && parent.hasDeadline && (own == null || parent.deadlineNanos - own < 0)) {
+    ScopeImpl<?> source = own == null ? null : this;
+    if (parent != null && parent.hasDeadline && (own == null || parent.deadlineNanos - own <= 0)) {
       own = parent.deadlineNanos;
+      source = parent.deadlineSource;
     }
+    this.deadlineSource = source;
     this.hasDeadline = own != null;
     this.deadlineNanos = own == null ? 0 : own;
     this.budget = own == null ? null : Duration.ofNanos(Math.max(0, own - now));
@@ -133,7 +139,7 @@ public final class ScopeImpl<R> implements Scope<R> {
         stopFromParent(parent); // parent.stop() may have missed us: re-check after the add
       }
     }
-    if (hasDeadline) {
+    if (deadlineSource == this) {
       long delay = deadlineNanos - System.nanoTime();
       if (delay <= 0) {
         deadlineExpired();
@@ -303,7 +309,7 @@ public final class ScopeImpl<R> implements Scope<R> {
           if (hasDeadline) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
-              deadlineExpired(); // backstop for a late timer
+              deadlineSource.deadlineExpired(); // backstop for a late timer
             } else {
               LockSupport.parkNanos(this, left);
             }
@@ -400,7 +406,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   @SuppressWarnings("unchecked")
   private <A> TaskNode<A> dependency(Task<A> task, String argument) {
-    Objects.requireNonNull(task, argument);
+    Objects.requireNonNull(task, "dependency " + argument);
     if (!(task instanceof TaskNode<A> node) || node.scope != this) {
       String owning = task instanceof TaskNode<?> n ? "scope '" + n.scope.name + "'" : "no Weft scope";
       throw new IllegalArgumentException("dependency '" + task.name() + "' (" + argument
@@ -436,9 +442,7 @@ public final class ScopeImpl<R> implements Scope<R> {
       policyFailed(e);
     }
     if (stopReason.get() != NOT_STOPPED) {
-      if (node.cancel(stopDetail) && stopReason.get() == BY_DEADLINE) {
-        deadlineVictims.add(node);
-      }
+      node.cancel(stopDetail);
       return node;
     }
     for (TaskNode<?> dep : deps) {
@@ -565,9 +569,7 @@ public final class ScopeImpl<R> implements Scope<R> {
       return false;
     }
     for (TaskNode<?> t : tasks) {
-      if (t.cancel(detail) && reason == BY_DEADLINE) {
-        deadlineVictims.add(t);
-      }
+      t.cancel(detail);
     }
     for (ScopeImpl<?> child : children) {
       child.stopFromParent(this);
@@ -591,9 +593,13 @@ public final class ScopeImpl<R> implements Scope<R> {
   private R outcome() {
     int reason = stopReason.get();
     RuntimeException stopped = null;
-    if (reason == BY_DEADLINE && !deadlineVictims.isEmpty()) {
-      stopped = new DeadlineExceededException(name, budget,
-          deadlineVictims.stream().sorted(Comparator.comparingLong(n -> n.seq)).map(n -> n.name).toList());
+    // Every task is final now. Only the first stop cancels tasks, so under a deadline stop the
+    // cancelled tasks are exactly those the deadline caught unfinished; none means every task
+    // ended in time and join returns the policy's result.
+    List<String> unfinishedAtDeadline = reason != BY_DEADLINE ? List.of()
+        : tasks.stream().filter(t -> t.state() == Task.State.CANCELLED).map(t -> t.name).toList();
+    if (!unfinishedAtDeadline.isEmpty()) {
+      stopped = new DeadlineExceededException(name, budget, unfinishedAtDeadline);
     } else if (reason == BY_CANCEL) {
       stopped = new CancellationException(stopDetail);
     }
@@ -635,14 +641,13 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Waits, without giving in to interrupts, until every started thread has ended. */
   private void awaitThreads() {
-    if (liveThreads.get() == 0) {
-      return;
-    }
     boolean interrupted = false;
     long start = System.nanoTime();
     long step = gracePeriod.toNanos();
     long nextWarning = start + step;
-    WAITING.put(owner, this);
+    if (liveThreads.get() != 0) {
+      WAITING.put(owner, this); // for ScopeWaits: only while task threads can still block us
+    }
     try {
       while (liveThreads.get() != 0) {
         long now = System.nanoTime();
@@ -653,6 +658,18 @@ public final class ScopeImpl<R> implements Scope<R> {
         }
         LockSupport.parkNanos(this, nextWarning - now);
         interrupted |= Thread.interrupted();
+      }
+      // Every task body has returned; wait for the threads themselves to terminate too, so
+      // that no thread of the scope is alive once close() returns.
+      for (TaskNode<?> t : tasks) {
+        Thread th = t.thread;
+        while (th != null && th.isAlive()) {
+          try {
+            th.join();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
       }
     } finally {
       WAITING.remove(owner, this);
