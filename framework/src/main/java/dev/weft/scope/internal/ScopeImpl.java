@@ -24,6 +24,7 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -54,7 +55,6 @@ public final class ScopeImpl<R> implements Scope<R> {
   private static final int JOINED = 1;
   private static final int CLOSED = 2;
 
-  private static final int NOT_STOPPED = 0;
   private static final int BY_POLICY = 1;
   private static final int BY_CANCEL = 2;
   private static final int BY_DEADLINE = 3;
@@ -81,17 +81,16 @@ public final class ScopeImpl<R> implements Scope<R> {
   // phase: written by the owner, read by any thread (Task.get, ScopeWaits).
   private volatile int phase = OPEN;
   // tasks: added by the owner in fork order; iterated by any thread that stops the scope. A fork
-  // racing with stop() is handled by fork re-reading stopReason after the add.
+  // racing with stop() is handled by fork re-reading `stopped` after the add.
   private final ConcurrentLinkedQueue<TaskNode<?>> tasks = new ConcurrentLinkedQueue<>();
   // names and forkCount: owner only.
   private final Set<String> names = new HashSet<>();
   private long forkCount;
   private final AtomicInteger unfinished = new AtomicInteger();
   private final AtomicInteger liveThreads = new AtomicInteger();
-  // stopReason: CAS from NOT_STOPPED once, by any thread; stopDetail written before the CAS
-  // winner's cancellations and read after reading stopReason.
-  private final AtomicInteger stopReason = new AtomicInteger();
-  private volatile String stopDetail;
+  // stopped: why and how the scope was stopped; CAS from null once, by any thread, before the
+  // winner cancels anything. Read by any thread.
+  private final AtomicReference<Stop> stopped = new AtomicReference<>();
   // policyFailure: the first exception a policy callback threw; join rethrows it.
   private volatile RuntimeException policyFailure;
   // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
@@ -332,7 +331,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   @Override
   public boolean isCancelled() {
-    return stopReason.get() != NOT_STOPPED;
+    return stopped.get() != null;
   }
 
   @Override
@@ -441,8 +440,9 @@ public final class ScopeImpl<R> implements Scope<R> {
     } catch (RuntimeException e) {
       policyFailed(e);
     }
-    if (stopReason.get() != NOT_STOPPED) {
-      node.cancel(stopDetail);
+    Stop st = stopped.get();
+    if (st != null) {
+      node.cancel(st.detail);
       return node;
     }
     for (TaskNode<?> dep : deps) {
@@ -495,6 +495,12 @@ public final class ScopeImpl<R> implements Scope<R> {
   /** Creates and starts the task's thread; false if the task already ended (cancelled, skipped). */
   private boolean start(TaskNode<?> node) {
     if (node.isFinal()) {
+      return false;
+    }
+    Stop st = stopped.get();
+    if (st != null) {
+      // A stop in progress may not have reached this task yet: never start it.
+      node.cancel(st.detail);
       return false;
     }
     String threadName = name + "/" + node.name;
@@ -561,11 +567,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Cancels every unfinished task and nested scope; the first reason wins. */
   private boolean stop(int reason, String detail) {
-    if (stopReason.get() != NOT_STOPPED) {
-      return false;
-    }
-    stopDetail = detail;
-    if (!stopReason.compareAndSet(NOT_STOPPED, reason)) {
+    if (stopped.get() != null || !stopped.compareAndSet(null, new Stop(reason, detail))) {
       return false;
     }
     for (TaskNode<?> t : tasks) {
@@ -579,9 +581,9 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   private void stopFromParent(ScopeImpl<?> p) {
-    int why = p.stopReason.get();
-    stop(why == BY_DEADLINE ? BY_DEADLINE : BY_CANCEL, "enclosing scope '" + p.name + "' was "
-        + "cancelled: " + p.stopDetail);
+    Stop why = p.stopped.get();
+    stop(why.reason == BY_DEADLINE ? BY_DEADLINE : BY_CANCEL, "enclosing scope '" + p.name + "' was "
+        + "cancelled: " + why.detail);
   }
 
   private void deadlineExpired() {
@@ -591,32 +593,33 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** What join() returns or throws, once every task is final. */
   private R outcome() {
-    int reason = stopReason.get();
-    RuntimeException stopped = null;
+    Stop st = stopped.get();
+    int reason = st == null ? 0 : st.reason;
+    RuntimeException stopping = null;
     // Every task is final now. Only the first stop cancels tasks, so under a deadline stop the
     // cancelled tasks are exactly those the deadline caught unfinished; none means every task
     // ended in time and join returns the policy's result.
     List<String> unfinishedAtDeadline = reason != BY_DEADLINE ? List.of()
         : tasks.stream().filter(t -> t.state() == Task.State.CANCELLED).map(t -> t.name).toList();
     if (!unfinishedAtDeadline.isEmpty()) {
-      stopped = new DeadlineExceededException(name, budget, unfinishedAtDeadline);
+      stopping = new DeadlineExceededException(name, budget, unfinishedAtDeadline);
     } else if (reason == BY_CANCEL) {
-      stopped = new CancellationException(stopDetail);
+      stopping = new CancellationException(st.detail);
     }
     if (policyFailure != null) {
-      if (stopped != null) {
-        stopped.addSuppressed(policyFailure);
-        throw stopped;
+      if (stopping != null) {
+        stopping.addSuppressed(policyFailure);
+        throw stopping;
       }
       throw policyFailure;
     }
-    if (stopped != null) {
+    if (stopping != null) {
       try {
         policy.result(this);
       } catch (RuntimeException failures) {
-        stopped.addSuppressed(failures); // nothing is lost
+        stopping.addSuppressed(failures); // nothing is lost
       }
-      throw stopped;
+      throw stopping;
     }
     return policy.result(this);
   }
@@ -742,6 +745,8 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     return null;
   }
+
+  private record Stop(int reason, String detail) {}
 
   private static String quote(List<String> names) {
     return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
