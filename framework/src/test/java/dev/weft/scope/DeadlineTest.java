@@ -187,4 +187,15 @@ class DeadlineTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("cancel grace period must be positive, was PT0S");
   }
+
+  /** Far-future deadlines do not overflow: the scope simply never times out. */
+  @Test
+  void open_farFutureDeadline_behavesAsNoTimeout() throws Exception {
+    try (var scope = Scope.open("forever", c -> c.withDeadline(Instant.MAX))) {
+      Task<Integer> t = scope.fork("t", () -> 1, o -> o.withTimeout(Duration.ofDays(365_000_000)));
+      scope.join();
+      assertThat(t.get()).isEqualTo(1);
+      assertThat(Scope.remainingTime()).get().matches(d -> d.toDays() > 365 * 50);
+    }
+  }
 }

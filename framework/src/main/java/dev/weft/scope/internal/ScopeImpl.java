@@ -117,9 +117,9 @@ public final class ScopeImpl<R> implements Scope<R> {
     long now = System.nanoTime();
     Long own = null;
     if (config.timeout().isPresent()) {
-      own = now + config.timeout().get().toNanos();
+      own = now + saturatedNanos(config.timeout().get());
     } else if (config.deadline().isPresent()) {
-      own = now + Duration.between(Instant.now(), config.deadline().get()).toNanos();
+      own = now + saturatedNanos(Duration.between(Instant.now(), config.deadline().get()));
     }
     ScopeImpl<?> source = own == null ? null : this;
     if (parent != null && parent.hasDeadline && (own == null || parent.deadlineNanos - own <= 0)) {
@@ -747,6 +747,15 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   private record Stop(int reason, String detail) {}
+
+  /** Nanoseconds of {@code d}, capped at about 73 years either way so that sums cannot overflow. */
+  private static long saturatedNanos(Duration d) {
+    long cap = Long.MAX_VALUE / 4;
+    if (d.compareTo(Duration.ofNanos(cap)) > 0) {
+      return cap;
+    }
+    return d.compareTo(Duration.ofNanos(-cap)) < 0 ? -cap : d.toNanos();
+  }
 
   private static String quote(List<String> names) {
     return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));

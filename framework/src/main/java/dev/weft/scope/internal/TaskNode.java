@@ -230,37 +230,40 @@ public final class TaskNode<T> implements Task<T> {
     return true;
   }
 
-  /** The body of the task's thread. */
+  /** The body of the task's thread. Whatever happens here, the task ends in a final state. */
   void run() {
     ScopeImpl.enterTask(this);
     try {
       if (state != RUNNING) {
         return; // cancelled between start and now
       }
-      if (timeout != null) {
-        timeoutFuture = Timer.schedule(this::timeoutExpired, timeout);
-      }
-      T value;
+      T value = null;
+      Throwable failure = null;
       try {
+        if (timeout != null) {
+          timeoutFuture = Timer.schedule(this::timeoutExpired, timeout);
+        }
         value = body.call();
       } catch (Throwable ex) {
-        ex = scope.closeLeftoverScopes(this, ex);
-        if (claim(RUNNING)) {
-          finishFailure(ex, FAILED);
-        } else {
-          ScopeImpl.discarded(this, ex);
-        }
-        return;
+        failure = ex;
       }
-      Throwable leftover = scope.closeLeftoverScopes(this, null);
-      if (leftover != null) {
-        if (claim(RUNNING)) {
-          finishFailure(leftover, FAILED);
+      failure = scope.closeLeftoverScopes(this, failure);
+      if (!claim(RUNNING)) {
+        if (failure != null) {
+          ScopeImpl.discarded(this, failure); // cancelled or timed out meanwhile
         }
-      } else if (claim(RUNNING)) {
+      } else if (failure != null) {
+        finishFailure(failure, FAILED);
+      } else {
         outcome = value;
         publish(SUCCEEDED);
       }
+    } catch (Throwable unexpected) {
+      // A bug in Weft or an Error while ending the task: never leave it unfinished (join would hang).
+      if (claim(RUNNING)) {
+        finishFailure(unexpected, FAILED);
+      }
+      throw unexpected;
     } finally {
       if (timeoutFuture != null) {
         timeoutFuture.cancel(false);

@@ -26,7 +26,9 @@ final class Timer {
   }
 
   static ScheduledFuture<?> schedule(Runnable action, Duration delay) {
-    return Holder.EXECUTOR.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+    long nanos = delay.compareTo(Duration.ofDays(365L * 100)) > 0 ? Duration.ofDays(365L * 100).toNanos()
+        : delay.toNanos(); // a timeout of a century or more never fires in practice
+    return Holder.EXECUTOR.schedule(action, nanos, TimeUnit.NANOSECONDS);
   }
 
   static ScheduledFuture<?> scheduleNanos(Runnable action, long delayNanos) {
