@@ -26,6 +26,26 @@ import java.util.function.Supplier;
 public final class Snippets {
   private Snippets() {}
 
+  // --- first scope (getting started) ---
+
+  /** Two lookups at once; the result combines both. */
+  static String firstScope() throws InterruptedException {
+    // @start region="first-scope"
+    try (var scope = Scope.open("greeting")) {
+      Task<String> name = scope.fork("name", () -> {
+        Thread.sleep(100);                     // stands for a call to a slow service
+        return "Ann";
+      });
+      Task<Integer> unread = scope.fork("unread", () -> {
+        Thread.sleep(100);
+        return 3;
+      });
+      scope.join();                            // both ran at the same time: ~100 ms, not 200
+      return "Hello " + name.get() + ", you have " + unread.get() + " new messages";
+    }
+    // @end region="first-scope"
+  }
+
   // --- limits ---
 
   /** Bodies of {@link #fetchSize} running right now, and the most seen at once. */

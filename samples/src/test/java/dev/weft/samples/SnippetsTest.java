@@ -16,6 +16,11 @@ class SnippetsTest {
   private final Services shop = Shop.services(Latencies.normal());
 
   @Test
+  void firstScope_twoTasks_combinesBoth() throws InterruptedException {
+    assertThat(Snippets.firstScope()).isEqualTo("Hello Ann, you have 3 new messages");
+  }
+
+  @Test
   void dependencyJoin_allSucceed_returnsPrice() throws InterruptedException {
     assertThat(DependencyJoinSample.price("user-42", shop).totalCents()).isEqualTo(5220);
     assertThat(DependencyJoinSample.summary("user-42", shop)).isEqualTo("Ann has 3 items");
