@@ -22,7 +22,8 @@ public class DeadlineExceededException extends RuntimeException {
    */
   public DeadlineExceededException(String scopeName, Duration budget, List<String> unfinishedTasks) {
     super("scope '" + scopeName + "' missed its deadline"
-        + (budget == null ? "" : " (" + budget.toMillis() + " ms after it opened)") + ": "
+        + (budget == null ? "" : budget.isZero() ? " (it had already passed when the scope opened)"
+            : " (" + budget.toMillis() + " ms after it opened)") + ": "
         + unfinishedTasks.size() + (unfinishedTasks.size() == 1 ? " task" : " tasks")
         + " did not finish and " + (unfinishedTasks.size() == 1 ? "was" : "were") + " cancelled: "
         + unfinishedTasks.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", ")));

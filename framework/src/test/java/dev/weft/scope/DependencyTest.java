@@ -180,7 +180,7 @@ class DependencyTest {
       try (var inner = Scope.open("inner")) {
         assertThatThrownBy(() -> inner.fork("mine", foreign, x -> x))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("dependency 'foreign' (a) belongs to scope 'outer', not to scope 'inner': a "
+            .hasMessage("dependency 'foreign' belongs to scope 'outer', not to scope 'inner': a "
                 + "task can only depend on tasks of its own scope; pass the value instead, or fork "
                 + "both tasks in one scope");
         inner.join();

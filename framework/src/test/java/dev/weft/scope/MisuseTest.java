@@ -210,7 +210,7 @@ class MisuseTest {
     });
     outer.join();
     assertThatThrownBy(outer::close).isInstanceOf(IllegalStateException.class)
-        .hasMessage("scope 'outer' was closed while nested scope 'inner' were still open; they were "
+        .hasMessage("scope 'outer' was closed while nested scope 'inner' was still open; it was "
             + "closed first: close scopes in reverse order of opening (use try-with-resources)");
     assertThat(t.state()).isEqualTo(Task.State.CANCELLED);
     inner.close(); // already closed: no effect
@@ -227,9 +227,21 @@ class MisuseTest {
       });
       assertThatThrownBy(scope::join).isInstanceOf(TaskFailedException.class)
           .hasMessage("task 'leaky' failed in scope 'outer': java.lang.IllegalStateException: task "
-              + "'leaky' ended with scope 'forgotten' still open; they were cancelled and closed: open "
+              + "'leaky' ended with scope 'forgotten' still open; it was cancelled and closed: open "
               + "nested scopes with try-with-resources");
       assertThat(leaky.state()).isEqualTo(Task.State.FAILED);
+    }
+  }
+
+  /** An unnamed thread is shown by its id, not as an empty name. */
+  @Test
+  void cancel_fromUnnamedVirtualThread_messageShowsThreadId() throws Exception {
+    try (var scope = Scope.open("cx")) {
+      Thread t = Thread.ofVirtual().start(scope::cancel);
+      t.join();
+      assertThatThrownBy(scope::join).isInstanceOf(java.util.concurrent.CancellationException.class)
+          .hasMessage("scope 'cx' was cancelled by cancel() in thread #" + t.threadId()
+              + " (unnamed virtual thread)");
     }
   }
 }

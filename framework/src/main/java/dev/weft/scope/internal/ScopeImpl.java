@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * thread's last action.
  */
 public final class ScopeImpl<R> implements Scope<R> {
-  static final Logger LOG = LoggerFactory.getLogger(Scope.class);
+  /** The logger, created on first use so that opening the first scope does not set up logging. */
+  static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(Scope.class);
+  }
 
   // Per thread: the innermost open scope this thread owns (scopes link to the one they hide),
   // and the task whose body this thread runs.
@@ -83,6 +86,9 @@ public final class ScopeImpl<R> implements Scope<R> {
   // tasks: added by the owner in fork order; iterated by any thread that stops the scope. A fork
   // racing with stop() is handled by fork re-reading `stopped` after the add.
   private final ConcurrentLinkedQueue<TaskNode<?>> tasks = new ConcurrentLinkedQueue<>();
+  // ownerInPolicy: owner only; true while the owner runs a policy callback (which may read results
+  // before join, e.g. for a dependent completed at fork).
+  private boolean ownerInPolicy;
   // names and forkCount: owner only.
   private final Set<String> names = new HashSet<>();
   private long forkCount;
@@ -302,8 +308,11 @@ public final class ScopeImpl<R> implements Scope<R> {
         while (unfinished.get() != 0) {
           if (Thread.interrupted()) {
             stop(BY_INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
-            throw new InterruptedException("interrupted while joining scope '" + name
-                + "': its tasks were cancelled");
+            InterruptedException e = new InterruptedException("interrupted while joining scope '"
+                + name + "': its tasks were cancelled");
+            awaitFinalStates(); // brief: the stop made every task final but those completing
+            attachFailures(e);
+            throw e;
           }
           if (hasDeadline) {
             long left = deadlineNanos - System.nanoTime();
@@ -325,8 +334,8 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   @Override
   public void cancel() {
-    stop(BY_CANCEL, "scope '" + name + "' was cancelled by cancel() in thread '"
-        + Thread.currentThread().getName() + "'");
+    stop(BY_CANCEL, "scope '" + name + "' was cancelled by cancel() in thread "
+        + describe(Thread.currentThread()));
   }
 
   @Override
@@ -354,19 +363,15 @@ public final class ScopeImpl<R> implements Scope<R> {
     closeNow();
     if (!leftOpen.isEmpty()) {
       throw new IllegalStateException("scope '" + name + "' was closed while nested "
-          + (leftOpen.size() == 1 ? "scope " : "scopes ") + quote(leftOpen) + " were still open; "
-          + "they were closed first: close scopes in reverse order of opening (use "
-          + "try-with-resources)");
+          + (leftOpen.size() == 1 ? "scope " + quote(leftOpen) + " was still open; it was"
+              : "scopes " + quote(leftOpen) + " were still open; they were")
+          + " closed first: close scopes in reverse order of opening (use try-with-resources)");
     }
     if (neverJoined) {
       IllegalStateException e = new IllegalStateException("scope '" + name + "' was closed without "
           + "join(): call scope.join() before the end of the block to wait for its " + tasks.size()
           + (tasks.size() == 1 ? " task" : " tasks") + " and see their failures");
-      for (TaskNode<?> t : tasks) {
-        if (t.state() == Task.State.FAILED) {
-          e.addSuppressed(new TaskFailedException(name, null, List.of(t), List.of()));
-        }
-      }
+      attachFailures(e);
       throw e;
     }
   }
@@ -379,15 +384,16 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   // --- implementation ---
 
-  boolean joined() {
-    return phase != OPEN;
+  /** Whether the owner may read results now: after join, or inside a policy callback. */
+  boolean resultsReadable() {
+    return phase != OPEN || ownerInPolicy;
   }
 
   private void ensureOwner() {
     Thread current = Thread.currentThread();
     if (current != owner) {
-      throw new WrongThreadException("scope '" + name + "' is owned by thread '" + owner.getName()
-          + "', not '" + current.getName() + "': only the thread that opened a scope may fork, "
+      throw new WrongThreadException("scope '" + name + "' is owned by thread " + describe(owner)
+          + ", not " + describe(current) + ": only the thread that opened a scope may fork, "
           + "join or close it");
     }
   }
@@ -408,8 +414,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     Objects.requireNonNull(task, "dependency " + argument);
     if (!(task instanceof TaskNode<A> node) || node.scope != this) {
       String owning = task instanceof TaskNode<?> n ? "scope '" + n.scope.name + "'" : "no Weft scope";
-      throw new IllegalArgumentException("dependency '" + task.name() + "' (" + argument
-          + ") belongs to " + owning + ", not to scope '" + name + "': a task can only depend on "
+      throw new IllegalArgumentException("dependency '" + task.name() + "' belongs to " + owning + ", not to scope '" + name + "': a task can only depend on "
           + "tasks of its own scope; pass the value instead, or fork both tasks in one scope");
     }
     return node;
@@ -545,13 +550,19 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Called by a task once it reached a final state and told its dependents. */
   void taskEnded(TaskNode<?> node) {
+    boolean inOwner = Thread.currentThread() == owner;
     try {
+      ownerInPolicy = inOwner;
       if (policy.onComplete(node)) {
         stop(BY_POLICY, "policy " + policy + " stopped the scope after task '" + node.name + "' "
             + node.state().name().toLowerCase());
       }
     } catch (RuntimeException e) {
       policyFailed(e);
+    } finally {
+      if (inOwner) {
+        ownerInPolicy = false;
+      }
     }
     if (unfinished.decrementAndGet() == 0) {
       LockSupport.unpark(owner);
@@ -567,7 +578,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Cancels every unfinished task and nested scope; the first reason wins. */
   private boolean stop(int reason, String detail) {
-    if (stopped.get() != null || !stopped.compareAndSet(null, new Stop(reason, detail))) {
+    if (stopped.get() != null || !stopped.compareAndSet(null, new Stop(reason, detail, System.nanoTime()))) {
       return false;
     }
     for (TaskNode<?> t : tasks) {
@@ -588,7 +599,8 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   private void deadlineExpired() {
     stop(BY_DEADLINE, "deadline of scope '" + name + "' passed"
-        + (budget == null ? "" : " (" + budget.toMillis() + " ms after it opened)"));
+        + (budget == null ? "" : budget.isZero() ? " (it had already passed when the scope opened)"
+            : " (" + budget.toMillis() + " ms after it opened)"));
   }
 
   /** What join() returns or throws, once every task is final. */
@@ -607,11 +619,12 @@ public final class ScopeImpl<R> implements Scope<R> {
       stopping = new CancellationException(st.detail);
     }
     if (policyFailure != null) {
+      RuntimeException e = stopping != null ? stopping : policyFailure;
       if (stopping != null) {
         stopping.addSuppressed(policyFailure);
-        throw stopping;
       }
-      throw policyFailure;
+      attachFailures(e); // the broken policy cannot report them
+      throw e;
     }
     if (stopping != null) {
       try {
@@ -622,6 +635,27 @@ public final class ScopeImpl<R> implements Scope<R> {
       throw stopping;
     }
     return policy.result(this);
+  }
+
+  /** Adds every failed task to {@code e} as a suppressed {@link TaskFailedException}. */
+  private void attachFailures(Throwable e) {
+    for (TaskNode<?> t : tasks) {
+      if (t.state() == Task.State.FAILED) {
+        e.addSuppressed(new TaskFailedException(name, null, List.of(t), List.of()));
+      }
+    }
+  }
+
+  /** Waits, without giving in to interrupts, until every task is final (after a stop: brief). */
+  private void awaitFinalStates() {
+    boolean interrupted = false;
+    while (unfinished.get() != 0) {
+      LockSupport.parkNanos(this, 1_000_000);
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Cancels, waits for every thread, and unlinks the scope. Owner only. */
@@ -655,7 +689,7 @@ public final class ScopeImpl<R> implements Scope<R> {
       while (liveThreads.get() != 0) {
         long now = System.nanoTime();
         if (now - nextWarning >= 0) {
-          warnStuck(Duration.ofNanos(now - start));
+          warnStuck(Duration.ofNanos(now - stopped.get().nanos));
           step = Math.min(step * 2, Duration.ofMinutes(10).toNanos());
           nextWarning = now + step;
         }
@@ -688,7 +722,7 @@ public final class ScopeImpl<R> implements Scope<R> {
       if (th != null && !t.threadEnded) {
         Throwable where = new Throwable("stack of thread '" + th.getName() + "'");
         where.setStackTrace(th.getStackTrace());
-        LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; it does not "
+        Log.LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; it does not "
             + "respond to interrupts, and close() waits for it", name, t.name, waited.toMillis(), where);
       }
     }
@@ -706,8 +740,9 @@ public final class ScopeImpl<R> implements Scope<R> {
       inner.closeNow();
     }
     IllegalStateException e = new IllegalStateException("task '" + task.name + "' ended with "
-        + (leftOpen.size() == 1 ? "scope " : "scopes ") + quote(leftOpen) + " still open; they "
-        + "were cancelled and closed: open nested scopes with try-with-resources");
+        + (leftOpen.size() == 1 ? "scope " + quote(leftOpen) + " still open; it was"
+            : "scopes " + quote(leftOpen) + " still open; they were")
+        + " cancelled and closed: open nested scopes with try-with-resources");
     if (failure == null) {
       return e;
     }
@@ -724,9 +759,9 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   static void discarded(TaskNode<?> task, Throwable ex) {
-    if (LOG.isDebugEnabled()) {
-      LOG.debug("scope '{}': task '{}' was cancelled; its late outcome is discarded", task.scope.name,
-          task.name, ex);
+    if (Log.LOG.isTraceEnabled()) {
+      Log.LOG.trace("scope '{}': task '{}' ended after it was cancelled or timed out; its late outcome "
+          + "is discarded", task.scope.name, task.name, ex);
     }
   }
 
@@ -746,7 +781,14 @@ public final class ScopeImpl<R> implements Scope<R> {
     return null;
   }
 
-  private record Stop(int reason, String detail) {}
+  /** Why and when the scope stopped. */
+  private record Stop(int reason, String detail, long nanos) {}
+
+  /** A thread as messages show it: its name in quotes, or its id if it has no name. */
+  static String describe(Thread t) {
+    String n = t.getName();
+    return n.isEmpty() ? "#" + t.threadId() + (t.isVirtual() ? " (unnamed virtual thread)" : "") : "'" + n + "'";
+  }
 
   /** Nanoseconds of {@code d}, capped at about 73 years either way so that sums cannot overflow. */
   private static long saturatedNanos(Duration d) {

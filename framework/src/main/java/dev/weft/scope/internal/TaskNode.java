@@ -117,7 +117,7 @@ public final class TaskNode<T> implements Task<T> {
   @SuppressWarnings("unchecked")
   public T get() {
     int s = state;
-    if (Thread.currentThread() == scope.owner && !scope.joined()) {
+    if (Thread.currentThread() == scope.owner && !scope.resultsReadable()) {
       throw new IllegalStateException("result of task '" + name + "' read before join(): call "
           + "scope.join() first, or pass the task as a dependency to the task that needs it");
     }
