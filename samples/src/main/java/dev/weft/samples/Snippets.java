@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Code shown in docs/ and docs/README-draft.md. Each {@code @start region} block is copied into
+ * Code shown in docs/ and README.md. Each {@code @start region} block is copied into
  * a document verbatim; {@code DocsSnippetsTest} fails if a copy drifts, and {@code SnippetsTest}
  * runs every method here.
  */
