@@ -531,7 +531,7 @@ public final class ScopeImpl<R> implements Scope<R> {
       t.start();
     } catch (Throwable e) {
       node.failToStart(e);
-      threadEnded(node);
+      threadEnded(null); // the caller returns the slot: start() reports false
       return false;
     }
     return true;
@@ -676,7 +676,10 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
   }
 
-  /** Waits, without giving in to interrupts, until every started thread has ended. */
+  /**
+   * Waits, without giving in to interrupts, until every started thread has ended and every task
+   * is final (a cancel() in another thread may still be publishing the states it claimed).
+   */
   private void awaitThreads() {
     boolean interrupted = false;
     long start = System.nanoTime();
@@ -686,7 +689,7 @@ public final class ScopeImpl<R> implements Scope<R> {
       WAITING.put(owner, this); // for ScopeWaits: only while task threads can still block us
     }
     try {
-      while (liveThreads.get() != 0) {
+      while (liveThreads.get() != 0 || unfinished.get() != 0) {
         long now = System.nanoTime();
         if (now - nextWarning >= 0) {
           warnStuck(Duration.ofNanos(now - stopped.get().nanos));
