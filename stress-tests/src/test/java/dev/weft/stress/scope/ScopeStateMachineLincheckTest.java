@@ -34,8 +34,11 @@ import org.junit.jupiter.api.Test;
  * instrumentation calls {@code equals} on objects it meets, which AssertJ's assert objects refuse.
  */
 class ScopeStateMachineLincheckTest {
-  /** Schedules explored per test; keeps the class under about a minute on 2 cores. */
-  private static final int INVOCATIONS = 200;
+  /**
+   * Schedules explored per test: 200 keeps the class under about a minute on 2 cores. Explore
+   * deeper locally with {@code -Dweft.lincheck.invocations=5000}.
+   */
+  private static final int INVOCATIONS = Integer.getInteger("weft.lincheck.invocations", 200);
 
   private static final UnaryOperator<ScopeConfig> PLATFORM = c -> c.withThreadFactory(Thread::new);
 
