@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Model checking of the scope/task state machine with Lincheck: each test runs a small scope
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * <p>Assertions inside the concurrent block use JUnit's static {@code Assertions}: Lincheck's
  * instrumentation calls {@code equals} on objects it meets, which AssertJ's assert objects refuse.
  */
+@Timeout(90) // each test takes about 10 s alone; leave room for a loaded CI machine
 class ScopeStateMachineLincheckTest {
   /**
    * Schedules explored per test: 200 keeps the class under about a minute on 2 cores. Explore
