@@ -1,0 +1,170 @@
+package dev.weft.stress.scope;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import dev.weft.scope.DeadlineExceededException;
+import dev.weft.scope.Scope;
+import dev.weft.scope.Task;
+import dev.weft.stress.shared.Gate;
+import dev.weft.stress.shared.Joined;
+import dev.weft.stress.shared.Threads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.L_Result;
+
+/*
+ * Property: when the deadline races with completion, join() either returns with every task
+ * SUCCEEDED, or throws DeadlineExceededException naming exactly the tasks that did not succeed.
+ * Never a mix: join() returning normally while a task was cancelled by the deadline would hide
+ * that task's missing result.
+ *
+ * Why it matters: callers read every task's get() after a normal join(); a cancelled task there
+ * throws far from the cause, or (with defaults) a response goes out with a hole in it.
+ *
+ * Which bug fails it: the deadline timer cancels a task (the last unfinished one), which lets
+ * the owner's join() return, before the timer has recorded that task as a deadline victim; the
+ * owner then finds no victim and returns normally. Also: a victim list that misses a task, or a
+ * task that succeeded named as unfinished.
+ *
+ * How: the scope has a 100 us timeout, shorter than most iterations.
+ *  - Race: "quick" returns at once, "late" returns when actor "release" opens its gate.
+ *  - AtDeadline: "late" never returns on its own (it ends when the deadline interrupts it), so
+ *    the timer and the owner's own deadline check wake at the same moment in every iteration.
+ *
+ * KNOWN CORE BUG (reported, not fixed here; keep this test as is and re-run it after the fix):
+ * the FORBIDDEN outcomes below are observed on the current core. The timer cancels a task
+ * before it records it as a deadline victim, so join() can return normally (or name too few
+ * tasks). See docs/verification.md, "Core bugs found", bug 1, and
+ * ScopeCoreBugsTest.join_deadlineCancelsLastTask_throwsDeadlineExceededNotReturns.
+ *
+ * How to run:
+ *   stress-tests/run -t DeadlineRacesCompletion
+ *
+ * Results (CI pass: -m quick -sc false -iters 1 -time 100, 4 JVM modes summed; JDK 25.0.3, 2 vCPUs shared, 2026-11-25):
+ *   AtDeadline [FAILED]
+ *     returned, but [late] cancelled                                 454  FORBIDDEN
+ *     timeout [late]                                              22,211  ACCEPTABLE
+ *     timeout [quick, late]                                        1,425  ACCEPTABLE
+ *     timeout names [late] but [quick, late] did not succeed           4  FORBIDDEN
+ *     timeout names [quick] but [quick, late] did not succeed          3  FORBIDDEN
+ *   Race [FAILED]
+ *     all results                                                 84,153  ACCEPTABLE
+ *     returned, but [late] cancelled                                  47  FORBIDDEN
+ *     returned, but [quick] cancelled                                  4  FORBIDDEN
+ *     timeout [late]                                               4,001  ACCEPTABLE
+ *     timeout [quick, late]                                        1,271  ACCEPTABLE
+ *     timeout [quick]                                                 24  ACCEPTABLE
+ *     timeout names [quick] but [quick, late] did not succeed          1  FORBIDDEN
+ *   RacePlatform [FAILED]
+ *     all results                                                  8,449  ACCEPTABLE
+ *     returned, but [late] cancelled                                  85  FORBIDDEN
+ *     returned, but [quick] cancelled                                  6  FORBIDDEN
+ *     timeout [late]                                              10,721  ACCEPTABLE
+ *     timeout [quick, late]                                        9,514  ACCEPTABLE
+ *     timeout [quick]                                                 95  ACCEPTABLE
+ *     timeout names [late] but [quick, late] did not succeed           1  FORBIDDEN
+ *     timeout names [quick] but [quick, late] did not succeed          3  FORBIDDEN
+ */
+public class DeadlineRacesCompletion {
+  static final Duration TIMEOUT = Duration.ofNanos(100_000);
+
+  static String race(Threads threads, Gate quickGate, Gate lateGate) {
+    try (Scope<Void> s = Scope.open("deadline", threads.config(c -> c.withTimeout(TIMEOUT)))) {
+      s.fork("quick", () -> {
+        if (quickGate != null) {
+          quickGate.await();
+        }
+        return 1;
+      });
+      s.fork("late", () -> {
+        lateGate.await();
+        return 2;
+      });
+      Joined<Void> j = Joined.join(s);
+      List<String> notSucceeded = new ArrayList<>();
+      for (Task<?> t : s.tasks()) {
+        if (t.state() != Task.State.SUCCEEDED) {
+          notSucceeded.add(t.name());
+        }
+      }
+      if (j.returned()) {
+        return notSucceeded.isEmpty() ? "all results" : "returned, but " + notSucceeded + " cancelled";
+      }
+      if (j.failure() instanceof DeadlineExceededException e) {
+        if (!notSucceeded.isEmpty() && e.unfinishedTasks().equals(notSucceeded)) {
+          return "timeout " + notSucceeded;
+        }
+        return "timeout names " + e.unfinishedTasks() + " but " + notSucceeded + " did not succeed";
+      }
+      return j.describe();
+    }
+  }
+
+  @JCStressTest
+  @Outcome(id = "all results",            expect = ACCEPTABLE, desc = "every task ended in time")
+  @Outcome(id = "timeout [late]",         expect = ACCEPTABLE, desc = "the deadline cancelled late; quick kept its result")
+  @Outcome(id = "timeout [quick]",        expect = ACCEPTABLE, desc = "the deadline cancelled quick (not yet started); late kept its result")
+  @Outcome(id = "timeout [quick, late]",  expect = ACCEPTABLE, desc = "the deadline came before either ended")
+  @Outcome(                               expect = FORBIDDEN,  desc = "a mix: a hidden or misnamed result")
+  @State
+  public static class Race {
+    final Gate gate = new Gate();
+
+    @Actor
+    public void owner(L_Result r) {
+      r.r1 = race(Threads.VIRTUAL, null, gate);
+    }
+
+    @Actor
+    public void release() {
+      gate.open();
+    }
+  }
+
+  @JCStressTest
+  @Outcome(id = "all results",            expect = ACCEPTABLE, desc = "every task ended in time")
+  @Outcome(id = "timeout [late]",         expect = ACCEPTABLE, desc = "the deadline cancelled late; quick kept its result")
+  @Outcome(id = "timeout [quick]",        expect = ACCEPTABLE, desc = "the deadline cancelled quick (not yet started); late kept its result")
+  @Outcome(id = "timeout [quick, late]",  expect = ACCEPTABLE, desc = "the deadline came before either ended")
+  @Outcome(                               expect = FORBIDDEN,  desc = "a mix: a hidden or misnamed result")
+  @State
+  public static class RacePlatform {
+    final Gate gate = new Gate();
+
+    @Actor
+    public void owner(L_Result r) {
+      r.r1 = race(Threads.PLATFORM, null, gate);
+    }
+
+    @Actor
+    public void release() {
+      gate.open();
+    }
+  }
+
+  @JCStressTest
+  @Outcome(id = "timeout [late]",         expect = ACCEPTABLE, desc = "the deadline cancelled late; quick kept its result")
+  @Outcome(id = "timeout [quick, late]",  expect = ACCEPTABLE, desc = "the deadline came before either ended")
+  @Outcome(                               expect = FORBIDDEN,  desc = "late cannot finish: returning normally hides its result")
+  @State
+  public static class AtDeadline {
+    final Gate quick = new Gate();
+    final Gate never = new Gate(); // nobody opens it: late ends when the deadline interrupts it
+
+    @Actor
+    public void owner(L_Result r) {
+      r.r1 = race(Threads.VIRTUAL, quick, never);
+    }
+
+    @Actor
+    public void release() {
+      quick.open();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.weft.stress.scope;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import dev.weft.scope.Scope;
+import dev.weft.scope.Task;
+import dev.weft.scope.TaskFailedException;
+import dev.weft.stress.shared.Gate;
+import dev.weft.stress.shared.Joined;
+import dev.weft.stress.shared.Threads;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.L_Result;
+
+/*
+ * Property: under fail-fast, a failure racing with a success is never lost: join() always throws
+ * TaskFailedException naming the failed task, with its exception as the cause.
+ *
+ * Why it matters: a lost failure turns a broken request into a "successful" one with missing
+ * data, the worst kind of concurrency bug: silent and rare.
+ *
+ * Which bug fails it: the owner wakes from join() before the failing task's onComplete recorded
+ * the failure (the unfinished-task count dropped too early), or the success's bookkeeping
+ * overwrites the failure's.
+ *
+ * How: task "ok" returns at once; task "boom" throws when actor "release" opens its gate, so the
+ * failure lands before, with or after the success. The outcome also says how "ok" ended.
+ *
+ * How to run:
+ *   stress-tests/run -t FailFastNeverLosesFailure
+ *
+ * Results (CI pass: -m quick -sc false -iters 1 -time 100, 4 JVM modes summed; JDK 25.0.3, 2 vCPUs shared, 2026-11-25):
+ *   Platform [OK]
+ *     reported, ok cancelled        174  ACCEPTABLE
+ *     reported, ok succeeded      9,735  ACCEPTABLE
+ *   Virtual [OK]
+ *     reported, ok cancelled        101  ACCEPTABLE
+ *     reported, ok succeeded    259,281  ACCEPTABLE
+ */
+public class FailFastNeverLosesFailure {
+
+  static final class Boom extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Boom() {
+      super("boom", null, false, false); // no stack trace: keep the body tiny
+    }
+  }
+
+  static String race(Threads threads, Gate gate) {
+    try (Scope<Void> s = Scope.open("fail-fast", threads.config())) {
+      Task<Integer> ok = s.fork("ok", () -> 1);
+      s.fork("boom", () -> {
+        gate.await();
+        throw new Boom();
+      });
+      Joined<Void> j = Joined.join(s);
+      if (j.failure() instanceof TaskFailedException e
+          && e.getCause() instanceof Boom
+          && "boom".equals(e.taskName())) {
+        return "reported, ok " + ok.state().toString().toLowerCase();
+      }
+      return j.returned() ? "lost" : j.describe();
+    }
+  }
+
+  @JCStressTest
+  @Outcome(id = "reported, ok succeeded", expect = ACCEPTABLE, desc = "failure reported; ok ended first")
+  @Outcome(id = "reported, ok cancelled", expect = ACCEPTABLE, desc = "failure reported; it cancelled ok")
+  @Outcome(id = "lost",                   expect = FORBIDDEN,  desc = "join() returned normally: the failure was lost")
+  @Outcome(                               expect = FORBIDDEN,  desc = "join() threw something else")
+  @State
+  public static class Virtual {
+    final Gate gate = new Gate();
+
+    @Actor
+    public void owner(L_Result r) {
+      r.r1 = race(Threads.VIRTUAL, gate);
+    }
+
+    @Actor
+    public void release() {
+      gate.open();
+    }
+  }
+
+  @JCStressTest
+  @Outcome(id = "reported, ok succeeded", expect = ACCEPTABLE, desc = "failure reported; ok ended first")
+  @Outcome(id = "reported, ok cancelled", expect = ACCEPTABLE, desc = "failure reported; it cancelled ok")
+  @Outcome(id = "lost",                   expect = FORBIDDEN,  desc = "join() returned normally: the failure was lost")
+  @Outcome(                               expect = FORBIDDEN,  desc = "join() threw something else")
+  @State
+  public static class Platform {
+    final Gate gate = new Gate();
+
+    @Actor
+    public void owner(L_Result r) {
+      r.r1 = race(Threads.PLATFORM, gate);
+    }
+
+    @Actor
+    public void release() {
+      gate.open();
+    }
+  }
+}
