@@ -112,6 +112,9 @@ public final class ScopeImpl<R> implements Scope<R> {
     this.owner = Thread.currentThread();
     this.hiddenOnThread = INNERMOST.get();
     TaskNode<?> task = CURRENT_TASK.get();
+    if (task != null) {
+      task.openedScope = true;
+    }
     this.parent = hiddenOnThread != null ? hiddenOnThread : task != null ? task.scope : null;
     this.threadFactory = config.threadFactory().orElse(null);
     this.maxConcurrency = config.maxConcurrency();
@@ -196,7 +199,7 @@ public final class ScopeImpl<R> implements Scope<R> {
   @Override
   public <T> Task<T> fork(String name, Callable<? extends T> body, UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, "body");
-    return doFork(name, body, options, new TaskNode<?>[0]);
+    return doFork(name, body, options, TaskNode.NO_DEPENDENCIES);
   }
 
   @Override
@@ -278,7 +281,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     Objects.requireNonNull(body, "body");
     TaskNode<?>[] deps = new TaskNode<?>[dependencies.size()];
     for (int i = 0; i < deps.length; i++) {
-      deps[i] = dependency(dependencies.get(i), "dependencies[" + i + "]");
+      deps[i] = dependency(dependencies.get(i), i);
     }
     return doFork(name, body, options, deps);
   }
@@ -409,9 +412,18 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
   }
 
+  private <A> TaskNode<A> dependency(Task<A> task, int index) {
+    if (task == null) {
+      throw new NullPointerException("dependency dependencies[" + index + "]");
+    }
+    return dependency(task, (String) null);
+  }
+
   @SuppressWarnings("unchecked")
   private <A> TaskNode<A> dependency(Task<A> task, String argument) {
-    Objects.requireNonNull(task, "dependency " + argument);
+    if (task == null) {
+      throw new NullPointerException("dependency " + argument);
+    }
     if (!(task instanceof TaskNode<A> node) || node.scope != this) {
       String owning = task instanceof TaskNode<?> n ? "scope '" + n.scope.name + "'" : "no Weft scope";
       throw new IllegalArgumentException("dependency '" + task.name() + "' belongs to " + owning + ", not to scope '" + name + "': a task can only depend on "
@@ -448,6 +460,10 @@ public final class ScopeImpl<R> implements Scope<R> {
     Stop st = stopped.get();
     if (st != null) {
       node.cancel(st.detail);
+      return node;
+    }
+    if (deps.length == 0) {
+      ready(node);
       return node;
     }
     for (TaskNode<?> dep : deps) {
@@ -581,8 +597,13 @@ public final class ScopeImpl<R> implements Scope<R> {
     if (stopped.get() != null || !stopped.compareAndSet(null, new Stop(reason, detail, System.nanoTime()))) {
       return false;
     }
-    for (TaskNode<?> t : tasks) {
-      t.cancel(detail);
+    // Skipping the walk when no task is unfinished is safe: a fork increments `unfinished`
+    // before it reads `stopped`, and this thread set `stopped` before it reads `unfinished`, so
+    // a task this walk would miss is cancelled by its fork.
+    if (unfinished.get() != 0) {
+      for (TaskNode<?> t : tasks) {
+        t.cancel(detail);
+      }
     }
     for (ScopeImpl<?> child : children) {
       child.stopFromParent(this);
@@ -733,6 +754,9 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Scopes a task's body left open: close them, and turn it into a failure. */
   Throwable closeLeftoverScopes(TaskNode<?> task, Throwable failure) {
+    if (!task.openedScope) {
+      return failure; // saves a thread-local look-up (and map entry) in every task thread
+    }
     ScopeImpl<?> inner = INNERMOST.get();
     if (inner == null) {
       return failure;

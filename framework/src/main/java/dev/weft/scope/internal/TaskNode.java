@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -33,6 +32,8 @@ public final class TaskNode<T> implements Task<T> {
 
   private static final VarHandle STATE;
   private static final VarHandle DEPENDENTS;
+  private static final VarHandle REMAINING;
+  static final TaskNode<?>[] NO_DEPENDENCIES = new TaskNode<?>[0];
   private static final Object ENDED = new Object();
 
   static {
@@ -40,6 +41,7 @@ public final class TaskNode<T> implements Task<T> {
       MethodHandles.Lookup l = MethodHandles.lookup();
       STATE = l.findVarHandle(TaskNode.class, "state", int.class);
       DEPENDENTS = l.findVarHandle(TaskNode.class, "dependents", Object.class);
+      REMAINING = l.findVarHandle(TaskNode.class, "remaining", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -64,10 +66,13 @@ public final class TaskNode<T> implements Task<T> {
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
   private volatile Object dependents;
-  // remaining: dependencies not yet succeeded. Decremented by dependency threads; the one that
-  // reaches 0 makes the task ready (the atomic decrement orders the dependencies' outcomes
-  // before the dependent's body).
-  private final AtomicInteger remaining;
+  // remaining: dependencies not yet succeeded, plus one released by the fork. Decremented (atomic
+  // getAndAdd through REMAINING) by dependency threads and the owner; the one that reaches 0
+  // makes the task ready (the atomic decrement orders the dependencies' outcomes before the
+  // dependent's body). Unused for tasks without dependencies.
+  private volatile int remaining;
+  // openedScope: set by the task's own thread when its body opens a scope; read by that thread.
+  boolean openedScope;
   // thread: set by the starter before the CAS PENDING -> RUNNING, read by cancel and by the
   // stuck-task warning.
   volatile Thread thread;
@@ -90,7 +95,7 @@ public final class TaskNode<T> implements Task<T> {
     this.timeout = options.timeout().orElse(null);
     this.fallback = options.fallback().orElse(null);
     this.dependencies = dependencies;
-    this.remaining = new AtomicInteger(dependencies.length + 1); // +1: released by the fork itself
+    this.remaining = dependencies.length + 1; // +1: released by the fork itself
   }
 
   // --- Task ---
@@ -192,7 +197,7 @@ public final class TaskNode<T> implements Task<T> {
 
   /** Called once per dependency that succeeded, and once by the fork; returns true when ready. */
   boolean releaseOne() {
-    return remaining.decrementAndGet() == 0;
+    return (int) REMAINING.getAndAdd(this, -1) == 1;
   }
 
   /** Claims PENDING -> RUNNING with {@code t} as the task's thread; false if it already ended. */
