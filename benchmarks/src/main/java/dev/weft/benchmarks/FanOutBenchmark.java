@@ -90,7 +90,7 @@ public class FanOutBenchmark {
 
   @Benchmark
   public long weft() throws InterruptedException {
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // generic array
     Task<Integer>[] tasks = new Task[n];
     try (Scope<Void> scope = Scope.open("fan-out")) {
       for (int i = 0; i < n; i++) {
@@ -108,7 +108,7 @@ public class FanOutBenchmark {
 
   @Benchmark
   public long weftGeneratedNames() throws InterruptedException {
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // generic array
     Task<Integer>[] tasks = new Task[n];
     try (Scope<Void> scope = Scope.open("fan-out")) {
       for (int i = 0; i < n; i++) {
@@ -145,7 +145,7 @@ public class FanOutBenchmark {
 
   @Benchmark
   public long completableFuture() {
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // generic array
     CompletableFuture<Integer>[] futures = new CompletableFuture[n];
     for (int i = 0; i < n; i++) {
       Integer v = values[i];
@@ -213,7 +213,7 @@ public class FanOutBenchmark {
   @Benchmark
   public long completableFutureDiamond() {
     CompletableFuture<Integer> root = CompletableFuture.supplyAsync(() -> values[0], executor);
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // generic array
     CompletableFuture<Integer>[] middle = new CompletableFuture[n];
     for (int i = 0; i < n; i++) {
       int offset = i;
