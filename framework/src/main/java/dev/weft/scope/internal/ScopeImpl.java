@@ -524,15 +524,15 @@ public final class ScopeImpl<R> implements Scope<R> {
       node.cancel(st.detail);
       return false;
     }
-    String threadName = name + "/" + node.name;
     Thread t;
     try {
+      // The thread names itself (scope/task) as its first action: that keeps the string work
+      // off the owner, which forks every task in turn and is the bottleneck of a fan-out.
       if (threadFactory == null) {
-        t = Thread.ofVirtual().name(threadName).unstarted(node::run);
+        t = Thread.ofVirtual().unstarted(node::run);
       } else {
         t = Objects.requireNonNull(threadFactory.newThread(node::run),
             "thread factory returned null for task '" + node.name + "'");
-        t.setName(threadName);
       }
     } catch (Throwable e) {
       node.failToStart(e);

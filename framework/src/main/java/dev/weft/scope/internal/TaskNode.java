@@ -237,6 +237,7 @@ public final class TaskNode<T> implements Task<T> {
 
   /** The body of the task's thread. Whatever happens here, the task ends in a final state. */
   void run() {
+    Thread.currentThread().setName(scope.name + "/" + name);
     ScopeImpl.enterTask(this);
     try {
       if (state != RUNNING) {
