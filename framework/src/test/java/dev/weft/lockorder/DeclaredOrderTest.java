@@ -61,7 +61,7 @@ class DeclaredOrderTest {
 
     LockOrderViolationException e = LockOrderCheckerTest.violation(kind, audit, config);
 
-    assertThat(e.cycle()).containsExactly("AUDIT", "CONFIG") // shortest: the learned CONFIG -> AUDIT;
+    assertThat(e.cycle()).containsExactly("AUDIT", "CONFIG"); // shortest: learned CONFIG -> AUDIT
   }
 
   @Test

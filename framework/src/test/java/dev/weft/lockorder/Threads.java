@@ -62,6 +62,11 @@ final class Threads {
     void run() throws Exception;
   }
 
+  /** The thread's name as reports show it. */
+  static String name(Thread t) {
+    return dev.weft.lockorder.internal.Graph.threadName(t);
+  }
+
   /** Takes {@code locks} in order, then releases them in reverse. */
   static void nest(java.util.concurrent.locks.Lock... locks) {
     int taken = 0;
