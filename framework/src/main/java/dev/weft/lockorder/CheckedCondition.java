@@ -30,6 +30,7 @@ final class CheckedCondition implements Condition {
       return wait.run();
     } finally {
       held.restore(view, positions);
+      view.reacquired(held);
     }
   }
 
@@ -49,6 +50,7 @@ final class CheckedCondition implements Condition {
       condition.awaitUninterruptibly();
     } finally {
       held.restore(view, positions);
+      view.reacquired(held);
     }
   }
 

@@ -26,6 +26,7 @@ class ConditionTest {
     Condition ready = a.newCondition();
     CountDownLatch waiting = new CountDownLatch(1);
     AtomicInteger heldWhileWaiting = new AtomicInteger(-1);
+    AtomicInteger heldAfter = new AtomicInteger(-1);
 
     Thread waiter =
         kind.newThread(
@@ -42,6 +43,7 @@ class ConditionTest {
               } finally {
                 a.unlock();
               }
+              heldAfter.set(HeldLocks.current().size());
             });
     waiter.start();
     waiting.await();
@@ -62,6 +64,7 @@ class ConditionTest {
         });
     assertThat(waiter.join(Duration.ofSeconds(20))).isTrue();
     assertThat(heldWhileWaiting).hasValue(1);
+    assertThat(heldAfter).hasValue(0); // unlock found the waiter's own held locks again
     assertThat(checker.edges()).containsExactly("b -> a");
   }
 

@@ -33,7 +33,7 @@ public final class HeldLocks {
   /** The held chain of {@code graph}: its classes held by this thread, in order. */
   public Chain top(Graph graph) {
     for (int i = size - 1; i >= 0; i--) {
-      if (views[i].acq.node.graph == graph) {
+      if (views[i].graph == graph) {
         return chains[i];
       }
     }

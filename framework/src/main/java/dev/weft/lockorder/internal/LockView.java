@@ -11,16 +11,19 @@ public abstract class LockView {
   public final Object identity;
   /** The instance label used in reports, e.g. {@code account#2}. */
   public final String label;
+  /** The graph (checker) this lock belongs to. */
+  public final Graph graph;
 
   protected LockView(Acq acq, Object identity, String label) {
     this.acq = acq;
     this.identity = identity;
     this.label = label;
+    this.graph = acq.node.graph;
   }
 
   /** The graph (checker) this lock belongs to. */
   public final Graph graph() {
-    return acq.node.graph;
+    return graph;
   }
 
   /**
