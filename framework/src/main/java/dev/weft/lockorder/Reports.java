@@ -90,18 +90,37 @@ final class Reports {
     if (why != null && !cycle.isEmpty() && cycle.get(0).holder() != cycle.get(0).waiter()) {
       shown.add(cycle.get(0).holder());
     }
-    for (Thread t : shown) {
+    for (int n = 0; n < shown.size(); n++) {
+      Thread t = shown.get(n);
       text.append("\n\"").append(Graph.threadName(t)).append('"')
-          .append(t.isVirtual() ? " (virtual)" : "").append(' ').append(t.getState());
+          .append(t.isVirtual() ? " (virtual)" : "")
+          .append(n < cycle.size()
+              ? " waiting for lock '" + cycle.get(n).lock().describe() + "'"
+              : " holding lock '" + cycle.get(0).lock().describe() + "'");
       StackTraceElement[] stack = t.getStackTrace();
-      for (int i = 0; i < stack.length && i < MAX_FRAMES; i++) {
+      int from = userFrames(stack);
+      for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
         text.append("\n\tat ").append(stack[i]);
       }
-      if (stack.length > MAX_FRAMES) {
-        text.append("\n\t... ").append(stack.length - MAX_FRAMES).append(" more");
+      if (stack.length - from > MAX_FRAMES) {
+        text.append("\n\t... ").append(stack.length - from - MAX_FRAMES).append(" more");
       }
     }
     return new DeadlockReport(threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
+  }
+
+  // Index of the first frame after the checker's own (and the JDK lock frames below them).
+  private static int userFrames(StackTraceElement[] stack) {
+    int last = -1;
+    for (int i = 0; i < stack.length; i++) {
+      String c = stack[i].getClassName();
+      if (c.startsWith("dev.weft.lockorder.Checked")
+          || c.startsWith("dev.weft.lockorder.Reports")
+          || c.startsWith("dev.weft.lockorder.internal.")) {
+        last = i;
+      }
+    }
+    return last + 1 < stack.length ? last + 1 : 0;
   }
 
   static void notifyListeners(RuntimeException report) {

@@ -77,8 +77,8 @@ class DeadlockDetectorTest {
       assertThat(r.threads()).containsExactlyInAnyOrderElementsOf(threads);
       assertThat(r.locks()).containsExactlyInAnyOrder("a", "b");
       assertThat(r.toString())
-          .contains("\"vt-1\" (virtual) WAITING")
-          .contains("\"vt-2\" (virtual) WAITING")
+          .contains("\"vt-1\" (virtual) waiting for lock '")
+          .contains("\"vt-2\" (virtual) waiting for lock '")
           .contains("at dev.weft.lockorder.DeadlockDetectorTest.hold");
       assertThat(jmxDeadlockedThreads()).isNull();
     } finally {
