@@ -8,15 +8,16 @@ import java.util.Arrays;
  * <p>Thread confinement: an instance belongs to one thread (a {@link ThreadLocal}, so it follows a
  * virtual thread across carriers) and only that thread reads or writes it; other threads see only
  * copies published in a wait record.
+ *
+ * <p>Entries are interleaved in one array, {@code [view0, chain0, view1, chain1, ...]}, so a push
+ * or pop touches one array. A re-entrant entry (its lock is held by an entry below it) carries the
+ * chain of the entry below it: re-acquiring adds no class to the chain.
  */
 public final class HeldLocks {
   private static final ThreadLocal<HeldLocks> CURRENT = ThreadLocal.withInitial(HeldLocks::new);
 
-  private LockView[] views = new LockView[8];
-  private Chain[] chains = new Chain[8];
-  // true when the entry re-acquires a lock held by an entry below it (no new class in the chain)
-  private boolean[] reentrant = new boolean[8];
-  private int size;
+  private Object[] entries = new Object[16];
+  private int size; // number of entries (each takes two slots)
 
   private HeldLocks() {}
 
@@ -32,9 +33,10 @@ public final class HeldLocks {
 
   /** The held chain of {@code graph}: its classes held by this thread, in order. */
   public Chain top(Graph graph) {
-    for (int i = size - 1; i >= 0; i--) {
-      if (views[i].graph == graph) {
-        return chains[i];
+    Object[] e = entries;
+    for (int i = 2 * size - 2; i >= 0; i -= 2) {
+      if (((LockView) e[i]).graph == graph) {
+        return (Chain) e[i + 1];
       }
     }
     return graph.root;
@@ -42,43 +44,33 @@ public final class HeldLocks {
 
   /** Records a first (non-reentrant) acquisition whose held chain becomes {@code chain}. */
   public void push(LockView view, Chain chain) {
-    push(view, chain, false);
+    int at = 2 * size;
+    Object[] e = entries;
+    if (at == e.length) {
+      e = entries = Arrays.copyOf(e, at * 2);
+    }
+    e[at] = view;
+    e[at + 1] = chain;
+    size++;
   }
 
   /** Records a re-entrant acquisition: the chain does not change. */
   public void pushReentrant(LockView view) {
-    push(view, top(view.graph()), true);
-  }
-
-  private void push(LockView view, Chain chain, boolean isReentrant) {
-    int n = size;
-    if (n == views.length) {
-      grow();
-    }
-    views[n] = view;
-    chains[n] = chain;
-    reentrant[n] = isReentrant;
-    size = n + 1;
-  }
-
-  private void grow() {
-    int len = views.length * 2;
-    views = Arrays.copyOf(views, len);
-    chains = Arrays.copyOf(chains, len);
-    reentrant = Arrays.copyOf(reentrant, len);
+    push(view, top(view.graph));
   }
 
   /** Forgets the most recent acquisition of {@code view}; no-op if none is recorded. */
   public void pop(LockView view) {
-    int n = size - 1;
-    if (n >= 0 && views[n] == view) {
-      views[n] = null;
-      chains[n] = null;
-      size = n;
+    Object[] e = entries;
+    int top = 2 * size - 2;
+    if (top >= 0 && e[top] == view) {
+      e[top] = null;
+      e[top + 1] = null;
+      size--;
       return;
     }
-    for (int i = n - 1; i >= 0; i--) {
-      if (views[i] == view) {
+    for (int i = size - 2; i >= 0; i--) {
+      if (e[2 * i] == view) {
         removeAt(i);
         rebuildFrom(i);
         return;
@@ -86,35 +78,32 @@ public final class HeldLocks {
     }
   }
 
-  private void removeAt(int i) {
-    int tail = size - i - 1;
-    System.arraycopy(views, i + 1, views, i, tail);
-    System.arraycopy(chains, i + 1, chains, i, tail);
-    System.arraycopy(reentrant, i + 1, reentrant, i, tail);
-    size--;
-    views[size] = null;
-    chains[size] = null;
+  private LockView view(int i) {
+    return (LockView) entries[2 * i];
   }
 
-  // Recomputes reentrancy and chains of entries from index i up, after an entry below them left.
+  private void removeAt(int i) {
+    System.arraycopy(entries, 2 * i + 2, entries, 2 * i, 2 * (size - i - 1));
+    size--;
+    entries[2 * size] = null;
+    entries[2 * size + 1] = null;
+  }
+
+  // Recomputes the chains of entries from index i up, after an entry below them left or came back.
   private void rebuildFrom(int i) {
     for (int j = i; j < size; j++) {
-      LockView v = views[j];
-      boolean again = false;
-      Chain prev = v.graph().root;
-      boolean prevFound = false;
-      for (int k = j - 1; k >= 0; k--) {
-        if (!again && views[k].identity == v.identity) {
-          again = true;
-        }
-        if (!prevFound && views[k].graph() == v.graph()) {
-          prev = chains[k];
-          prevFound = true;
-        }
-      }
-      reentrant[j] = again;
-      chains[j] = again ? prev : prev.child(v.acq);
+      LockView v = view(j);
+      entries[2 * j + 1] = isReentrant(j) ? chainBelow(j, v.graph) : chainBelow(j, v.graph).child(v.acq);
     }
+  }
+
+  private Chain chainBelow(int j, Graph graph) {
+    for (int k = j - 1; k >= 0; k--) {
+      if (view(k).graph == graph) {
+        return (Chain) entries[2 * k + 1];
+      }
+    }
+    return graph.root;
   }
 
   /**
@@ -125,7 +114,7 @@ public final class HeldLocks {
     int[] positions = new int[size];
     int count = 0;
     for (int i = 0; i < size; i++) {
-      if (views[i] == view) {
+      if (view(i) == view) {
         positions[count++] = i;
       }
     }
@@ -142,14 +131,12 @@ public final class HeldLocks {
   public void restore(LockView view, int[] positions) {
     for (int p : positions) {
       int at = Math.min(p, size);
-      if (size == views.length) {
-        grow();
+      if (2 * size + 2 > entries.length) {
+        entries = Arrays.copyOf(entries, entries.length * 2);
       }
-      int tail = size - at;
-      System.arraycopy(views, at, views, at + 1, tail);
-      System.arraycopy(chains, at, chains, at + 1, tail);
-      System.arraycopy(reentrant, at, reentrant, at + 1, tail);
-      views[at] = view;
+      System.arraycopy(entries, 2 * at, entries, 2 * at + 2, 2 * (size - at));
+      entries[2 * at] = view;
+      entries[2 * at + 1] = null;
       size++;
     }
     if (positions.length > 0) {
@@ -157,27 +144,28 @@ public final class HeldLocks {
     }
   }
 
-  /** Views of distinct held acquisitions that are not re-entrant, oldest first, for edges. */
+  /** The view of entry {@code i}, oldest first. */
   LockView viewAt(int i) {
-    return views[i];
+    return view(i);
   }
 
+  /** Whether entry {@code i} re-acquires a lock that an entry below it holds. */
   boolean isReentrant(int i) {
-    return reentrant[i];
-  }
-
-  /** A copy of the held views, for publication in a wait record. */
-  public LockView[] snapshot() {
-    return Arrays.copyOf(views, size);
-  }
-
-  /** Whether this thread holds {@code view} (by identity of the view). */
-  public boolean holds(LockView view) {
-    for (int i = size - 1; i >= 0; i--) {
-      if (views[i] == view) {
+    Object identity = view(i).identity;
+    for (int k = i - 1; k >= 0; k--) {
+      if (view(k).identity == identity) {
         return true;
       }
     }
     return false;
+  }
+
+  /** A copy of the held views, for publication in a wait record. */
+  public LockView[] snapshot() {
+    LockView[] out = new LockView[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = view(i);
+    }
+    return out;
   }
 }
