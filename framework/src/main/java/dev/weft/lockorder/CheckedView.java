@@ -65,7 +65,7 @@ abstract class CheckedView extends LockView implements Lock {
     if (heldByCurrentThread()) {
       acquire();
       held.pushReentrant(this);
-      owner = held;
+      setOwner(held);
       return;
     }
     Chain chain = check(held);
@@ -77,7 +77,7 @@ abstract class CheckedView extends LockView implements Lock {
       }
     }
     held.push(this, chain);
-    owner = held;
+    setOwner(held);
   }
 
   @Override
@@ -89,7 +89,7 @@ abstract class CheckedView extends LockView implements Lock {
     if (heldByCurrentThread()) {
       acquireInterruptibly();
       held.pushReentrant(this);
-      owner = held;
+      setOwner(held);
       return;
     }
     Chain chain = check(held);
@@ -97,7 +97,7 @@ abstract class CheckedView extends LockView implements Lock {
       acquireSlow(held, -1L, true);
     }
     held.push(this, chain);
-    owner = held;
+    setOwner(held);
   }
 
   @Override
@@ -108,7 +108,7 @@ abstract class CheckedView extends LockView implements Lock {
         return false;
       }
       held.pushReentrant(this);
-      owner = held;
+      setOwner(held);
       return true;
     }
     Chain chain = checker.checkTryLock ? check(held) : held.top(graph).child(acq);
@@ -116,7 +116,7 @@ abstract class CheckedView extends LockView implements Lock {
       return false;
     }
     held.push(this, chain);
-    owner = held;
+    setOwner(held);
     return true;
   }
 
@@ -132,7 +132,7 @@ abstract class CheckedView extends LockView implements Lock {
         return false;
       }
       held.pushReentrant(this);
-      owner = held;
+      setOwner(held);
       return true;
     }
     Chain chain = check(held);
@@ -140,7 +140,7 @@ abstract class CheckedView extends LockView implements Lock {
       return false;
     }
     held.push(this, chain);
-    owner = held;
+    setOwner(held);
     return true;
   }
 
@@ -158,7 +158,14 @@ abstract class CheckedView extends LockView implements Lock {
 
   /** Called by a condition wait that got the lock back: the current thread owns it again. */
   final void reacquired(HeldLocks held) {
-    owner = held;
+    setOwner(held);
+  }
+
+  // Only exclusive locks have one owner; readers do not write the shared field.
+  private void setOwner(HeldLocks held) {
+    if (exclusive) {
+      owner = held;
+    }
   }
 
   @Override
