@@ -27,34 +27,63 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * <p>Result per actor: 0 took both locks, 1 reported the cycle, 2 timed out.
  *
  * <p>How to run: {@code java -jar stress-tests/target/jcstress.jar -t ConcurrentEdgeInsertNoLostCycle}
+ * (variants {@code Platform} and {@code Virtual})
  *
  * <pre>
- * Last run (JDK 25, 2 cores, -m quick -sc false -iters 1 -time 100):
+ * Last run of Platform (JDK 25, 2 cores, -m quick -sc false -iters 1 -time 100):
  *   RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
  *     0, 0        0    0.00%   Forbidden  lost cycle: both orders learned, no report
  *     0, 1  560,840   88.75%  Acceptable  actor 1 learned a -> b first, actor 2 reported
  *     1, 0   71,112   11.25%  Acceptable  actor 2 learned b -> a first, actor 1 reported
  * </pre>
  */
-@JCStressTest
-@Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "actor 1 learned a -> b first, actor 2 reported")
-@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "actor 2 learned b -> a first, actor 1 reported")
-@Outcome(id = "0, 0", expect = FORBIDDEN,  desc = "lost cycle: both orders learned, no report")
-@Outcome(          expect = FORBIDDEN,  desc = "timeout or double report: a lost or wrong check")
-@State
 public class ConcurrentEdgeInsertNoLostCycle {
-  private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
-  private final Lock a = checker.newLock("a");
-  private final Lock b = checker.newLock("b");
+  private ConcurrentEdgeInsertNoLostCycle() {}
 
-  @Actor
-  public void aThenB(II_Result r) {
-    r.r1 = Nest.take(a, b);
+  /** Actors on jcstress's platform threads. */
+  @JCStressTest
+  @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "actor 1 learned a -> b first, actor 2 reported")
+  @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "actor 2 learned b -> a first, actor 1 reported")
+  @Outcome(id = "0, 0", expect = FORBIDDEN,  desc = "lost cycle: both orders learned, no report")
+  @Outcome(             expect = FORBIDDEN,  desc = "timeout or double report: a lost or wrong check")
+  @State
+  public static class Platform {
+    private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
+    private final Lock a = checker.newLock("a");
+    private final Lock b = checker.newLock("b");
+
+    @Actor
+    public void aThenB(II_Result r) {
+      r.r1 = Nest.take(a, b);
+    }
+
+    @Actor
+    public void bThenA(II_Result r) {
+      r.r2 = Nest.take(b, a);
+    }
   }
 
-  @Actor
-  public void bThenA(II_Result r) {
-    r.r2 = Nest.take(b, a);
+  /** Each actor runs its acquisitions in a fresh virtual thread: held state follows it. */
+  @JCStressTest
+  @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "actor 1 learned a -> b first, actor 2 reported")
+  @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "actor 2 learned b -> a first, actor 1 reported")
+  @Outcome(id = "0, 0", expect = FORBIDDEN,  desc = "lost cycle: both orders learned, no report")
+  @Outcome(             expect = FORBIDDEN,  desc = "timeout or double report: a lost or wrong check")
+  @State
+  public static class Virtual {
+    private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
+    private final Lock a = checker.newLock("a");
+    private final Lock b = checker.newLock("b");
+
+    @Actor
+    public void aThenB(II_Result r) {
+      r.r1 = Nest.inVirtualThread(a, b);
+    }
+
+    @Actor
+    public void bThenA(II_Result r) {
+      r.r2 = Nest.inVirtualThread(b, a);
+    }
   }
 
   /** Shared by the lock-order stress tests. */
@@ -86,6 +115,21 @@ public class ConcurrentEdgeInsertNoLostCycle {
         Thread.currentThread().interrupt();
         return TIMED_OUT;
       }
+    }
+
+    /** {@link #take} in a new virtual thread, waited for with a timeout. */
+    static int inVirtualThread(Lock first, Lock second) {
+      int[] result = {TIMED_OUT};
+      Thread t = Thread.ofVirtual().start(() -> result[0] = take(first, second));
+      try {
+        if (!t.join(java.time.Duration.ofSeconds(5))) {
+          return TIMED_OUT;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return TIMED_OUT;
+      }
+      return result[0];
     }
   }
 }
