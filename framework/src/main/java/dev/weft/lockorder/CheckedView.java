@@ -227,7 +227,7 @@ abstract class CheckedView extends LockView implements Lock {
         if (nanos >= 0) {
           long remaining = deadline - System.nanoTime();
           if (remaining <= 0) {
-            return false;
+            return tryAcquire(); // a last look: the thread may have been descheduled past it
           }
           slice = Math.min(slice, remaining);
         }

@@ -94,14 +94,18 @@ public class ConcurrentEdgeInsertNoLostCycle {
 
     private Nest() {}
 
-    /** Takes {@code first}, then {@code second} with a timeout; releases both. */
+    /**
+     * Takes {@code first}, then {@code second} with a timeout; releases both. The timeout is
+     * generous (10 s): on an overloaded machine jcstress actors pinned to busy CPUs can be
+     * descheduled for a second or more, which once showed up as a spurious timeout with 1 s.
+     */
     static int take(Lock first, Lock second) {
       try {
-        if (!first.tryLock(1, TimeUnit.SECONDS)) {
+        if (!first.tryLock(10, TimeUnit.SECONDS)) {
           return TIMED_OUT;
         }
         try {
-          if (!second.tryLock(1, TimeUnit.SECONDS)) {
+          if (!second.tryLock(10, TimeUnit.SECONDS)) {
             return TIMED_OUT;
           }
           second.unlock();
@@ -122,7 +126,7 @@ public class ConcurrentEdgeInsertNoLostCycle {
       int[] result = {TIMED_OUT};
       Thread t = Thread.ofVirtual().start(() -> result[0] = take(first, second));
       try {
-        if (!t.join(java.time.Duration.ofSeconds(5))) {
+        if (!t.join(java.time.Duration.ofSeconds(30))) {
           return TIMED_OUT;
         }
       } catch (InterruptedException e) {
