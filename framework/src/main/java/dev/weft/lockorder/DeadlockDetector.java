@@ -118,12 +118,12 @@ public final class DeadlockDetector implements AutoCloseable {
         if (!logged.contains(key)) {
           found.incrementAndGet();
           DeadlockReport report = Reports.report(cycle, null);
-          Reports.LOG.error("{}", report);
+          Reports.Log.LOG.error("{}", report);
         }
       }
       logged = now;
     } catch (RuntimeException e) {
-      Reports.LOG.warn("deadlock watchdog scan failed", e);
+      Reports.Log.LOG.warn("deadlock watchdog scan failed", e);
     }
   }
 }

@@ -14,7 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /** Turns findings into exceptions, applies the policy and tells the listeners. */
 final class Reports {
-  static final Logger LOG = LoggerFactory.getLogger(LockOrderChecker.class);
+  /** The logger, created on first use so THROW never initialises SLF4J while holding a lock. */
+  static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(LockOrderChecker.class);
+
+    private Log() {}
+  }
   static final CopyOnWriteArrayList<Consumer<? super RuntimeException>> LISTENERS =
       new CopyOnWriteArrayList<>();
 
@@ -36,7 +41,7 @@ final class Reports {
     if (graph.firstReport(v)) {
       LockOrderViolationException ex = exception(v);
       notifyListeners(ex);
-      LOG.warn("potential deadlock, lock order cycle: {}", v.message.lines().findFirst().orElse(""), ex);
+      Log.LOG.warn("potential deadlock, lock order cycle: {}", v.message.lines().findFirst().orElse(""), ex);
     }
     if (chain != null) {
       graph.markValid(chain);
@@ -128,7 +133,7 @@ final class Reports {
       try {
         l.accept(report);
       } catch (RuntimeException e) {
-        LOG.warn("lock-order report listener {} failed", l, e);
+        Log.LOG.warn("lock-order report listener {} failed", l, e);
       }
     }
   }
