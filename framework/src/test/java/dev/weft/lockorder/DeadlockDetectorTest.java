@@ -44,6 +44,29 @@ class DeadlockDetectorTest {
     assertThat(e.report().locks()).containsExactlyInAnyOrder("a", "b");
   }
 
+  /** Each thread holds a read lock the other wants to write: readers come from wait records. */
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_readHoldersWaitingForWrite_oneThrowsDeadlockException(ThreadFactory kind)
+      throws Exception {
+    LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.WARN);
+    ReadWriteLock x = checker.newReadWriteLock("x");
+    ReadWriteLock y = checker.newReadWriteLock("y");
+    CyclicBarrier bothHold = new CyclicBarrier(2);
+    List<Throwable> thrown = new CopyOnWriteArrayList<>();
+    List<Thread> threads =
+        List.of(
+            kind.newThread(() -> crossed(x.readLock(), y.writeLock(), bothHold, thrown)),
+            kind.newThread(() -> crossed(y.readLock(), x.writeLock(), bothHold, thrown)));
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      assertThat(t.join(Duration.ofSeconds(20))).isTrue();
+    }
+    assertThat(thrown).hasSize(1).first().isInstanceOf(DeadlockException.class);
+    assertThat(((DeadlockException) thrown.get(0)).report().locks())
+        .containsExactlyInAnyOrder("x (write)", "y (write)");
+  }
+
   private static void crossed(Lock first, Lock second, CyclicBarrier bothHold, List<Throwable> out) {
     try {
       first.lock();
