@@ -320,5 +320,4 @@ public final class LockOrderChecker {
       return new LockOrderChecker(this);
     }
   }
-
 }

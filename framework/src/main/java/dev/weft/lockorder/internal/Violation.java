@@ -2,11 +2,10 @@ package dev.weft.lockorder.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A potential deadlock found by the order graph: acquiring {@code to} while holding {@code from}
- * closes a cycle. Immutable apart from {@link #firstReport()}.
+ * closes a cycle. Immutable.
  */
 public final class Violation {
   /** Lock class names of the cycle, starting with the held class: {@code [b, a]} for b -> a -> b. */
@@ -18,18 +17,11 @@ public final class Violation {
   /** Key of the cycle independent of where it starts, to report each cycle once under WARN. */
   final String key;
 
-  private final AtomicBoolean reported = new AtomicBoolean();
-
   Violation(List<String> cycle, String message, List<EdgeTrace> traces) {
     this.cycle = List.copyOf(cycle);
     this.message = message;
     this.traces = List.copyOf(traces);
     this.key = canonical(cycle);
-  }
-
-  /** Returns {@code true} the first time it is called: WARN logs each distinct cycle once. */
-  public boolean firstReport() {
-    return reported.compareAndSet(false, true);
   }
 
   /**
