@@ -23,6 +23,12 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * lock, timed-slice waiting) must not turn contention into a hang.
  *
  * <p>How to run: {@code java -jar stress-tests/target/jcstress.jar -t ConsistentOrderNeverReported}
+ *
+ * <pre>
+ * Last run (JDK 25.0.3, 2 cores, loaded machine, -m quick -sc false -iters 1 -time 100):
+ *   Timed:    RESULT 0, 0  SAMPLES 33,912  Acceptable  both took a then b, no report
+ *   Blocking: TERMINATED 47, STALE 0
+ * </pre>
  */
 public class ConsistentOrderNeverReported {
   private ConsistentOrderNeverReported() {}

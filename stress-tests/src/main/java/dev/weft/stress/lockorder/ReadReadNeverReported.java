@@ -18,6 +18,12 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * form no deadlock (Guava's factory reports this case).
  *
  * <p>How to run: {@code java -jar stress-tests/target/jcstress.jar -t ReadReadNeverReported}
+ *
+ * <pre>
+ * Last run (JDK 25.0.3, 2 cores, loaded machine, -m quick -sc false -iters 1 -time 100):
+ *   RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     0, 0   26,140  100.00%  Acceptable  both took both read locks
+ * </pre>
  */
 @JCStressTest
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "both took both read locks")

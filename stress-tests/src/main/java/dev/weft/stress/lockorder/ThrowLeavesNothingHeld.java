@@ -22,6 +22,13 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * after the actor released everything. Arbiter: 1 if both locks are free afterwards.
  *
  * <p>How to run: {@code java -jar stress-tests/target/jcstress.jar -t ThrowLeavesNothingHeld}
+ *
+ * <pre>
+ * Last run (JDK 25.0.3, 2 cores, loaded machine, -m quick -sc false -iters 1 -time 100):
+ *    RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *   0, 1, 1   83,668   89.01%  Acceptable  actor 2 reported, nothing left held
+ *   1, 0, 1   10,333   10.99%  Acceptable  actor 1 reported, nothing left held
+ * </pre>
  */
 @JCStressTest
 @Outcome(id = "0, 1, 1", expect = ACCEPTABLE, desc = "actor 2 reported, nothing left held")
