@@ -1,0 +1,170 @@
+package dev.weft.lockorder;
+
+import dev.weft.lockorder.internal.LockNode;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A checked read/write lock wrapping a non-fair {@link ReentrantReadWriteLock}. Both sides share
+ * one lock class; the order graph tells read from write, so read-read orders do not form cycles.
+ */
+final class CheckedReadWriteLock implements ReadWriteLock {
+  private final Sync sync = new Sync();
+  private final ReadView read;
+  private final WriteView write;
+  private final String label;
+
+  /** Exposes the write owner for deadlock detection. */
+  static final class Sync extends ReentrantReadWriteLock {
+    private static final long serialVersionUID = 1L;
+
+    Thread owner() {
+      return getOwner();
+    }
+  }
+
+  CheckedReadWriteLock(LockOrderChecker checker, LockNode node) {
+    label = node.nextInstanceLabel();
+    read = new ReadView(checker, node);
+    write = new WriteView(checker, node);
+  }
+
+  @Override
+  public Lock readLock() {
+    return read;
+  }
+
+  @Override
+  public Lock writeLock() {
+    return write;
+  }
+
+  @Override
+  public String toString() {
+    return "checked read/write lock '" + label + "' " + sync;
+  }
+
+  private final class ReadView extends CheckedView {
+    private final ReentrantReadWriteLock.ReadLock lock = sync.readLock();
+
+    ReadView(LockOrderChecker checker, LockNode node) {
+      super(checker, node.read, CheckedReadWriteLock.this.sync, CheckedReadWriteLock.this.label);
+    }
+
+    @Override
+    boolean heldByCurrentThread() {
+      return sync.getReadHoldCount() > 0 || sync.isWriteLockedByCurrentThread();
+    }
+
+    @Override
+    boolean upgradeAttempt() {
+      return false;
+    }
+
+    @Override
+    void acquire() {
+      lock.lock();
+    }
+
+    @Override
+    void acquireInterruptibly() throws InterruptedException {
+      lock.lockInterruptibly();
+    }
+
+    @Override
+    boolean tryAcquire() {
+      return lock.tryLock();
+    }
+
+    @Override
+    boolean tryAcquire(long nanos) throws InterruptedException {
+      return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    void release() {
+      lock.unlock();
+    }
+
+    @Override
+    Condition newUnderlyingCondition() {
+      return lock.newCondition(); // throws UnsupportedOperationException, as the JDK's
+    }
+
+    @Override
+    public Condition newCondition() {
+      return newUnderlyingCondition();
+    }
+
+    @Override
+    public Thread exclusiveOwner() {
+      return sync.owner();
+    }
+
+    @Override
+    public String describe() {
+      return label + " (read)";
+    }
+  }
+
+  private final class WriteView extends CheckedView {
+    private final ReentrantReadWriteLock.WriteLock lock = sync.writeLock();
+
+    WriteView(LockOrderChecker checker, LockNode node) {
+      super(checker, node.write, CheckedReadWriteLock.this.sync, CheckedReadWriteLock.this.label);
+    }
+
+    @Override
+    boolean heldByCurrentThread() {
+      return sync.isWriteLockedByCurrentThread();
+    }
+
+    @Override
+    boolean upgradeAttempt() {
+      return sync.getReadHoldCount() > 0;
+    }
+
+    @Override
+    void acquire() {
+      lock.lock();
+    }
+
+    @Override
+    void acquireInterruptibly() throws InterruptedException {
+      lock.lockInterruptibly();
+    }
+
+    @Override
+    boolean tryAcquire() {
+      return lock.tryLock();
+    }
+
+    @Override
+    boolean tryAcquire(long nanos) throws InterruptedException {
+      return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    void release() {
+      lock.unlock();
+    }
+
+    @Override
+    Condition newUnderlyingCondition() {
+      return lock.newCondition();
+    }
+
+    @Override
+    public Thread exclusiveOwner() {
+      return sync.owner();
+    }
+
+    @Override
+    public String describe() {
+      return label + " (write)";
+    }
+  }
+}

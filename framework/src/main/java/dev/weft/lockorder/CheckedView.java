@@ -1,0 +1,252 @@
+package dev.weft.lockorder;
+
+import dev.weft.lockorder.internal.Acq;
+import dev.weft.lockorder.internal.Chain;
+import dev.weft.lockorder.internal.Graph;
+import dev.weft.lockorder.internal.HeldLocks;
+import dev.weft.lockorder.internal.LockView;
+import dev.weft.lockorder.internal.Violation;
+import dev.weft.lockorder.internal.Waits;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A checked lock: one JDK lock (or one side of a read/write lock) plus the order checks.
+ *
+ * <p>Fast path of {@link #lock()}: one thread-local read, a look-up of the held chain extended by
+ * this lock's class (usually a field read), an epoch compare, one {@code tryLock()} and an array
+ * store. Graph work happens only when the chain is new; blocking happens only in {@link
+ * #acquireSlow}, which also looks for actual deadlocks.
+ */
+abstract class CheckedView extends LockView implements Lock {
+  /** How long a blocked acquisition waits between deadlock checks. */
+  static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+
+  final LockOrderChecker checker;
+  // true for exclusive and write locks: one owner at a time, so unlock() can use owner
+  private final boolean exclusive;
+
+  // The held locks of the thread that acquired this lock last. For an exclusive lock it is the
+  // current owner's: written by each owner after it acquires, read by the owner in unlock(), so
+  // the owner reads its own write (program order), and an earlier owner's write happens-before
+  // the lock's release and hence before the current owner's acquire. Saves unlock() a
+  // thread-local look-up. A non-owner's racy read is discarded when release() throws.
+  private HeldLocks owner;
+
+  CheckedView(LockOrderChecker checker, Acq acq, Object identity, String label) {
+    super(acq, identity, label);
+    this.checker = checker;
+    this.exclusive = acq.write;
+  }
+
+  /** The current thread already holds this lock, so acquiring it again never blocks. */
+  abstract boolean heldByCurrentThread();
+
+  /** Write acquisition while holding only the read lock: never succeeds. */
+  abstract boolean upgradeAttempt();
+
+  abstract void acquire();
+
+  abstract void acquireInterruptibly() throws InterruptedException;
+
+  abstract boolean tryAcquire();
+
+  abstract boolean tryAcquire(long nanos) throws InterruptedException;
+
+  abstract void release();
+
+  abstract Condition newUnderlyingCondition();
+
+  @Override
+  public final void lock() {
+    HeldLocks held = HeldLocks.current();
+    if (heldByCurrentThread()) {
+      acquire();
+      held.pushReentrant(this);
+      setOwner(held);
+      return;
+    }
+    Chain chain = check(held);
+    if (!tryAcquire()) {
+      try {
+        acquireSlow(held, -1L, false);
+      } catch (InterruptedException e) {
+        throw new AssertionError("uninterruptible acquisition was interrupted", e);
+      }
+    }
+    held.push(this, chain);
+    setOwner(held);
+  }
+
+  @Override
+  public final void lockInterruptibly() throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    HeldLocks held = HeldLocks.current();
+    if (heldByCurrentThread()) {
+      acquireInterruptibly();
+      held.pushReentrant(this);
+      setOwner(held);
+      return;
+    }
+    Chain chain = check(held);
+    if (!tryAcquire()) {
+      acquireSlow(held, -1L, true);
+    }
+    held.push(this, chain);
+    setOwner(held);
+  }
+
+  @Override
+  public final boolean tryLock() {
+    HeldLocks held = HeldLocks.current();
+    if (heldByCurrentThread()) {
+      if (!tryAcquire()) {
+        return false;
+      }
+      held.pushReentrant(this);
+      setOwner(held);
+      return true;
+    }
+    Chain chain = checker.checkTryLock ? check(held) : held.top(graph).child(acq);
+    if (!tryAcquire()) {
+      return false;
+    }
+    held.push(this, chain);
+    setOwner(held);
+    return true;
+  }
+
+  @Override
+  public final boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    long nanos = unit.toNanos(time);
+    HeldLocks held = HeldLocks.current();
+    if (heldByCurrentThread()) {
+      if (!tryAcquire(nanos)) {
+        return false;
+      }
+      held.pushReentrant(this);
+      setOwner(held);
+      return true;
+    }
+    Chain chain = check(held);
+    if (!tryAcquire() && !acquireSlow(held, Math.max(0L, nanos), true)) {
+      return false;
+    }
+    held.push(this, chain);
+    setOwner(held);
+    return true;
+  }
+
+  @Override
+  public final void unlock() {
+    if (exclusive) {
+      HeldLocks held = owner;
+      release(); // throws IllegalMonitorStateException unless the current thread is the owner
+      held.pop(this);
+    } else {
+      release();
+      HeldLocks.current().pop(this);
+    }
+  }
+
+  /** Called by a condition wait that got the lock back: the current thread owns it again. */
+  final void reacquired(HeldLocks held) {
+    setOwner(held);
+  }
+
+  // Only exclusive locks have one owner; readers do not write the shared field.
+  private void setOwner(HeldLocks held) {
+    if (exclusive) {
+      owner = held;
+    }
+  }
+
+  @Override
+  public Condition newCondition() {
+    return new CheckedCondition(this, newUnderlyingCondition());
+  }
+
+  // Returns the held chain after acquiring this lock; reports (per policy) if it closes a cycle.
+  private Chain check(HeldLocks held) {
+    Chain chain = held.top(graph).child(acq);
+    if (!chain.isValid(graph.epoch())) {
+      validate(held, chain);
+    }
+    return chain;
+  }
+
+  private void validate(HeldLocks held, Chain chain) {
+    if (upgradeAttempt()) {
+      Reports.violation(checker, graph.upgrade(this), null);
+      return;
+    }
+    Violation v = graph.validate(held, this, chain);
+    if (v != null) {
+      Reports.violation(checker, v, chain);
+    }
+  }
+
+  /**
+   * Blocks until the lock is taken ({@code true}) or {@code nanos} (if not negative) pass ({@code
+   * false}), checking for actual deadlocks between slices when the checker breaks them.
+   */
+  private boolean acquireSlow(HeldLocks held, long nanos, boolean interruptible)
+      throws InterruptedException {
+    Waits.Record rec = Waits.begin(this, held, checker.breakDeadlocks);
+    boolean interrupted = false;
+    try {
+      if (!checker.breakDeadlocks) {
+        if (nanos >= 0) {
+          return tryAcquire(nanos);
+        }
+        if (interruptible) {
+          acquireInterruptibly();
+        } else {
+          acquire();
+        }
+        return true;
+      }
+      long deadline = System.nanoTime() + nanos;
+      for (; ; ) {
+        String why = Waits.structuralDeadlock(rec);
+        if (why != null) {
+          throw Reports.structural(rec, why);
+        }
+        List<Waits.Hop> cycle = Waits.cycleToBreak(rec);
+        if (cycle != null) {
+          throw Reports.waitCycle(cycle);
+        }
+        long slice = SLICE_NANOS;
+        if (nanos >= 0) {
+          long remaining = deadline - System.nanoTime();
+          if (remaining <= 0) {
+            return tryAcquire(); // a last look: the thread may have been descheduled past it
+          }
+          slice = Math.min(slice, remaining);
+        }
+        try {
+          if (tryAcquire(slice)) {
+            return true;
+          }
+        } catch (InterruptedException e) {
+          if (interruptible) {
+            throw e;
+          }
+          interrupted = true;
+        }
+      }
+    } finally {
+      Waits.end(rec);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.weft.lockorder;
+
+import dev.weft.lockorder.internal.Chain;
+import dev.weft.lockorder.internal.Graph;
+import dev.weft.lockorder.internal.StackTraces;
+import dev.weft.lockorder.internal.Violation;
+import dev.weft.lockorder.internal.Waits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns findings into exceptions, applies the policy and tells the listeners. */
+final class Reports {
+  /** The logger, created on first use so THROW never initialises SLF4J while holding a lock. */
+  static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(LockOrderChecker.class);
+
+    private Log() {}
+  }
+  static final CopyOnWriteArrayList<Consumer<? super RuntimeException>> LISTENERS =
+      new CopyOnWriteArrayList<>();
+
+  private static final int MAX_FRAMES = 24;
+
+  private Reports() {}
+
+  /**
+   * Applies {@code checker}'s policy to {@code v}: THROW throws; WARN logs the first report of a
+   * cycle and marks {@code chain} (if not null) checked so the same order stays silent.
+   */
+  static void violation(LockOrderChecker checker, Violation v, Chain chain) {
+    Graph graph = checker.graph;
+    if (checker.policy() == LockOrderPolicy.THROW) {
+      LockOrderViolationException ex = exception(v);
+      notifyListeners(ex);
+      throw ex;
+    }
+    if (graph.firstReport(v)) {
+      LockOrderViolationException ex = exception(v);
+      notifyListeners(ex);
+      Log.LOG.warn("potential deadlock, lock order cycle: {}", v.message.lines().findFirst().orElse(""), ex);
+    }
+    if (chain != null) {
+      graph.markValid(chain);
+    }
+  }
+
+  private static LockOrderViolationException exception(Violation v) {
+    return StackTraces.trim(new LockOrderViolationException(v.message, v.cycle, v.causeChain()));
+  }
+
+  static DeadlockException waitCycle(List<Waits.Hop> cycle) {
+    DeadlockReport report = report(cycle, null);
+    DeadlockException ex = StackTraces.trim(new DeadlockException(report));
+    notifyListeners(ex);
+    return ex;
+  }
+
+  static DeadlockException structural(Waits.Record r, String why) {
+    Thread holder = r.lock.exclusiveOwner();
+    List<Waits.Hop> hop =
+        List.of(new Waits.Hop(r.thread, r.lock, holder != null ? holder : r.thread, 0));
+    DeadlockReport report = report(hop, why);
+    DeadlockException ex = StackTraces.trim(new DeadlockException(report));
+    notifyListeners(ex);
+    return ex;
+  }
+
+  /** Builds a report for {@code cycle}; {@code why} replaces the summary for scope deadlocks. */
+  static DeadlockReport report(List<Waits.Hop> cycle, String why) {
+    List<Thread> threads = new ArrayList<>();
+    List<String> locks = new ArrayList<>();
+    StringBuilder summary = new StringBuilder("deadlock: ");
+    for (int i = 0; i < cycle.size(); i++) {
+      Waits.Hop h = cycle.get(i);
+      threads.add(h.waiter());
+      locks.add(h.lock().describe());
+      summary.append(i == 0 ? "" : ", ").append("thread '").append(Graph.threadName(h.waiter()))
+          .append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
+          .append(Graph.threadName(h.holder())).append('\'');
+    }
+    if (why != null) {
+      summary.setLength(0);
+      summary.append("deadlock: ").append(why);
+      summary.append("\nfix: release the lock before joining the scope, or do not take it in the task");
+    } else {
+      summary.append("\nfix: take these locks in one global order; the lock-order checker reports the"
+          + " orders that allow this");
+    }
+    StringBuilder text = new StringBuilder(summary);
+    List<Thread> shown = new ArrayList<>(threads);
+    if (why != null && !cycle.isEmpty() && cycle.get(0).holder() != cycle.get(0).waiter()) {
+      shown.add(cycle.get(0).holder());
+    }
+    for (int n = 0; n < shown.size(); n++) {
+      Thread t = shown.get(n);
+      text.append("\n\"").append(Graph.threadName(t)).append('"')
+          .append(t.isVirtual() ? " (virtual)" : "")
+          .append(n < cycle.size()
+              ? " waiting for lock '" + cycle.get(n).lock().describe() + "'"
+              : " holding lock '" + cycle.get(0).lock().describe() + "'");
+      StackTraceElement[] stack = t.getStackTrace();
+      int from = userFrames(stack);
+      for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
+        text.append("\n\tat ").append(stack[i]);
+      }
+      if (stack.length - from > MAX_FRAMES) {
+        text.append("\n\t... ").append(stack.length - from - MAX_FRAMES).append(" more");
+      }
+    }
+    return new DeadlockReport(threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
+  }
+
+  // Index of the first frame after the checker's own (and the JDK lock frames below them).
+  private static int userFrames(StackTraceElement[] stack) {
+    int last = -1;
+    for (int i = 0; i < stack.length; i++) {
+      String c = stack[i].getClassName();
+      if (c.startsWith("dev.weft.lockorder.Checked")
+          || c.startsWith("dev.weft.lockorder.Reports")
+          || c.startsWith("dev.weft.lockorder.internal.")) {
+        last = i;
+      }
+    }
+    return last + 1 < stack.length ? last + 1 : 0;
+  }
+
+  static void notifyListeners(RuntimeException report) {
+    for (Consumer<? super RuntimeException> l : LISTENERS) {
+      try {
+        l.accept(report);
+      } catch (RuntimeException e) {
+        Log.LOG.warn("lock-order report listener {} failed", l, e);
+      }
+    }
+  }
+}

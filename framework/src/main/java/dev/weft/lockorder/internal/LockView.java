@@ -1,0 +1,42 @@
+package dev.weft.lockorder.internal;
+
+/**
+ * A checked lock as the held-lock bookkeeping sees it: one lock instance in one access mode. The
+ * read and write views of one read/write lock share {@link #identity}.
+ */
+public abstract class LockView {
+  /** The lock class and access mode. */
+  public final Acq acq;
+  /** Identifies the underlying lock: equal for the read and write views of one lock. */
+  public final Object identity;
+  /** The instance label used in reports, e.g. {@code account#2}. */
+  public final String label;
+  /** The graph (checker) this lock belongs to. */
+  public final Graph graph;
+
+  protected LockView(Acq acq, Object identity, String label) {
+    this.acq = acq;
+    this.identity = identity;
+    this.label = label;
+    this.graph = acq.node.graph;
+  }
+
+  /** The graph (checker) this lock belongs to. */
+  public final Graph graph() {
+    return graph;
+  }
+
+  /**
+   * The thread holding this lock exclusively (for a read/write lock: its write lock), or {@code
+   * null}. Best effort, may be stale; used only by deadlock detection.
+   */
+  public abstract Thread exclusiveOwner();
+
+  /** The label with the mode for read/write locks, e.g. {@code cache (read)}. */
+  public abstract String describe();
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

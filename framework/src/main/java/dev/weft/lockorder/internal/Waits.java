@@ -1,0 +1,210 @@
+package dev.weft.lockorder.internal;
+
+import dev.weft.scope.internal.ScopeWaits;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+
+/**
+ * Which threads wait for which checked locks, and the wait cycles among them.
+ *
+ * <p>A thread publishes a {@link Record} only on the slow path, when an acquisition found the lock
+ * taken and is about to block, and removes it when it stops waiting. The record holds a copy of
+ * the thread's held locks: a thread can only be part of a wait cycle while it waits, and while
+ * it waits its held locks do not change, so the copy is exact for as long as the record is
+ * published. Publication goes through a {@link ConcurrentHashMap}, whose put happens-before a get
+ * that sees the record, so readers see the copy complete.
+ *
+ * <p>{@code ThreadMXBean.findDeadlockedThreads} does not see virtual threads; this registry sees
+ * platform and virtual threads alike, because it is keyed by the {@link Thread} object.
+ */
+public final class Waits {
+  private static final ConcurrentHashMap<Thread, Record> WAITING = new ConcurrentHashMap<>();
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  // Which holder/waiter pairs are deadlocked by scope structure. Written only by tests.
+  private static volatile BiFunction<Thread, Thread, String> structure = ScopeWaits::blockingJoin;
+
+  private Waits() {}
+
+  /** A thread waiting for a checked lock. Immutable. */
+  public static final class Record {
+    /** The waiting thread. */
+    public final Thread thread;
+    /** The lock (and mode) it waits for. */
+    public final LockView lock;
+    final LockView[] held;
+    final long sequence;
+    final boolean mayThrow;
+
+    Record(Thread thread, LockView lock, LockView[] held, boolean mayThrow) {
+      this.thread = thread;
+      this.lock = lock;
+      this.held = held;
+      this.sequence = SEQUENCE.incrementAndGet();
+      this.mayThrow = mayThrow;
+    }
+  }
+
+  /** One step of a wait cycle: {@code waiter} waits for {@code lock}, held by {@code holder}. */
+  public record Hop(Thread waiter, LockView lock, Thread holder, long sequence) {}
+
+  /**
+   * Publishes that the current thread starts waiting for {@code lock}. {@code mayThrow}: the
+   * thread breaks a wait cycle it is chosen for.
+   */
+  public static Record begin(LockView lock, HeldLocks held, boolean mayThrow) {
+    Record r = new Record(Thread.currentThread(), lock, held.snapshot(), mayThrow);
+    WAITING.put(r.thread, r);
+    return r;
+  }
+
+  /** Withdraws {@code r}; the thread no longer waits. */
+  public static void end(Record r) {
+    WAITING.remove(r.thread, r);
+  }
+
+  /** Whether {@code t} is waiting for a checked lock now. */
+  public static boolean isWaiting(Thread t) {
+    return WAITING.containsKey(t);
+  }
+
+  /** Test hook: replaces the scope-structure probe; {@code null} restores the real one. */
+  public static void setStructureProbe(BiFunction<Thread, Thread, String> probe) {
+    structure = probe != null ? probe : ScopeWaits::blockingJoin;
+  }
+
+  /**
+   * Returns why {@code r} can never get its lock because the holder joins a scope that waits for
+   * {@code r}'s thread, or {@code null}.
+   */
+  public static String structuralDeadlock(Record r) {
+    Thread holder = r.lock.exclusiveOwner();
+    if (holder == null || holder == r.thread) {
+      return null;
+    }
+    String why = structure.apply(holder, r.thread);
+    if (why == null) {
+      return null;
+    }
+    return "thread '" + Graph.threadName(r.thread) + "' waits for lock '" + r.lock.describe()
+        + "' held by thread '" + Graph.threadName(holder) + "', and " + why;
+  }
+
+  /**
+   * Returns a wait cycle through {@code r} if there is one, it is confirmed by a second look, and
+   * {@code r} is the one to break it (the latest waiter among those that may throw); else {@code
+   * null}. Choosing one victim lets the other threads of the cycle proceed.
+   */
+  public static List<Hop> cycleToBreak(Record r) {
+    List<Hop> cycle = cycleThrough(r);
+    if (cycle == null) {
+      return null;
+    }
+    long victim = -1;
+    for (Hop h : cycle) {
+      Record w = WAITING.get(h.waiter);
+      if (w != null && w.mayThrow) {
+        victim = Math.max(victim, w.sequence);
+      }
+    }
+    return victim == r.sequence && confirmed(cycle) ? cycle : null;
+  }
+
+  /** All wait cycles among checked locks now, each reported once. */
+  public static List<List<Hop>> findCycles() {
+    List<List<Hop>> found = new ArrayList<>();
+    Set<Set<Thread>> seen = new HashSet<>();
+    for (Record r : WAITING.values()) {
+      List<Hop> cycle = cycleThrough(r);
+      if (cycle == null) {
+        continue;
+      }
+      Set<Thread> members = new HashSet<>();
+      cycle.forEach(h -> members.add(h.waiter));
+      if (seen.add(members) && confirmed(cycle)) {
+        found.add(cycle);
+      }
+    }
+    return found;
+  }
+
+  /** A stable key for a cycle: the wait records' sequence numbers, sorted. */
+  public static String key(List<Hop> cycle) {
+    TreeSet<Long> seqs = new TreeSet<>();
+    cycle.forEach(h -> seqs.add(h.sequence));
+    return seqs.toString();
+  }
+
+  // Threads that hold r.lock in a mode that blocks r.
+  private static List<Hop> holders(Record r) {
+    List<Hop> out = new ArrayList<>(2);
+    Thread owner = r.lock.exclusiveOwner();
+    if (owner != null && owner != r.thread) {
+      out.add(new Hop(r.thread, r.lock, owner, r.sequence));
+    }
+    for (Record o : WAITING.values()) {
+      if (o.thread == owner) {
+        continue;
+      }
+      for (LockView h : o.held) {
+        if (h.identity == r.lock.identity && Acq.conflicts(r.lock.acq.write, h.acq.write)) {
+          out.add(new Hop(r.thread, r.lock, o.thread, r.sequence));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  // Depth-first search from r's thread through waiting holders back to r's thread.
+  private static List<Hop> cycleThrough(Record r) {
+    List<Hop> path = new ArrayList<>();
+    return search(r, r.thread, path, new HashSet<>()) ? path : null;
+  }
+
+  private static boolean search(Record at, Thread target, List<Hop> path, Set<Thread> visited) {
+    if (!visited.add(at.thread)) {
+      return false;
+    }
+    for (Hop hop : holders(at)) {
+      path.add(hop);
+      if (hop.holder == target) {
+        return true;
+      }
+      Record next = WAITING.get(hop.holder);
+      if (next != null && search(next, target, path, visited)) {
+        return true;
+      }
+      path.remove(path.size() - 1);
+    }
+    return false;
+  }
+
+  // A real deadlock does not change; a transient one (a holder just released) shows on a re-check.
+  private static boolean confirmed(List<Hop> cycle) {
+    for (Hop hop : cycle) {
+      Record w = WAITING.get(hop.waiter);
+      if (w == null || w.sequence != hop.sequence) {
+        return false;
+      }
+      boolean still = false;
+      for (Hop again : holders(w)) {
+        if (again.holder == hop.holder) {
+          still = true;
+          break;
+        }
+      }
+      if (!still || !Objects.equals(WAITING.get(hop.waiter), w)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,392 @@
+package dev.weft.lockorder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.weft.lockorder.internal.EdgeTrace;
+import dev.weft.lockorder.internal.HeldLocks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Learned order: cycles of any length, reports, policies of THROW. */
+class LockOrderCheckerTest {
+  private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
+
+  /** The classic inversion: two orders that never ran at the same time are still reported. */
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_inverseOrderSeenBefore_throwsNamingCycleThreadAndFirstSeenStack(ThreadFactory kind)
+      throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(kind, () -> Threads.nest(a, b));
+
+    LockOrderViolationException e =
+        Threads.call(
+            kind,
+            () -> {
+              b.lock();
+              try {
+                return catchThrowableOfType(LockOrderViolationException.class, a::lock);
+              } finally {
+                b.unlock();
+              }
+            });
+
+    assertThat(e).isNotNull();
+    assertThat(e.cycle()).containsExactly("b", "a");
+    assertThat(e.getMessage().lines().findFirst()).contains("b -> a, a -> b");
+    assertThat(e.getMessage())
+        .contains("acquires 'a' while holding 'b'")
+        .contains("fix: take these locks in one global order everywhere; declareOrder(\"a\", \"b\")");
+    assertThat(e.getStackTrace()[0].getClassName()).doesNotStartWith("dev.weft.lockorder.Checked");
+    assertThat(e.getCause()).isInstanceOf(EdgeTrace.class);
+    assertThat(e.getCause().getMessage()).startsWith("a -> b first seen in thread '");
+    assertThat(e.getCause().getStackTrace())
+        .anySatisfy(f -> assertThat(f.getMethodName()).isEqualTo("nest"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_cycleOfThree_namesWholeCycleWithOneTracePerEarlierEdge(ThreadFactory kind)
+      throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Lock c = checker.newLock("c");
+    Threads.run(kind, () -> Threads.nest(a, b));
+    Threads.run(kind, () -> Threads.nest(b, c));
+
+    LockOrderViolationException e = violation(kind, c, a);
+
+    assertThat(e.cycle()).containsExactly("c", "a", "b");
+    assertThat(e.getMessage()).startsWith("c -> a, a -> b, b -> c\n");
+    assertThat(causes(e)).containsExactly("a -> b", "b -> c");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_cycleOfEight_namesAllEightLocks(ThreadFactory kind) throws Exception {
+    List<Lock> locks = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      locks.add(checker.newLock("l" + i));
+    }
+    for (int i = 0; i < 7; i++) {
+      Lock x = locks.get(i);
+      Lock y = locks.get(i + 1);
+      Threads.run(kind, () -> Threads.nest(x, y));
+    }
+
+    LockOrderViolationException e = violation(kind, locks.get(7), locks.get(0));
+
+    assertThat(e.cycle()).containsExactly("l7", "l0", "l1", "l2", "l3", "l4", "l5", "l6");
+    assertThat(e.getMessage())
+        .startsWith(
+            "l7 -> l0, l0 -> l1, l1 -> l2, l2 -> l3, l3 -> l4, l4 -> l5, l5 -> l6, l6 -> l7\n");
+    assertThat(causes(e)).hasSize(7);
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_consistentOrderManyTimes_noReport(ThreadFactory kind) throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Lock c = checker.newLock("c");
+    for (int i = 0; i < 100; i++) {
+      Threads.run(kind, () -> Threads.nest(a, b, c));
+      Threads.run(kind, () -> Threads.nest(a, c));
+      Threads.run(kind, () -> Threads.nest(b, c));
+    }
+    assertThat(checker.edges()).containsExactly("a -> b", "a -> c", "b -> c");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_throwPolicy_lockNotTakenAndNothingLeftHeld(ThreadFactory kind) throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(kind, () -> Threads.nest(a, b));
+
+    Threads.run(
+        kind,
+        () -> {
+          b.lock();
+          try {
+            assertThatThrownBy(a::lock).isInstanceOf(LockOrderViolationException.class);
+            assertThat(HeldLocks.current().size()).isEqualTo(1);
+            boolean free =
+                Threads.<Boolean>call(
+                    Thread.ofPlatform().factory(),
+                    () -> {
+                      boolean ok = a.tryLock();
+                      if (ok) {
+                        a.unlock();
+                      }
+                      return ok;
+                    });
+            assertThat(free).isTrue();
+          } finally {
+            b.unlock();
+          }
+          assertThat(HeldLocks.current().size()).isZero();
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_violationRepeated_throwsEveryTime(ThreadFactory kind) throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(kind, () -> Threads.nest(a, b));
+    for (int i = 0; i < 3; i++) {
+      assertThat(violation(kind, b, a).cycle()).containsExactly("b", "a");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_reentrant_addsNoEdge(ThreadFactory kind) throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(
+        kind,
+        () -> {
+          a.lock();
+          b.lock();
+          a.lock(); // re-entrant: no b -> a
+          a.unlock();
+          b.unlock();
+          a.unlock();
+        });
+    assertThat(checker.edges()).containsExactly("a -> b");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void unlock_outOfOrder_keepsHeldSetRight(ThreadFactory kind) throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Lock c = checker.newLock("c");
+    Threads.run(
+        kind,
+        () -> {
+          a.lock();
+          b.lock();
+          a.unlock(); // a leaves first
+          c.lock(); // learns b -> c only
+          c.unlock();
+          b.unlock();
+          assertThat(HeldLocks.current().size()).isZero();
+        });
+    assertThat(checker.edges()).containsExactly("a -> b", "b -> c");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void tryLock_untimed_addsNoEdgeButOrdersLaterLocks(ThreadFactory kind) throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Lock c = checker.newLock("c");
+    Threads.run(
+        kind,
+        () -> {
+          a.lock();
+          assertThat(b.tryLock()).isTrue(); // no a -> b
+          c.lock(); // a -> c and b -> c
+          c.unlock();
+          b.unlock();
+          a.unlock();
+        });
+    assertThat(checker.edges()).containsExactly("a -> c", "b -> c");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void tryLock_untimedWithCheckTryLock_reportsLikeLock(ThreadFactory kind) throws Exception {
+    LockOrderChecker strict = LockOrderChecker.builder().checkTryLock(true).build();
+    Lock a = strict.newLock("a");
+    Lock b = strict.newLock("b");
+    Threads.run(kind, () -> Threads.nest(a, b));
+    Threads.run(
+        kind,
+        () -> {
+          b.lock();
+          try {
+            assertThatThrownBy(a::tryLock).isInstanceOf(LockOrderViolationException.class);
+          } finally {
+            b.unlock();
+          }
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void tryLock_timedAndLockInterruptibly_reportLikeLock(ThreadFactory kind) throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(
+        kind,
+        () -> {
+          a.lockInterruptibly();
+          try {
+            assertThat(b.tryLock(1, TimeUnit.SECONDS)).isTrue();
+            b.unlock();
+          } finally {
+            a.unlock();
+          }
+        });
+    assertThat(checker.edges()).containsExactly("a -> b");
+    Threads.run(
+        kind,
+        () -> {
+          b.lock();
+          try {
+            assertThatThrownBy(() -> a.tryLock(1, TimeUnit.SECONDS))
+                .isInstanceOf(LockOrderViolationException.class);
+            assertThatThrownBy(a::lockInterruptibly)
+                .isInstanceOf(LockOrderViolationException.class);
+          } finally {
+            b.unlock();
+          }
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_twoInstancesOfOneClassNested_reportsClassCycle(ThreadFactory kind) throws Exception {
+    LockClass account = checker.lockClass("account");
+    Lock alice = account.newLock();
+    Lock bob = account.newLock();
+
+    LockOrderViolationException e = violation(kind, alice, bob);
+
+    assertThat(e.cycle()).containsExactly("account");
+    assertThat(e.getMessage())
+        .startsWith("account -> account\n")
+        .contains("acquires 'account#2' while holding 'account'")
+        .contains("fix: do not nest locks of class 'account'");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_afterReset_previousOrderForgotten(ThreadFactory kind) throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(kind, () -> Threads.nest(a, b));
+    checker.reset();
+    assertThat(checker.edges()).isEmpty();
+    Threads.run(kind, () -> Threads.nest(b, a));
+    assertThat(checker.edges()).containsExactly("b -> a");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void toDot_learnedAndDeclaredEdges_rendersGraph(ThreadFactory kind) throws Exception {
+    checker.declareOrder("x", "y");
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(kind, () -> Threads.nest(a, b));
+    assertThat(checker.toDot())
+        .isEqualTo(
+            """
+            digraph "lock order" {
+              "a";
+              "a" -> "b";
+              "b";
+              "x";
+              "x" -> "y" [style=dashed];
+              "y";
+            }
+            """);
+  }
+
+  /** Held state follows a virtual thread across carriers, never leaking to another thread. */
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_manyThreadsYieldingWhileHolding_heldStateStaysWithThread(ThreadFactory kind)
+      throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 50; i++) {
+      boolean takeB = i % 2 == 0;
+      threads.add(
+          kind.newThread(
+              () -> {
+                try {
+                  for (int j = 0; j < 20; j++) {
+                    a.lock();
+                    try {
+                      Thread.yield();
+                      if (takeB) {
+                        b.lock();
+                        b.unlock();
+                      }
+                    } finally {
+                      a.unlock();
+                    }
+                    b.lock(); // never while holding a: no b -> a
+                    Thread.yield();
+                    b.unlock();
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      assertThat(t.join(java.time.Duration.ofSeconds(20))).isTrue();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(checker.edges()).containsExactly("a -> b");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_locksOfTwoCheckers_orderedSeparately(ThreadFactory kind) throws Exception {
+    LockOrderChecker other = LockOrderChecker.create(LockOrderPolicy.THROW);
+    Lock a = checker.newLock("a");
+    Lock b = other.newLock("b");
+    Threads.run(kind, () -> Threads.nest(a, b));
+    Threads.run(kind, () -> Threads.nest(b, a));
+    assertThat(checker.edges()).isEmpty();
+    assertThat(other.edges()).isEmpty();
+  }
+
+  static LockOrderViolationException violation(ThreadFactory kind, Lock held, Lock wanted)
+      throws Exception {
+    return Threads.call(
+        kind,
+        () -> {
+          held.lock();
+          try {
+            LockOrderViolationException e =
+                catchThrowableOfType(LockOrderViolationException.class, wanted::lock);
+            assertThat(e).as("report for taking %s while holding %s", wanted, held).isNotNull();
+            return e;
+          } finally {
+            held.unlock();
+          }
+        });
+  }
+
+  static List<String> causes(Throwable e) {
+    List<String> out = new ArrayList<>();
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      int cut = m.indexOf(" first seen");
+      if (cut < 0) {
+        cut = m.indexOf(" declared");
+      }
+      out.add(cut < 0 ? m : m.substring(0, cut));
+    }
+    return out;
+  }
+}
