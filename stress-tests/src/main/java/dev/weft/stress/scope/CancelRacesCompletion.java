@@ -37,15 +37,17 @@ import org.openjdk.jcstress.infra.results.LL_Result;
  * How to run:
  *   stress-tests/run -t CancelRacesCompletion
  *
- * Results (CI pass: -m quick -sc false -iters 1 -time 100, 4 JVM modes summed; JDK 25.0.3, 2 vCPUs shared, 2026-11-25):
+ * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
+ * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
+ * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
  *   Platform [OK]
- *     cancelled, withheld, cancelled, told 1         17,731  ACCEPTABLE
- *     succeeded, delivered 42, succeeded, told 1      1,579  ACCEPTABLE
- *     succeeded, withheld, succeeded, told 1            483  ACCEPTABLE
+ *     cancelled, withheld, cancelled, told 1        847,498  ACCEPTABLE
+ *     succeeded, delivered 42, succeeded, told 1     56,088  ACCEPTABLE
+ *     succeeded, withheld, succeeded, told 1          7,892  ACCEPTABLE
  *   Virtual [OK]
- *     cancelled, withheld, cancelled, told 1         98,967  ACCEPTABLE
- *     succeeded, delivered 42, succeeded, told 1    101,410  ACCEPTABLE
- *     succeeded, withheld, succeeded, told 1          9,173  ACCEPTABLE
+ *     cancelled, withheld, cancelled, told 1      1,018,208  ACCEPTABLE
+ *     succeeded, delivered 42, succeeded, told 1  1,029,753  ACCEPTABLE
+ *     succeeded, withheld, succeeded, told 1        144,139  ACCEPTABLE
  */
 public class CancelRacesCompletion {
 

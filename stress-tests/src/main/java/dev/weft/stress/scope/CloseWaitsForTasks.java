@@ -51,20 +51,22 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * How to run:
  *   stress-tests/run -t CloseWaitsForTasks
  *
- * Results (CI pass: -m quick -sc false -iters 1 -time 100, 4 JVM modes summed; JDK 25.0.3, 2 vCPUs shared, 2026-11-25):
+ * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
+ * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
+ * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
  *   CancelRacesClose [FAILED]
- *     CANCELLED, CANCELLED        419,939  ACCEPTABLE
- *     PENDING, CANCELLED               67  FORBIDDEN
- *     RUNNING, CANCELLED            4,888  FORBIDDEN
- *     SUCCEEDED, SUCCEEDED         83,213  ACCEPTABLE
+ *     CANCELLED, CANCELLED      1,550,261  ACCEPTABLE
+ *     PENDING, CANCELLED              446  FORBIDDEN
+ *     RUNNING, CANCELLED           25,173  FORBIDDEN
+ *     SUCCEEDED, SUCCEEDED        537,150  ACCEPTABLE
  *   IgnoresInterrupt [OK]
- *     finished, finished          162,362  ACCEPTABLE
- *     not started, not started    246,995  ACCEPTABLE
+ *     finished, finished          807,550  ACCEPTABLE
+ *     not started, not started    959,556  ACCEPTABLE
  *   IgnoresInterruptPlatform [OK]
- *     finished, finished            2,454  ACCEPTABLE
- *     not started, not started     24,675  ACCEPTABLE
+ *     finished, finished           14,988  ACCEPTABLE
+ *     not started, not started    555,205  ACCEPTABLE
  *   Terminates [OK]
- *     TERMINATED                       42  ACCEPTABLE
+ *     TERMINATED                   17,960  ACCEPTABLE
  */
 public class CloseWaitsForTasks {
 

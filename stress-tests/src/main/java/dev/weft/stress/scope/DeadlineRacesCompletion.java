@@ -46,30 +46,33 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * How to run:
  *   stress-tests/run -t DeadlineRacesCompletion
  *
- * Results (CI pass: -m quick -sc false -iters 1 -time 100, 4 JVM modes summed; JDK 25.0.3, 2 vCPUs shared, 2026-11-25):
+ * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
+ * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
+ * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
  *   AtDeadline [FAILED]
- *     returned, but [late] cancelled                                 454  FORBIDDEN
- *     timeout [late]                                              22,211  ACCEPTABLE
- *     timeout [quick, late]                                        1,425  ACCEPTABLE
- *     timeout names [late] but [quick, late] did not succeed           4  FORBIDDEN
- *     timeout names [quick] but [quick, late] did not succeed          3  FORBIDDEN
+ *     returned, but [late] cancelled                              32,192  FORBIDDEN
+ *     timeout [late]                                             545,171  ACCEPTABLE
+ *     timeout [quick, late]                                        5,153  ACCEPTABLE
+ *     timeout names [late] but [quick, late] did not succeed           3  FORBIDDEN
+ *     timeout names [quick] but [quick, late] did not succeed          2  FORBIDDEN
  *   Race [FAILED]
- *     all results                                                 84,153  ACCEPTABLE
- *     returned, but [late] cancelled                                  47  FORBIDDEN
- *     returned, but [quick] cancelled                                  4  FORBIDDEN
- *     timeout [late]                                               4,001  ACCEPTABLE
- *     timeout [quick, late]                                        1,271  ACCEPTABLE
- *     timeout [quick]                                                 24  ACCEPTABLE
- *     timeout names [quick] but [quick, late] did not succeed          1  FORBIDDEN
+ *     all results                                              1,594,871  ACCEPTABLE
+ *     returned, but [late] cancelled                                 406  FORBIDDEN
+ *     returned, but [quick] cancelled                                  8  FORBIDDEN
+ *     timeout [late]                                              37,454  ACCEPTABLE
+ *     timeout [quick, late]                                        6,331  ACCEPTABLE
+ *     timeout [quick]                                                299  ACCEPTABLE
+ *     timeout names [late] but [quick, late] did not succeed           2  FORBIDDEN
+ *     timeout names [quick] but [quick, late] did not succeed          7  FORBIDDEN
  *   RacePlatform [FAILED]
- *     all results                                                  8,449  ACCEPTABLE
- *     returned, but [late] cancelled                                  85  FORBIDDEN
- *     returned, but [quick] cancelled                                  6  FORBIDDEN
- *     timeout [late]                                              10,721  ACCEPTABLE
- *     timeout [quick, late]                                        9,514  ACCEPTABLE
- *     timeout [quick]                                                 95  ACCEPTABLE
- *     timeout names [late] but [quick, late] did not succeed           1  FORBIDDEN
- *     timeout names [quick] but [quick, late] did not succeed          3  FORBIDDEN
+ *     all results                                                 68,260  ACCEPTABLE
+ *     returned, but [late] cancelled                                 526  FORBIDDEN
+ *     returned, but [quick] cancelled                                 86  FORBIDDEN
+ *     timeout [late]                                              69,769  ACCEPTABLE
+ *     timeout [quick, late]                                       41,046  ACCEPTABLE
+ *     timeout [quick]                                              1,685  ACCEPTABLE
+ *     timeout names [late] but [quick, late] did not succeed          17  FORBIDDEN
+ *     timeout names [quick] but [quick, late] did not succeed         18  FORBIDDEN
  */
 public class DeadlineRacesCompletion {
   static final Duration TIMEOUT = Duration.ofNanos(100_000);

@@ -37,13 +37,15 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * How to run:
  *   stress-tests/run -t DependentStartsAfterDependency
  *
- * Results (CI pass: -m quick -sc false -iters 1 -time 100, 4 JVM modes summed; JDK 25.0.3, 2 vCPUs shared, 2026-11-25):
+ * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
+ * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
+ * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
  *   Platform [OK]
- *     42, x=1, SUCCEEDED                   22,995  ACCEPTABLE
+ *     42, x=1, SUCCEEDED                  342,977  ACCEPTABLE
  *   TwoDependencies [OK]
- *     42, x=1, SUCCEEDED, 7, SUCCEEDED    225,593  ACCEPTABLE
+ *     42, x=1, SUCCEEDED, 7, SUCCEEDED  1,958,984  ACCEPTABLE
  *   Virtual [OK]
- *     42, x=1, SUCCEEDED                  282,944  ACCEPTABLE
+ *     42, x=1, SUCCEEDED                1,838,359  ACCEPTABLE
  */
 public class DependentStartsAfterDependency {
 

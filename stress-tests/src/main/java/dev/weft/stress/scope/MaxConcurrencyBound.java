@@ -37,15 +37,17 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * How to run:
  *   stress-tests/run -t MaxConcurrencyBound
  *
- * Results (CI pass: -m quick -sc false -iters 1 -time 100, 4 JVM modes summed; JDK 25.0.3, 2 vCPUs shared, 2026-11-25):
+ * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
+ * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
+ * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
  *   Dependents [OK]
- *     max 1     78,221  ACCEPTABLE
+ *     max 1  1,673,690  ACCEPTABLE
  *   Independent [OK]
- *     max 1     12,063  ACCEPTABLE
- *     max 2    197,857  ACCEPTABLE
+ *     max 1     96,076  ACCEPTABLE
+ *     max 2  1,641,102  ACCEPTABLE
  *   IndependentPlatform [OK]
- *     max 1      7,023  ACCEPTABLE
- *     max 2      6,074  ACCEPTABLE
+ *     max 1     62,997  ACCEPTABLE
+ *     max 2    116,650  ACCEPTABLE
  */
 public class MaxConcurrencyBound {
 
