@@ -442,13 +442,12 @@ public final class ScopeImpl<R> implements Scope<R> {
       throw new IllegalArgumentException("task name must not be blank: it names the task's thread "
           + "and appears in every error; use fork(body) for a generated name");
     }
-    if (names.contains(taskName)) {
+    TaskOptions<T> opts = Objects.requireNonNull(
+        options.apply(TaskOptions.defaults()), "options function returned null");
+    if (!names.add(taskName)) {
       throw new IllegalArgumentException("task name '" + taskName + "' is already used in scope '"
           + name + "': give each task of a scope a unique name");
     }
-    TaskOptions<T> opts = Objects.requireNonNull(
-        options.apply(TaskOptions.defaults()), "options function returned null");
-    names.add(taskName);
     TaskNode<T> node = new TaskNode<>(this, taskName, forkCount++, body, opts, deps);
     unfinished.incrementAndGet();
     tasks.add(node);
@@ -719,18 +718,6 @@ public final class ScopeImpl<R> implements Scope<R> {
         }
         LockSupport.parkNanos(this, nextWarning - now);
         interrupted |= Thread.interrupted();
-      }
-      // Every task body has returned; wait for the threads themselves to terminate too, so
-      // that no thread of the scope is alive once close() returns.
-      for (TaskNode<?> t : tasks) {
-        Thread th = t.thread;
-        while (th != null && th.isAlive()) {
-          try {
-            th.join();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
       }
     } finally {
       WAITING.remove(owner, this);
