@@ -42,11 +42,11 @@ import org.openjdk.jcstress.infra.results.L_Result;
  *  - Terminates (Mode.Termination): a task blocked on an interruptible wait; the signal cancels
  *    the scope from another thread; join() and close() must then finish.
  *
- * KNOWN CORE BUG (reported, not fixed here; keep this test as is and re-run it after the fix):
- * CancelRacesClose observes FORBIDDEN outcomes on the current core: close() returns while a
- * concurrent cancel() has claimed a task but not yet published CANCELLED. See
+ * Found a real core bug (fixed): close() returned while a concurrent cancel() had claimed a
+ * task but not yet published CANCELLED; close() now also waits until every task is final. See
  * docs/verification.md, "Core bugs found", bug 3, and
- * ScopeCoreBugsTest.close_racesExternalCancel_everyTaskFinalWhenCloseReturns.
+ * ScopeRegressionTest.close_racesExternalCancel_everyTaskFinalWhenCloseReturns. The results table
+ * below predates the fix; CI-pass figures after it are in docs/verification.md.
  *
  * How to run:
  *   stress-tests/run -t CloseWaitsForTasks

@@ -37,11 +37,12 @@ import org.openjdk.jcstress.infra.results.L_Result;
  *  - AtDeadline: "late" never returns on its own (it ends when the deadline interrupts it), so
  *    the timer and the owner's own deadline check wake at the same moment in every iteration.
  *
- * KNOWN CORE BUG (reported, not fixed here; keep this test as is and re-run it after the fix):
- * the FORBIDDEN outcomes below are observed on the current core. The timer cancels a task
- * before it records it as a deadline victim, so join() can return normally (or name too few
- * tasks). See docs/verification.md, "Core bugs found", bug 1, and
- * ScopeCoreBugsTest.join_deadlineCancelsLastTask_throwsDeadlineExceededNotReturns.
+ * Found a real core bug (fixed): the timer cancelled a task before it recorded it as a
+ * deadline victim, so join() could return normally (or name too few tasks). The fix derives the
+ * unfinished tasks from the final states once join() has seen every task end. See
+ * docs/verification.md, "Core bugs found", bug 1, and
+ * ScopeRegressionTest.join_deadlineCancelsLastTask_throwsDeadlineExceededNotReturns. The results
+ * table below predates the fix; CI-pass figures after it are in docs/verification.md.
  *
  * How to run:
  *   stress-tests/run -t DeadlineRacesCompletion
