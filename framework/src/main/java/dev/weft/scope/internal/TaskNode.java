@@ -70,12 +70,14 @@ public final class TaskNode<T> implements Task<T> {
   // getAndAdd through REMAINING) by dependency threads and the owner; the one that reaches 0
   // makes the task ready (the atomic decrement orders the dependencies' outcomes before the
   // dependent's body). Unused for tasks without dependencies.
-  private volatile int remaining;
+  private int remaining; // plain: initialised before the node is published, then only atomic ops
   // openedScope: set by the task's own thread when its body opens a scope; read by that thread.
   boolean openedScope;
-  // thread: set by the starter before the CAS PENDING -> RUNNING, read by cancel and by the
-  // stuck-task warning.
-  volatile Thread thread;
+  // thread: written (plainly) by the starter before its CAS PENDING -> RUNNING, which publishes
+  // it; cancel reads it after its own CAS from RUNNING, so it sees it. The stuck-task warning and
+  // ScopeWaits read it racily (they may miss a task that is just starting). Plain, because a
+  // volatile write before the CAS is a second fence on every fork.
+  Thread thread;
   // threadEnded: set by the task thread as its last action on this node.
   volatile boolean threadEnded;
   // timeoutFuture: written by the task thread before the body runs, read by the same thread after.
