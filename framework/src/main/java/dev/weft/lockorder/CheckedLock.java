@@ -1,8 +1,6 @@
 package dev.weft.lockorder;
 
 import dev.weft.lockorder.internal.LockNode;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** A checked exclusive lock wrapping a non-fair {@link ReentrantLock}. */
@@ -23,7 +21,7 @@ final class CheckedLock extends CheckedView {
   }
 
   private CheckedLock(LockOrderChecker checker, LockNode node, Sync sync) {
-    super(checker, node.write, sync, node.nextInstanceLabel());
+    super(checker, node.write, sync, node.nextInstanceLabel(), sync);
     this.sync = sync;
   }
 
@@ -35,36 +33,6 @@ final class CheckedLock extends CheckedView {
   @Override
   boolean upgradeAttempt() {
     return false;
-  }
-
-  @Override
-  void acquire() {
-    sync.lock();
-  }
-
-  @Override
-  void acquireInterruptibly() throws InterruptedException {
-    sync.lockInterruptibly();
-  }
-
-  @Override
-  boolean tryAcquire() {
-    return sync.tryLock();
-  }
-
-  @Override
-  boolean tryAcquire(long nanos) throws InterruptedException {
-    return sync.tryLock(nanos, TimeUnit.NANOSECONDS);
-  }
-
-  @Override
-  void release() {
-    sync.unlock();
-  }
-
-  @Override
-  Condition newUnderlyingCondition() {
-    return sync.newCondition();
   }
 
   @Override

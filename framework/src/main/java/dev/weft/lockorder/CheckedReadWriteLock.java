@@ -1,7 +1,6 @@
 package dev.weft.lockorder;
 
 import dev.weft.lockorder.internal.LockNode;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -48,10 +47,9 @@ final class CheckedReadWriteLock implements ReadWriteLock {
   }
 
   private final class ReadView extends CheckedView {
-    private final ReentrantReadWriteLock.ReadLock lock = sync.readLock();
-
     ReadView(LockOrderChecker checker, LockNode node) {
-      super(checker, node.read, CheckedReadWriteLock.this.sync, CheckedReadWriteLock.this.label);
+      super(checker, node.read, CheckedReadWriteLock.this.sync, CheckedReadWriteLock.this.label,
+          CheckedReadWriteLock.this.sync.readLock());
     }
 
     @Override
@@ -62,36 +60,6 @@ final class CheckedReadWriteLock implements ReadWriteLock {
     @Override
     boolean upgradeAttempt() {
       return false;
-    }
-
-    @Override
-    void acquire() {
-      lock.lock();
-    }
-
-    @Override
-    void acquireInterruptibly() throws InterruptedException {
-      lock.lockInterruptibly();
-    }
-
-    @Override
-    boolean tryAcquire() {
-      return lock.tryLock();
-    }
-
-    @Override
-    boolean tryAcquire(long nanos) throws InterruptedException {
-      return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    void release() {
-      lock.unlock();
-    }
-
-    @Override
-    Condition newUnderlyingCondition() {
-      return lock.newCondition(); // throws UnsupportedOperationException, as the JDK's
     }
 
     @Override
@@ -111,10 +79,9 @@ final class CheckedReadWriteLock implements ReadWriteLock {
   }
 
   private final class WriteView extends CheckedView {
-    private final ReentrantReadWriteLock.WriteLock lock = sync.writeLock();
-
     WriteView(LockOrderChecker checker, LockNode node) {
-      super(checker, node.write, CheckedReadWriteLock.this.sync, CheckedReadWriteLock.this.label);
+      super(checker, node.write, CheckedReadWriteLock.this.sync, CheckedReadWriteLock.this.label,
+          CheckedReadWriteLock.this.sync.writeLock());
     }
 
     @Override
@@ -125,36 +92,6 @@ final class CheckedReadWriteLock implements ReadWriteLock {
     @Override
     boolean upgradeAttempt() {
       return sync.getReadHoldCount() > 0;
-    }
-
-    @Override
-    void acquire() {
-      lock.lock();
-    }
-
-    @Override
-    void acquireInterruptibly() throws InterruptedException {
-      lock.lockInterruptibly();
-    }
-
-    @Override
-    boolean tryAcquire() {
-      return lock.tryLock();
-    }
-
-    @Override
-    boolean tryAcquire(long nanos) throws InterruptedException {
-      return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    void release() {
-      lock.unlock();
-    }
-
-    @Override
-    Condition newUnderlyingCondition() {
-      return lock.newCondition();
     }
 
     @Override

@@ -34,11 +34,14 @@ abstract class CheckedView extends LockView implements Lock {
   // the lock's release and hence before the current owner's acquire. Saves unlock() a
   // thread-local look-up. A non-owner's racy read is discarded when release() throws.
   private HeldLocks owner;
+  // the JDK lock this view checks: a ReentrantLock, or one side of a ReentrantReadWriteLock
+  private final Lock delegate;
 
-  CheckedView(LockOrderChecker checker, Acq acq, Object identity, String label) {
+  CheckedView(LockOrderChecker checker, Acq acq, Object identity, String label, Lock delegate) {
     super(acq, identity, label);
     this.checker = checker;
     this.exclusive = acq.write;
+    this.delegate = delegate;
   }
 
   /** The current thread already holds this lock, so acquiring it again never blocks. */
@@ -47,17 +50,30 @@ abstract class CheckedView extends LockView implements Lock {
   /** Write acquisition while holding only the read lock: never succeeds. */
   abstract boolean upgradeAttempt();
 
-  abstract void acquire();
+  final void acquire() {
+    delegate.lock();
+  }
 
-  abstract void acquireInterruptibly() throws InterruptedException;
+  final void acquireInterruptibly() throws InterruptedException {
+    delegate.lockInterruptibly();
+  }
 
-  abstract boolean tryAcquire();
+  final boolean tryAcquire() {
+    return delegate.tryLock();
+  }
 
-  abstract boolean tryAcquire(long nanos) throws InterruptedException;
+  final boolean tryAcquire(long nanos) throws InterruptedException {
+    return delegate.tryLock(nanos, TimeUnit.NANOSECONDS);
+  }
 
-  abstract void release();
+  final void release() {
+    delegate.unlock();
+  }
 
-  abstract Condition newUnderlyingCondition();
+  /** The JDK condition (the read side of a read/write lock throws, as the JDK's does). */
+  final Condition newUnderlyingCondition() {
+    return delegate.newCondition();
+  }
 
   @Override
   public final void lock() {
