@@ -45,8 +45,12 @@ public final class Policies {
         // Skips are recorded depth-first (a dependent ends before the dependency that skipped it
         // returns); list them in fork order, which is how users read their code.
         List<Task<?>> all = scope.tasks();
+        java.util.IdentityHashMap<Task<?>, Integer> forkIndex = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+          forkIndex.put(all.get(i), i);
+        }
         List<Task<?>> skips = new ArrayList<>(skipped);
-        skips.sort(java.util.Comparator.comparingInt(all::indexOf));
+        skips.sort(java.util.Comparator.comparingInt(forkIndex::get));
         throw new TaskFailedException(scope.name(), headline, List.copyOf(failed), skips);
       }
     }
