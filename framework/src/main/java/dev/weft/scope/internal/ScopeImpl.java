@@ -77,7 +77,6 @@ public final class ScopeImpl<R> implements Scope<R> {
   private final ScopeImpl<?> deadlineSource;
   private final Duration budget;
   private final ThreadFactory threadFactory;
-  private final int maxConcurrency;
   private final Duration gracePeriod;
   private final ScheduledFuture<?> deadlineTimer;
 
@@ -117,7 +116,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     this.parent = hiddenOnThread != null ? hiddenOnThread : task != null ? task.scope : null;
     this.threadFactory = config.threadFactory().orElse(null);
-    this.maxConcurrency = config.maxConcurrency();
+    int maxConcurrency = config.maxConcurrency();
     this.gracePeriod = config.cancelGracePeriod();
     this.permits = maxConcurrency > 0 ? new AtomicInteger(maxConcurrency) : null;
     this.readyQueue = maxConcurrency > 0
@@ -126,9 +125,9 @@ public final class ScopeImpl<R> implements Scope<R> {
     long now = System.nanoTime();
     Long own = null;
     if (config.timeout().isPresent()) {
-      own = now + saturatedNanos(config.timeout().get());
+      own = now + Timer.saturatedNanos(config.timeout().get());
     } else if (config.deadline().isPresent()) {
-      own = now + saturatedNanos(Duration.between(Instant.now(), config.deadline().get()));
+      own = now + Timer.saturatedNanos(Duration.between(Instant.now(), config.deadline().get()));
     }
     ScopeImpl<?> source = own == null ? null : this;
     if (parent != null && parent.hasDeadline && (own == null || parent.deadlineNanos - own <= 0)) {
@@ -802,15 +801,6 @@ public final class ScopeImpl<R> implements Scope<R> {
   static String describe(Thread t) {
     String n = t.getName();
     return n.isEmpty() ? "#" + t.threadId() + (t.isVirtual() ? " (unnamed virtual thread)" : "") : "'" + n + "'";
-  }
-
-  /** Nanoseconds of {@code d}, capped at about 73 years either way so that sums cannot overflow. */
-  private static long saturatedNanos(Duration d) {
-    long cap = Long.MAX_VALUE / 4;
-    if (d.compareTo(Duration.ofNanos(cap)) > 0) {
-      return cap;
-    }
-    return d.compareTo(Duration.ofNanos(-cap)) < 0 ? -cap : d.toNanos();
   }
 
   private static String quote(List<String> names) {

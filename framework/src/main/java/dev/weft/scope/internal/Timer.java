@@ -26,9 +26,16 @@ final class Timer {
   }
 
   static ScheduledFuture<?> schedule(Runnable action, Duration delay) {
-    long nanos = delay.compareTo(Duration.ofDays(365L * 100)) > 0 ? Duration.ofDays(365L * 100).toNanos()
-        : delay.toNanos(); // a timeout of a century or more never fires in practice
-    return Holder.EXECUTOR.schedule(action, nanos, TimeUnit.NANOSECONDS);
+    return scheduleNanos(action, saturatedNanos(delay));
+  }
+
+  /** Nanoseconds of {@code d}, capped at about 73 years either way so that sums cannot overflow. */
+  static long saturatedNanos(Duration d) {
+    long cap = Long.MAX_VALUE / 4;
+    if (d.compareTo(Duration.ofNanos(cap)) > 0) {
+      return cap;
+    }
+    return d.compareTo(Duration.ofNanos(-cap)) < 0 ? -cap : d.toNanos();
   }
 
   static ScheduledFuture<?> scheduleNanos(Runnable action, long delayNanos) {
