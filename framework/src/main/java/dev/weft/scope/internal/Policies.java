@@ -19,9 +19,9 @@ public final class Policies {
    * Records failures and skips in the order tasks ended. Shared by the built-in policies.
    *
    * <p>{@code failed} and {@code skipped} are written by task threads in {@code onComplete} and
-   * read by the owner in {@code result}, which runs after every {@code onComplete} returned (the
-   * scope's unfinished-task counter is decremented after the call: that is the happens-before
-   * edge).
+   * read by the owner in {@code result}, which runs after every {@code onComplete} returned (a
+   * task is marked settled after the call, and join() waits until every task is settled: that is
+   * the happens-before edge).
    */
   abstract static class Recording<R> implements Policy<R> {
     final ConcurrentLinkedQueue<Task<?>> failed = new ConcurrentLinkedQueue<>();

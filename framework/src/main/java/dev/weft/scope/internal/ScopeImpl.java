@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -35,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * The scope: fork bookkeeping, the start of ready tasks (with the concurrency limit), the policy,
  * cancellation, deadlines and the owner's waits in {@code join()} and {@code close()}.
  *
- * <p>Join waits for {@code unfinished == 0}: every task counted at fork, uncounted when it reaches
- * a final state (after its dependents were told and the policy saw it). Cancellation makes every
- * unfinished task final at once, so join returns promptly even if a cancelled body ignores the
- * interrupt. Close waits for {@code liveThreads == 0}: every started thread, uncounted as the
- * thread's last action.
+ * <p>Join walks the tasks in fork order and waits for each to be <em>settled</em> (final, its
+ * dependents told, the policy has seen it). Cancellation makes every unfinished task final at
+ * once, so join returns promptly even if a cancelled body ignores the interrupt. Close walks them
+ * again and waits for each to be <em>finished</em> (settled, and its thread, if one was started,
+ * has run its last action). The owner waits for one task at a time: it names that task in
+ * {@code awaited}, and the task wakes it. So ending a task writes nothing shared with other tasks
+ * (a scope-wide counter would move a cache line between cores for every task).
  */
 public final class ScopeImpl<R> implements Scope<R> {
   /** The logger, created on first use so that opening the first scope does not set up logging. */
@@ -82,17 +82,20 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   // phase: written by the owner, read by any thread (Task.get, ScopeWaits).
   private volatile int phase = OPEN;
-  // tasks: added by the owner in fork order; iterated by any thread that stops the scope. A fork
-  // racing with stop() is handled by fork re-reading `stopped` after the add.
-  private final ConcurrentLinkedQueue<TaskNode<?>> tasks = new ConcurrentLinkedQueue<>();
+  // tasks: appended by the owner in fork order (with the unique-name set); read by any thread
+  // that stops the scope. TaskList orders a fork racing with a stop.
+  private final TaskList tasks = new TaskList();
+  // threadNamePrefix: "scope/", the start of every task thread's name.
+  private final String threadNamePrefix;
   // ownerInPolicy: owner only; true while the owner runs a policy callback (which may read results
   // before join, e.g. for a dependent completed at fork).
   private boolean ownerInPolicy;
-  // names and forkCount: owner only.
-  private final Set<String> names = new HashSet<>();
-  private long forkCount;
-  private final AtomicInteger unfinished = new AtomicInteger();
-  private final AtomicInteger liveThreads = new AtomicInteger();
+  // awaited: the task the owner waits for in join() or close(), or null; written by the owner
+  // before it re-checks the task and parks, read by a task after it marked itself done.
+  private volatile TaskNode<?> awaited;
+  // allSettled: set by the owner once join() saw every task settled; a stop then has nothing to
+  // cancel (and close() skips the walk that would read every task again).
+  private volatile boolean allSettled;
   // stopped: why and how the scope was stopped; CAS from null once, by any thread, before the
   // winner cancels anything. Read by any thread.
   private final AtomicReference<Stop> stopped = new AtomicReference<>();
@@ -107,6 +110,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   private ScopeImpl(String name, Policy<R> policy, ScopeConfig config) {
     this.name = name;
+    this.threadNamePrefix = name + "/";
     this.policy = policy;
     this.owner = Thread.currentThread();
     this.hiddenOnThread = INNERMOST.get();
@@ -204,8 +208,8 @@ public final class ScopeImpl<R> implements Scope<R> {
   @Override
   public <T> Task<T> fork(Callable<? extends T> body) {
     ensureOwner();
-    long n = forkCount + 1;
-    while (names.contains("task-" + n)) {
+    long n = tasks.size(true) + 1;
+    while (tasks.containsName("task-" + n)) {
       n++;
     }
     return fork("task-" + n, body);
@@ -304,15 +308,25 @@ public final class ScopeImpl<R> implements Scope<R> {
     } catch (RuntimeException e) {
       policyFailed(e);
     }
-    if (unfinished.get() != 0) {
-      WAITING.put(owner, this);
-      try {
-        while (unfinished.get() != 0) {
+    int n = tasks.size(true);
+    boolean registered = false;
+    try {
+      for (int i = 0; i < n; i++) {
+        TaskNode<?> t = tasks.get(i);
+        if (t.isSettled()) {
+          continue;
+        }
+        if (!registered) {
+          WAITING.put(owner, this); // for ScopeWaits: only while tasks can still block us
+          registered = true;
+        }
+        awaited = t; // then re-check: a task reads `awaited` after it marks itself settled
+        while (!t.isSettled()) {
           if (Thread.interrupted()) {
             stop(BY_INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
             InterruptedException e = new InterruptedException("interrupted while joining scope '"
                 + name + "': its tasks were cancelled");
-            awaitFinalStates(); // brief: the stop made every task final but those completing
+            awaitSettled(i); // brief: the stop made every task final but those completing
             attachFailures(e);
             throw e;
           }
@@ -327,10 +341,14 @@ public final class ScopeImpl<R> implements Scope<R> {
             LockSupport.park(this);
           }
         }
-      } finally {
+      }
+    } finally {
+      awaited = null;
+      if (registered) {
         WAITING.remove(owner, this);
       }
     }
+    allSettled = true;
     return outcome();
   }
 
@@ -347,7 +365,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   @Override
   public List<Task<?>> tasks() {
-    return List.copyOf(tasks);
+    return List.copyOf(tasks.snapshot(Thread.currentThread() == owner));
   }
 
   @Override
@@ -361,7 +379,8 @@ public final class ScopeImpl<R> implements Scope<R> {
       leftOpen.add(inner.name);
       inner.closeNow();
     }
-    boolean neverJoined = phase == OPEN && !tasks.isEmpty();
+    int forked = tasks.size(true);
+    boolean neverJoined = phase == OPEN && forked != 0;
     closeNow();
     if (!leftOpen.isEmpty()) {
       throw new IllegalStateException("scope '" + name + "' was closed while nested "
@@ -371,8 +390,8 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     if (neverJoined) {
       IllegalStateException e = new IllegalStateException("scope '" + name + "' was closed without "
-          + "join(): call scope.join() before the end of the block to wait for its " + tasks.size()
-          + (tasks.size() == 1 ? " task" : " tasks") + " and see their failures");
+          + "join(): call scope.join() before the end of the block to wait for its " + forked
+          + (forked == 1 ? " task" : " tasks") + " and see their failures");
       attachFailures(e);
       throw e;
     }
@@ -380,7 +399,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   @Override
   public String toString() {
-    return "Scope[" + name + ", policy=" + policy + ", tasks=" + tasks.size()
+    return "Scope[" + name + ", policy=" + policy + ", tasks=" + tasks.size(Thread.currentThread() == owner)
         + (isCancelled() ? ", cancelled" : "") + "]";
   }
 
@@ -443,21 +462,18 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     TaskOptions<T> opts = Objects.requireNonNull(
         options.apply(TaskOptions.defaults()), "options function returned null");
-    if (!names.add(taskName)) {
+    if (!tasks.addName(taskName)) {
       throw new IllegalArgumentException("task name '" + taskName + "' is already used in scope '"
           + name + "': give each task of a scope a unique name");
     }
-    TaskNode<T> node = new TaskNode<>(this, taskName, forkCount++, body, opts, deps);
-    unfinished.incrementAndGet();
-    tasks.add(node);
+    TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
     try {
       policy.onFork(node);
     } catch (RuntimeException e) {
       policyFailed(e);
     }
-    Stop st = stopped.get();
-    if (st != null) {
-      node.cancel(st.detail);
+    if (tasks.append(node)) {
+      node.cancel(stopped.get().detail); // stopped before the append: the stop's walk may miss it
       return node;
     }
     if (deps.length == 0) {
@@ -524,40 +540,41 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     Thread t;
     try {
-      // The thread names itself (scope/task) as its first action: that keeps the string work
-      // off the owner, which forks every task in turn and is the bottleneck of a fan-out.
+      String threadName = threadNamePrefix.concat(node.name); // thread dumps show scope/task
       if (threadFactory == null) {
-        t = Thread.ofVirtual().unstarted(node::run);
+        t = Thread.ofVirtual().name(threadName).unstarted(node::run);
       } else {
         t = Objects.requireNonNull(threadFactory.newThread(node::run),
             "thread factory returned null for task '" + node.name + "'");
+        t.setName(threadName);
       }
     } catch (Throwable e) {
       node.failToStart(e);
       return false;
     }
-    liveThreads.incrementAndGet();
     if (!node.claimStart(t)) {
-      threadEnded(null);
-      return false;
+      return false; // ended meanwhile; whoever ended it marked it finished
     }
     try {
       t.start();
     } catch (Throwable e) {
-      node.failToStart(e);
-      threadEnded(null); // the caller returns the slot: start() reports false
+      node.failToStart(e); // the caller returns the slot: start() reports false
       return false;
     }
     return true;
   }
 
-  /** The last action of a task thread (or of a start that failed). */
+  /** Called by a task thread at its end, before it marks its task finished. */
   void threadEnded(TaskNode<?> node) {
-    if (permits != null && node != null) {
+    if (permits != null) {
       permits.incrementAndGet();
       drain();
     }
-    if (liveThreads.decrementAndGet() == 0) {
+  }
+
+  /** Called after {@code node} marked itself settled or finished: wakes the owner if it waits for it. */
+  void taskDone(TaskNode<?> node) {
+    if (awaited == node) {
       LockSupport.unpark(owner);
     }
   }
@@ -578,9 +595,6 @@ public final class ScopeImpl<R> implements Scope<R> {
         ownerInPolicy = false;
       }
     }
-    if (unfinished.decrementAndGet() == 0) {
-      LockSupport.unpark(owner);
-    }
   }
 
   private void policyFailed(RuntimeException e) {
@@ -595,12 +609,13 @@ public final class ScopeImpl<R> implements Scope<R> {
     if (stopped.get() != null || !stopped.compareAndSet(null, new Stop(reason, detail, System.nanoTime()))) {
       return false;
     }
-    // Skipping the walk when no task is unfinished is safe: a fork increments `unfinished`
-    // before it reads `stopped`, and this thread set `stopped` before it reads `unfinished`, so
-    // a task this walk would miss is cancelled by its fork.
-    if (unfinished.get() != 0) {
-      for (TaskNode<?> t : tasks) {
-        t.cancel(detail);
+    // The walk covers the tasks published before tasks.stop(); a fork published after it is
+    // cancelled by the fork itself (TaskList.append). After a join that saw every task settled
+    // there is nothing to cancel.
+    int published = tasks.stop();
+    if (!allSettled) {
+      for (int i = 0; i < published; i++) {
+        tasks.get(i).cancel(detail);
       }
     }
     for (ScopeImpl<?> child : children) {
@@ -630,8 +645,13 @@ public final class ScopeImpl<R> implements Scope<R> {
     // Every task is final now. Only the first stop cancels tasks, so under a deadline stop the
     // cancelled tasks are exactly those the deadline caught unfinished; none means every task
     // ended in time and join returns the policy's result.
-    List<String> unfinishedAtDeadline = reason != BY_DEADLINE ? List.of()
-        : tasks.stream().filter(t -> t.state() == Task.State.CANCELLED).map(t -> t.name).toList();
+    List<String> unfinishedAtDeadline = new ArrayList<>();
+    for (int i = 0, n = reason == BY_DEADLINE ? tasks.size(true) : 0; i < n; i++) {
+      TaskNode<?> t = tasks.get(i);
+      if (t.state() == Task.State.CANCELLED) {
+        unfinishedAtDeadline.add(t.name);
+      }
+    }
     if (!unfinishedAtDeadline.isEmpty()) {
       stopping = new DeadlineExceededException(name, budget, unfinishedAtDeadline);
     } else if (reason == BY_CANCEL) {
@@ -658,19 +678,27 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Adds every failed task to {@code e} as a suppressed {@link TaskFailedException}. */
   private void attachFailures(Throwable e) {
-    for (TaskNode<?> t : tasks) {
+    for (int i = 0, n = tasks.size(true); i < n; i++) {
+      TaskNode<?> t = tasks.get(i);
       if (t.state() == Task.State.FAILED) {
         e.addSuppressed(new TaskFailedException(name, null, List.of(t), List.of()));
       }
     }
   }
 
-  /** Waits, without giving in to interrupts, until every task is final (after a stop: brief). */
-  private void awaitFinalStates() {
+  /**
+   * Waits, without giving in to interrupts, until every task from {@code from} on is settled
+   * (after a stop: brief, since the stop made every task final but those completing).
+   */
+  private void awaitSettled(int from) {
     boolean interrupted = false;
-    while (unfinished.get() != 0) {
-      LockSupport.parkNanos(this, 1_000_000);
-      interrupted |= Thread.interrupted();
+    for (int i = from, n = tasks.size(true); i < n; i++) {
+      TaskNode<?> t = tasks.get(i);
+      awaited = t;
+      while (!t.isSettled()) {
+        LockSupport.parkNanos(this, 1_000_000);
+        interrupted |= Thread.interrupted();
+      }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -696,30 +724,43 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   /**
-   * Waits, without giving in to interrupts, until every started thread has ended and every task
-   * is final (a cancel() in another thread may still be publishing the states it claimed).
+   * Waits, without giving in to interrupts, until every task is finished: settled (a cancel() in
+   * another thread may still be publishing the states it claimed), and its thread, if one was
+   * started, has run its last action.
    */
   private void awaitThreads() {
     boolean interrupted = false;
     long start = System.nanoTime();
     long step = gracePeriod.toNanos();
     long nextWarning = start + step;
-    if (liveThreads.get() != 0) {
-      WAITING.put(owner, this); // for ScopeWaits: only while task threads can still block us
-    }
+    boolean registered = false;
     try {
-      while (liveThreads.get() != 0 || unfinished.get() != 0) {
-        long now = System.nanoTime();
-        if (now - nextWarning >= 0) {
-          warnStuck(Duration.ofNanos(now - stopped.get().nanos));
-          step = Math.min(step * 2, Duration.ofMinutes(10).toNanos());
-          nextWarning = now + step;
+      for (int i = 0, n = tasks.size(true); i < n; i++) {
+        TaskNode<?> t = tasks.get(i);
+        if (t.isFinished()) {
+          continue;
         }
-        LockSupport.parkNanos(this, nextWarning - now);
-        interrupted |= Thread.interrupted();
+        if (!registered) {
+          WAITING.put(owner, this); // for ScopeWaits: only while task threads can still block us
+          registered = true;
+        }
+        awaited = t;
+        while (!t.isFinished()) {
+          long now = System.nanoTime();
+          if (now - nextWarning >= 0) {
+            warnStuck(Duration.ofNanos(now - stopped.get().nanos));
+            step = Math.min(step * 2, Duration.ofMinutes(10).toNanos());
+            nextWarning = now + step;
+          }
+          LockSupport.parkNanos(this, nextWarning - now);
+          interrupted |= Thread.interrupted();
+        }
       }
     } finally {
-      WAITING.remove(owner, this);
+      awaited = null;
+      if (registered) {
+        WAITING.remove(owner, this);
+      }
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -727,9 +768,10 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   private void warnStuck(Duration waited) {
-    for (TaskNode<?> t : tasks) {
+    for (int i = 0, n = tasks.size(true); i < n; i++) {
+      TaskNode<?> t = tasks.get(i);
       Thread th = t.thread;
-      if (th != null && !t.threadEnded) {
+      if (t.threadRunning()) {
         Throwable where = new Throwable("stack of thread '" + th.getName() + "'");
         where.setStackTrace(th.getStackTrace());
         Log.LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; it does not "
@@ -780,8 +822,9 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Describes the task (or nested task) that {@code t} runs in this scope's subtree, or null. */
   String findTaskThread(Thread t) {
-    for (TaskNode<?> n : tasks) {
-      if (n.thread == t && !n.threadEnded) {
+    for (int i = 0, size = tasks.size(Thread.currentThread() == owner); i < size; i++) {
+      TaskNode<?> n = tasks.get(i);
+      if (n.thread == t && n.threadRunning()) {
         return "task '" + n.name + "' of scope '" + name + "' (thread " + t.getName() + ")";
       }
     }

@@ -20,6 +20,12 @@ import java.util.function.Function;
  * Whoever wins the CAS into COMPLETING alone writes {@code outcome}, then publishes the final
  * state with a volatile write: a reader that sees a final state sees the outcome. A task ends in
  * exactly one final state; a cancelled task's result is never published.
+ *
+ * <p>Two more facts are tracked for the owner's waits, in {@code done}: SETTLED (the task is
+ * final and the policy has seen it: {@code join()} waits for this) and RELEASED (no thread runs or
+ * will run for the task: {@code close()} waits for this). Each task has its own flags, so ending
+ * a task writes nothing that other tasks' threads share: a counter shared by every task of a scope
+ * costs a cache-line transfer between cores per task (see docs/performance.md).
  */
 public final class TaskNode<T> implements Task<T> {
   static final int PENDING = 0;
@@ -30,9 +36,14 @@ public final class TaskNode<T> implements Task<T> {
   static final int CANCELLED = 5;
   static final int SKIPPED = 6;
 
+  static final int SETTLED = 1;
+  static final int RELEASED = 2;
+  static final int SETTLED_AND_RELEASED = SETTLED | RELEASED;
+
   private static final VarHandle STATE;
   private static final VarHandle DEPENDENTS;
   private static final VarHandle REMAINING;
+  private static final VarHandle DONE;
   static final TaskNode<?>[] NO_DEPENDENCIES = new TaskNode<?>[0];
   private static final Object ENDED = new Object();
 
@@ -42,6 +53,7 @@ public final class TaskNode<T> implements Task<T> {
       STATE = l.findVarHandle(TaskNode.class, "state", int.class);
       DEPENDENTS = l.findVarHandle(TaskNode.class, "dependents", Object.class);
       REMAINING = l.findVarHandle(TaskNode.class, "remaining", int.class);
+      DONE = l.findVarHandle(TaskNode.class, "done", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -78,8 +90,10 @@ public final class TaskNode<T> implements Task<T> {
   // ScopeWaits read it racily (they may miss a task that is just starting). Plain, because a
   // volatile write before the CAS is a second fence on every fork.
   Thread thread;
-  // threadEnded: set by the task thread as its last action on this node.
-  volatile boolean threadEnded;
+  // done: SETTLED and RELEASED bits (see the class comment). Set by whoever ended the task and by
+  // the task's thread as its last action; read by the owner (and ScopeWaits, the stuck-task
+  // warning). When the task's own thread ended it, the thread sets both bits with one write.
+  private volatile int done;
   // timeoutFuture: written by the task thread before the body runs, read by the same thread after.
   private ScheduledFuture<?> timeoutFuture;
 
@@ -193,8 +207,10 @@ public final class TaskNode<T> implements Task<T> {
   void failToStart(Throwable e) {
     if (claim(PENDING) || claim(RUNNING)) {
       finishFailure(e, FAILED);
+      mark(SETTLED_AND_RELEASED);
+    } else {
+      mark(RELEASED); // whoever ended it saw RUNNING and leaves RELEASED to the thread
     }
-    threadEnded = true;
   }
 
   /** Called once per dependency that succeeded, and once by the fork; returns true when ready. */
@@ -214,13 +230,15 @@ public final class TaskNode<T> implements Task<T> {
         name, dependency.name, dependency.state(), (Throwable) dependency.outcome);
     if (claim(PENDING)) {
       finishFailure(why, SKIPPED);
+      mark(SETTLED_AND_RELEASED); // no thread was started, and none will be
     }
   }
 
   /** Cancels the task if it has not ended; returns true if this call cancelled it. */
   boolean cancel(String why) {
+    int s;
     for (;;) {
-      int s = state;
+      s = state;
       if (s >= COMPLETING) {
         return false;
       }
@@ -230,8 +248,13 @@ public final class TaskNode<T> implements Task<T> {
     }
     outcome = new CancellationException("task '" + name + "' cancelled: " + why);
     publish(CANCELLED);
+    if (s == PENDING) {
+      mark(SETTLED_AND_RELEASED); // its thread never started, and never will
+      return true;
+    }
+    mark(SETTLED);
     Thread t = thread;
-    if (t != null && !threadEnded) {
+    if (t != null && !threadGone()) {
       t.interrupt();
     }
     return true;
@@ -239,8 +262,8 @@ public final class TaskNode<T> implements Task<T> {
 
   /** The body of the task's thread. Whatever happens here, the task ends in a final state. */
   void run() {
-    Thread.currentThread().setName(scope.name + "/" + name);
     ScopeImpl.enterTask(this);
+    boolean endedHere = false; // whether this thread published the final state
     try {
       if (state != RUNNING) {
         return; // cancelled between start and now
@@ -260,15 +283,19 @@ public final class TaskNode<T> implements Task<T> {
         if (failure != null) {
           ScopeImpl.discarded(this, failure); // cancelled or timed out meanwhile
         }
-      } else if (failure != null) {
-        finishFailure(failure, FAILED);
       } else {
-        outcome = value;
-        publish(SUCCEEDED);
+        endedHere = true;
+        if (failure != null) {
+          finishFailure(failure, FAILED);
+        } else {
+          outcome = value;
+          publish(SUCCEEDED);
+        }
       }
     } catch (Throwable unexpected) {
       // A bug in Weft or an Error while ending the task: never leave it unfinished (join would hang).
-      if (claim(RUNNING)) {
+      if (!endedHere && claim(RUNNING)) {
+        endedHere = true;
         finishFailure(unexpected, FAILED);
       }
       throw unexpected;
@@ -277,8 +304,13 @@ public final class TaskNode<T> implements Task<T> {
         timeoutFuture.cancel(false);
       }
       ScopeImpl.exitTask();
-      threadEnded = true;
       scope.threadEnded(this);
+      if (endedHere) {
+        done = SETTLED_AND_RELEASED; // nobody else writes `done` for a task its thread ended
+        scope.taskDone(this);
+      } else {
+        mark(RELEASED);
+      }
     }
   }
 
@@ -287,10 +319,37 @@ public final class TaskNode<T> implements Task<T> {
       Thread t = thread;
       finishFailure(new TimeoutException("task '" + name + "' timed out after " + timeout.toMillis()
           + " ms"), FAILED);
-      if (t != null && !threadEnded) {
+      mark(SETTLED);
+      if (t != null && !threadGone()) {
         t.interrupt();
       }
     }
+  }
+
+  /** Whether join() may pass this task: it is final and the policy has seen it. */
+  boolean isSettled() {
+    return (done & SETTLED) != 0;
+  }
+
+  /** Whether close() may pass this task: settled, and no thread runs or will run for it. */
+  boolean isFinished() {
+    return done == SETTLED_AND_RELEASED;
+  }
+
+  /** Whether no thread runs or will run for this task. */
+  private boolean threadGone() {
+    return (done & RELEASED) != 0;
+  }
+
+  /** Whether a thread was started for this task and has not ended yet (racy: for reports). */
+  boolean threadRunning() {
+    return thread != null && !threadGone() && state != PENDING;
+  }
+
+  /** Sets {@code bits} in {@code done} (other threads may set the other bit) and tells the scope. */
+  private void mark(int bits) {
+    DONE.getAndBitwiseOr(this, bits);
+    scope.taskDone(this);
   }
 
   /** CAS {@code from} -> COMPLETING. */

@@ -1,0 +1,158 @@
+package dev.weft.scope.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The tasks of one scope in fork order, and the set of their names.
+ *
+ * <p>Only the owner appends; any thread may read. A stop and a fork are ordered by one atomic
+ * field, {@code ctl}: it holds the number of published tasks and a STOPPED bit. The owner
+ * publishes a task by adding one to {@code ctl} (after writing the task into the array); a stopper
+ * sets the bit. Both are read-modify-writes of the same field, so one comes first: either the
+ * stopper's walk includes the task (the add came first), or the add returns the bit and the owner
+ * cancels the task itself. Nothing else is needed per fork: no shared counter, no second fence.
+ *
+ * <p>The owner writes this object on every fork, and task threads never read it, so it is padded
+ * to keep it off the cache lines of objects that task threads read (the scope, the tasks): a line
+ * shared with those would move between cores on every fork.
+ */
+final class TaskList extends TaskListFields {
+  // Padding after the fields (see TaskListPad for the padding before them).
+  @SuppressWarnings("unused")
+  private long q0, q1, q2, q3, q4, q5, q6, q7;
+
+  private static final VarHandle CTL;
+  private static final long STOPPED = 1L << 62;
+  private static final long COUNT = STOPPED - 1;
+
+  static {
+    try {
+      CTL = MethodHandles.lookup().findVarHandle(TaskListFields.class, "ctl", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * Appends {@code node}; returns true if the scope was stopped before the append was published
+   * (the stopper's walk may not include it: the caller cancels it). Owner only.
+   */
+  boolean append(TaskNode<?> node) {
+    TaskNode<?>[] a = array;
+    int n = size;
+    if (n == a.length) {
+      a = Arrays.copyOf(a, n * 2);
+      array = a;
+    }
+    a[n] = node;
+    size = n + 1;
+    return ((long) CTL.getAndAdd(this, 1L) & STOPPED) != 0;
+  }
+
+  /** Marks the list stopped; returns how many tasks were published before (the stopper cancels those). */
+  int stop() {
+    return (int) ((long) CTL.getAndBitwiseOr(this, STOPPED) & COUNT);
+  }
+
+  /** The number of tasks. Exact in the owner; in other threads, those published so far. */
+  int size(boolean owner) {
+    return owner ? size : (int) (ctl & COUNT);
+  }
+
+  /**
+   * The {@code i}-th task. Owner: any {@code i < size(true)}; other threads: {@code i <
+   * size(false)} read before (the read of {@code ctl} orders the element writes before this read).
+   */
+  TaskNode<?> get(int i) {
+    return array[i];
+  }
+
+  /** The tasks in fork order, as an immutable list. */
+  List<TaskNode<?>> snapshot(boolean owner) {
+    int n = size(owner);
+    return List.of(Arrays.copyOf(array, n));
+  }
+
+  /** Adds {@code name} to the names; false if it was already there. Owner only. */
+  boolean addName(String name) {
+    String[] t = names;
+    if (2 * (nameCount + 1) > t.length) {
+      t = rehash(t);
+    }
+    int mask = t.length - 1;
+    for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+      String s = t[i];
+      if (s == null) {
+        t[i] = name;
+        nameCount++;
+        return true;
+      }
+      if (s.equals(name)) {
+        return false;
+      }
+    }
+  }
+
+  /** Whether {@code name} is a task name. Owner only. */
+  boolean containsName(String name) {
+    String[] t = names;
+    int mask = t.length - 1;
+    for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+      String s = t[i];
+      if (s == null) {
+        return false;
+      }
+      if (s.equals(name)) {
+        return true;
+      }
+    }
+  }
+
+  private String[] rehash(String[] old) {
+    String[] t = new String[old.length * 2];
+    int mask = t.length - 1;
+    for (String s : old) {
+      if (s != null) {
+        int i = slot(s, mask);
+        while (t[i] != null) {
+          i = (i + 1) & mask;
+        }
+        t[i] = s;
+      }
+    }
+    names = t;
+    return t;
+  }
+
+  /** Fibonacci hashing: spreads similar names ("task-1", "task-2", ...) over the table. */
+  private static int slot(String name, int mask) {
+    int h = name.hashCode() * 0x9E3779B9;
+    return (h ^ (h >>> 16)) & mask;
+  }
+}
+
+/** Padding before the fields: 64 bytes, and an int to fill the gap after the object header. */
+abstract class TaskListPad {
+  @SuppressWarnings("unused")
+  private int p;
+
+  @SuppressWarnings("unused")
+  private long p0, p1, p2, p3, p4, p5, p6, p7;
+}
+
+abstract class TaskListFields extends TaskListPad {
+  // array: written by the owner (a volatile write when it grows, so that readers see the copied
+  // elements); elements written by the owner before the add to ctl that publishes them.
+  volatile TaskNode<?>[] array = new TaskNode<?>[16];
+  // size: owner only; equals the count in ctl once the owner's add returned.
+  int size;
+  // ctl: published count | STOPPED. Added to by the owner, OR-ed by a stopper, read by anyone.
+  volatile long ctl;
+  // names: owner only. An open-addressing set of the task names (linear probing, at most half
+  // full): a fork checks and adds its name without allocating a node per entry.
+  String[] names = new String[32];
+  int nameCount;
+}
