@@ -47,10 +47,9 @@ public final class ScopeImpl<R> implements Scope<R> {
     static final Logger LOG = LoggerFactory.getLogger(Scope.class);
   }
 
-  // Per thread: the innermost open scope this thread owns (scopes link to the one they hide),
-  // and the task whose body this thread runs.
+  // Per thread: the innermost open scope this thread owns (scopes link to the one they hide).
+  // (The task whose body a thread runs is in CurrentTask.)
   private static final ThreadLocal<ScopeImpl<?>> INNERMOST = new ThreadLocal<>();
-  private static final ThreadLocal<TaskNode<?>> CURRENT_TASK = new ThreadLocal<>();
   // Owners blocked in join() or close(), for ScopeWaits. Written by each owner for itself.
   static final ConcurrentHashMap<Thread, ScopeImpl<?>> WAITING = new ConcurrentHashMap<>();
 
@@ -114,7 +113,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     this.policy = policy;
     this.owner = Thread.currentThread();
     this.hiddenOnThread = INNERMOST.get();
-    TaskNode<?> task = CURRENT_TASK.get();
+    TaskNode<?> task = CurrentTask.get();
     if (task != null) {
       task.openedScope = true;
     }
@@ -178,7 +177,7 @@ public final class ScopeImpl<R> implements Scope<R> {
   public static Optional<Duration> remainingTime() {
     ScopeImpl<?> s = INNERMOST.get();
     if (s == null) {
-      TaskNode<?> t = CURRENT_TASK.get();
+      TaskNode<?> t = CurrentTask.get();
       s = t == null ? null : t.scope;
     }
     if (s == null || !s.hasDeadline) {
@@ -542,9 +541,9 @@ public final class ScopeImpl<R> implements Scope<R> {
     try {
       String threadName = threadNamePrefix.concat(node.name); // thread dumps show scope/task
       if (threadFactory == null) {
-        t = Thread.ofVirtual().name(threadName).unstarted(node::run);
+        t = Thread.ofVirtual().name(threadName).unstarted(CurrentTask.threadBody(node));
       } else {
-        t = Objects.requireNonNull(threadFactory.newThread(node::run),
+        t = Objects.requireNonNull(threadFactory.newThread(CurrentTask.threadBody(node)),
             "thread factory returned null for task '" + node.name + "'");
         t.setName(threadName);
       }
@@ -583,7 +582,9 @@ public final class ScopeImpl<R> implements Scope<R> {
   void taskEnded(TaskNode<?> node) {
     boolean inOwner = Thread.currentThread() == owner;
     try {
-      ownerInPolicy = inOwner;
+      if (inOwner) {
+        ownerInPolicy = true; // never written by task threads: it shares a cache line with what they read
+      }
       if (policy.onComplete(node)) {
         stop(BY_POLICY, "policy " + policy + " stopped the scope after task '" + node.name + "' "
             + node.state().name().toLowerCase());
@@ -803,14 +804,6 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     failure.addSuppressed(e);
     return failure;
-  }
-
-  static void enterTask(TaskNode<?> task) {
-    CURRENT_TASK.set(task);
-  }
-
-  static void exitTask() {
-    CURRENT_TASK.remove();
   }
 
   static void discarded(TaskNode<?> task, Throwable ex) {

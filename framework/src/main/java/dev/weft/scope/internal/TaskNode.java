@@ -260,9 +260,11 @@ public final class TaskNode<T> implements Task<T> {
     return true;
   }
 
-  /** The body of the task's thread. Whatever happens here, the task ends in a final state. */
+  /**
+   * The body of the task's thread (run with this task as the {@link CurrentTask}). Whatever
+   * happens here, the task ends in a final state.
+   */
   void run() {
-    ScopeImpl.enterTask(this);
     boolean endedHere = false; // whether this thread published the final state
     try {
       if (state != RUNNING) {
@@ -303,7 +305,6 @@ public final class TaskNode<T> implements Task<T> {
       if (timeoutFuture != null) {
         timeoutFuture.cancel(false);
       }
-      ScopeImpl.exitTask();
       scope.threadEnded(this);
       if (endedHere) {
         done = SETTLED_AND_RELEASED; // nobody else writes `done` for a task its thread ended
