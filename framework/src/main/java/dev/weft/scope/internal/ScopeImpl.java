@@ -86,6 +86,8 @@ public final class ScopeImpl<R> implements Scope<R> {
   private final TaskList tasks = new TaskList();
   // threadNamePrefix: "scope/", the start of every task thread's name.
   private final String threadNamePrefix;
+  // ownerBuilder: owner only (a builder is not thread-safe); creates the threads the owner starts.
+  private Thread.Builder.OfVirtual ownerBuilder;
   // ownerInPolicy: owner only; true while the owner runs a policy callback (which may read results
   // before join, e.g. for a dependent completed at fork).
   private boolean ownerInPolicy;
@@ -471,6 +473,18 @@ public final class ScopeImpl<R> implements Scope<R> {
     } catch (RuntimeException e) {
       policyFailed(e);
     }
+    if (deps.length == 0 && permits == null) {
+      // The common case, a task that can start now. Start it before publishing it: no other
+      // thread can see it yet, so it needs no CAS to claim it. A stop that comes before the
+      // append cancels it through the append's result.
+      if (stopped.get() == null) {
+        startUnpublished(node);
+      }
+      if (tasks.append(node)) {
+        node.cancel(stopped.get().detail);
+      }
+      return node;
+    }
     if (tasks.append(node)) {
       node.cancel(stopped.get().detail); // stopped before the append: the stop's walk may miss it
       return node;
@@ -526,6 +540,42 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
   }
 
+  /** Starts a task that only the owner can see so far (see doFork). Owner only. */
+  private void startUnpublished(TaskNode<?> node) {
+    Thread t;
+    try {
+      if (threadFactory == null) {
+        if (ownerBuilder == null) {
+          ownerBuilder = Thread.ofVirtual();
+        }
+        t = ownerBuilder.name(threadNamePrefix.concat(node.name)).unstarted(CurrentTask.threadBody(node));
+      } else {
+        t = newThread(node);
+      }
+    } catch (Throwable e) {
+      node.failToStart(e);
+      return;
+    }
+    node.claimUnpublished(t);
+    try {
+      t.start();
+    } catch (Throwable e) {
+      node.failToStart(e);
+    }
+  }
+
+  /** The task's thread, unstarted, named scope/task so that thread dumps show it. */
+  private Thread newThread(TaskNode<?> node) {
+    String threadName = threadNamePrefix.concat(node.name);
+    if (threadFactory == null) {
+      return Thread.ofVirtual().name(threadName).unstarted(CurrentTask.threadBody(node));
+    }
+    Thread t = Objects.requireNonNull(threadFactory.newThread(CurrentTask.threadBody(node)),
+        "thread factory returned null for task '" + node.name + "'");
+    t.setName(threadName);
+    return t;
+  }
+
   /** Creates and starts the task's thread; false if the task already ended (cancelled, skipped). */
   private boolean start(TaskNode<?> node) {
     if (node.isFinal()) {
@@ -539,14 +589,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     Thread t;
     try {
-      String threadName = threadNamePrefix.concat(node.name); // thread dumps show scope/task
-      if (threadFactory == null) {
-        t = Thread.ofVirtual().name(threadName).unstarted(CurrentTask.threadBody(node));
-      } else {
-        t = Objects.requireNonNull(threadFactory.newThread(CurrentTask.threadBody(node)),
-            "thread factory returned null for task '" + node.name + "'");
-        t.setName(threadName);
-      }
+      t = newThread(node);
     } catch (Throwable e) {
       node.failToStart(e);
       return false;

@@ -224,6 +224,16 @@ public final class TaskNode<T> implements Task<T> {
     return STATE.compareAndSet(this, PENDING, RUNNING);
   }
 
+  /**
+   * Claims PENDING -> RUNNING for a task no other thread can see yet (the owner publishes it
+   * after its thread started): plain writes, which {@code Thread.start()} and the publication
+   * order before every other reader.
+   */
+  void claimUnpublished(Thread t) {
+    thread = t;
+    STATE.set(this, RUNNING);
+  }
+
   /** Called by a dependency that did not succeed: skip, or fall back. */
   void skip(TaskNode<?> dependency) {
     TaskSkippedException why = new TaskSkippedException(
@@ -378,7 +388,9 @@ public final class TaskNode<T> implements Task<T> {
 
   /** Publishes the final state, then tells dependents and the scope. */
   private void publish(int finalState) {
-    state = finalState; // volatile write: publishes outcome and recoveredFrom
+    // A release write publishes outcome and recoveredFrom to whoever reads the final state; the
+    // getAndSet that follows is the full fence (and a reader that sees ENDED sees the state).
+    STATE.setRelease(this, finalState);
     Object waiting = DEPENDENTS.getAndSet(this, ENDED);
     for (Object l = waiting; l instanceof Link link; l = link.next) {
       if (finalState == SUCCEEDED) {
