@@ -125,7 +125,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     this.gracePeriod = config.cancelGracePeriod();
     this.permits = maxConcurrency > 0 ? new AtomicInteger(maxConcurrency) : null;
     this.readyQueue = maxConcurrency > 0
-        ? new PriorityBlockingQueue<>(16, Comparator.comparingLong(n -> n.seq)) : null;
+        ? new PriorityBlockingQueue<>(16, Comparator.comparingInt(n -> n.seq)) : null;
 
     long now = System.nanoTime();
     Long own = null;

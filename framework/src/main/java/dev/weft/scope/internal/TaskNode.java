@@ -59,25 +59,18 @@ public final class TaskNode<T> implements Task<T> {
     }
   }
 
-  final ScopeImpl<?> scope;
-  final String name;
-  final long seq;
-  private final Callable<? extends T> body;
-  private final Duration timeout;
-  private final Function<? super Throwable, ? extends T> fallback;
-  final TaskNode<?>[] dependencies;
+  // Field order: the JVM lays out ints first, then references in declaration order. The fields
+  // that the task's thread writes and the owner reads after join (state, done, outcome) come
+  // first, so that they usually share one cache line: the owner then moves one line per task.
 
   // state: CAS by the owner (start, cancel), task thread (complete), timer (timeout), any thread
   // that cancels the scope, and dependency threads (skip, start). Read by any thread.
   private volatile int state;
-  // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING,
-  // before the volatile write of the final state; read after reading a final state.
-  private Object outcome;
-  // recoveredFrom: written with outcome by the same thread, under the same publication.
-  private Throwable recoveredFrom;
-  // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
-  // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
-  private volatile Object dependents;
+  // done: SETTLED and RELEASED bits (see the class comment). Set by whoever ended the task and by
+  // the task's thread as its last action; read by the owner (and ScopeWaits, the stuck-task
+  // warning). When the task's own thread ended it, the thread sets both bits with one write.
+  private volatile int done;
+  final int seq;
   // remaining: dependencies not yet succeeded, plus one released by the fork. Decremented (atomic
   // getAndAdd through REMAINING) by dependency threads and the owner; the one that reaches 0
   // makes the task ready (the atomic decrement orders the dependencies' outcomes before the
@@ -85,22 +78,32 @@ public final class TaskNode<T> implements Task<T> {
   private int remaining; // plain: initialised before the node is published, then only atomic ops
   // openedScope: set by the task's own thread when its body opens a scope; read by that thread.
   boolean openedScope;
+  // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING,
+  // before the release write of the final state; read after reading a final state.
+  private Object outcome;
+  final ScopeImpl<?> scope;
+  private final Callable<? extends T> body;
+  // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
+  // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
+  private volatile Object dependents;
   // thread: written (plainly) by the starter before its CAS PENDING -> RUNNING, which publishes
   // it; cancel reads it after its own CAS from RUNNING, so it sees it. The stuck-task warning and
   // ScopeWaits read it racily (they may miss a task that is just starting). Plain, because a
   // volatile write before the CAS is a second fence on every fork.
   Thread thread;
-  // done: SETTLED and RELEASED bits (see the class comment). Set by whoever ended the task and by
-  // the task's thread as its last action; read by the owner (and ScopeWaits, the stuck-task
-  // warning). When the task's own thread ended it, the thread sets both bits with one write.
-  private volatile int done;
+  private final Duration timeout;
+  private final Function<? super Throwable, ? extends T> fallback;
+  final String name;
+  final TaskNode<?>[] dependencies;
+  // recoveredFrom: written with outcome by the same thread, under the same publication.
+  private Throwable recoveredFrom;
   // timeoutFuture: written by the task thread before the body runs, read by the same thread after.
   private ScheduledFuture<?> timeoutFuture;
 
   TaskNode(
       ScopeImpl<?> scope,
       String name,
-      long seq,
+      int seq,
       Callable<? extends T> body,
       TaskOptions<T> options,
       TaskNode<?>[] dependencies) {
