@@ -338,7 +338,7 @@ public final class ScopeImpl<R> implements Scope<R> {
             stop(BY_INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
             InterruptedException e = new InterruptedException("interrupted while joining scope '"
                 + name + "': its tasks were cancelled");
-            awaitSettled(i); // brief: the stop made every task final but those completing
+            awaitSettled(); // brief: the stop made every task final but those completing
             attachFailures(e);
             throw e;
           }
@@ -742,12 +742,12 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   /**
-   * Waits, without giving in to interrupts, until every task from {@code from} on is settled
-   * (after a stop: brief, since the stop made every task final but those completing).
+   * Waits, without giving in to interrupts, until every task is settled (after a stop: brief,
+   * since the stop made every task final but those completing).
    */
-  private void awaitSettled(int from) {
+  private void awaitSettled() {
     boolean interrupted = false;
-    for (int i = from, n = tasks.size(true); i < n; i++) {
+    for (int i = 0, n = tasks.size(true); i < n; i++) {
       TaskNode<?> t = tasks.get(i);
       awaited = t;
       while (!t.isSettled()) {
