@@ -230,4 +230,62 @@ class PolicyTest {
       assertThatThrownBy(scope::join).isInstanceOf(IllegalStateException.class).hasMessage("policy bug");
     }
   }
+  /**
+   * Regression: a task thread's policy callback must not end the owner's permission to read
+   * results inside its own callback. (Every task thread used to write the scope's "owner is in a
+   * policy callback" flag, to false, which both raced with the owner and moved the scope's cache
+   * line between cores on every task.)
+   */
+  @Test
+  void customPolicy_ownerCallbackReadsResults_whileTaskThreadCallbacksRun() throws Exception {
+    CountDownLatch releaseOther = new CountDownLatch(1);
+    CountDownLatch otherTold = new CountDownLatch(1);
+    List<Object> readInOwner = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread owner = Thread.currentThread();
+    final class Reading implements Policy<Void> {
+      volatile Task<?> ok;
+
+      @Override
+      public boolean onComplete(Task<?> task) {
+        if (Thread.currentThread() != owner) {
+          if (task.name().equals("other")) {
+            otherTold.countDown();
+          }
+          return false;
+        }
+        // In the owner (the dependent of "bad" is skipped at its fork): let "other" end in its
+        // own thread, wait until the policy was told, then read a result.
+        releaseOther.countDown();
+        try {
+          otherTold.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        readInOwner.add(ok.get());
+        return false;
+      }
+
+      @Override
+      public Void result(Scope<Void> scope) {
+        return null;
+      }
+    }
+    Reading policy = new Reading();
+    try (var scope = Scope.open("reading", policy)) {
+      Task<String> ok = scope.fork("ok", () -> "value");
+      policy.ok = ok;
+      Task<String> bad = scope.fork("bad", () -> {
+        throw new IOException("boom");
+      });
+      scope.fork("other", () -> {
+        releaseOther.await();
+        return "other";
+      });
+      org.awaitility.Awaitility.await().until(() -> ok.state() == Task.State.SUCCEEDED
+          && bad.state() == Task.State.FAILED);
+      scope.fork("dependent", bad, v -> v); // skipped at once, in the owner
+      scope.join();
+    }
+    assertThat(readInOwner).containsExactly("value");
+  }
 }
