@@ -1,11 +1,42 @@
 package dev.weft.benchmarks;
 
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.openjdk.jmh.annotations.*;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
+/**
+ * What single mechanisms cost when added to a raw virtual-thread fan-out: the benchmark behind
+ * the design choices of the scope core (see "Why the scope core looks the way it does" in
+ * {@code docs/performance.md}). Every variant is {@code rawThreads} of {@link FanOutBenchmark}
+ * (start {@code n} virtual threads, each storing a pre-boxed value, then wait for all) with one
+ * thing added:
+ * <ul>
+ *   <li>{@code raw}: nothing added (the baseline);
+ *   <li>{@code nameOnOwner}: each thread is named {@code scope/task} by the starting thread,
+ *       through the builder;
+ *   <li>{@code setNameInThread}: each thread names itself with {@code setName} as it starts;
+ *   <li>{@code threadLocal}: each thread sets and removes a {@code ThreadLocal} (its first
+ *       {@code set} creates the thread's {@code ThreadLocalMap});
+ *   <li>{@code taskCounter}: instead of joining each thread, every thread increments one shared
+ *       counter and the last one wakes the waiting thread (one cache line written by all tasks);
+ *   <li>{@code bothCounters}: the starter increments a shared counter per thread and every
+ *       thread decrements it (the line moves between the starter and the tasks).
+ * </ul>
+ *
+ * <pre>
+ * $ java -jar benchmarks/target/benchmarks.jar Mechanism -f 2 -wi 3 -w 1 -i 4 -r 1
+ * </pre>
+ */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -18,20 +49,22 @@ public class MechanismBenchmark {
   Integer[] values;
   String[] names;
   static final ThreadLocal<Object> TL = new ThreadLocal<>();
-  final ThreadFactory factory = Thread.ofVirtual().factory();
 
   @Setup
   public void setUp() {
     values = new Integer[n];
     names = new String[n];
-    for (int i = 0; i < n; i++) { values[i] = i; names[i] = "task-" + i; }
+    for (int i = 0; i < n; i++) {
+      values[i] = i;
+      names[i] = "task-" + i;
+    }
   }
 
   long joinAll(Thread[] threads, Integer[] results) throws InterruptedException {
-    for (Thread t : threads) t.join();
-    long sum = 0;
-    for (Integer r : results) sum += r;
-    return sum;
+    for (Thread t : threads) {
+      t.join();
+    }
+    return sum(results);
   }
 
   @Benchmark
@@ -39,21 +72,9 @@ public class MechanismBenchmark {
     Thread[] threads = new Thread[n];
     Integer[] results = new Integer[n];
     for (int i = 0; i < n; i++) {
-      Integer v = values[i]; int slot = i;
+      Integer v = values[i];
+      int slot = i;
       threads[i] = Thread.ofVirtual().start(() -> results[slot] = v);
-    }
-    return joinAll(threads, results);
-  }
-
-  @Benchmark
-  public long rawFactory() throws InterruptedException {
-    Thread[] threads = new Thread[n];
-    Integer[] results = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      Integer v = values[i]; int slot = i;
-      Thread t = factory.newThread(() -> results[slot] = v);
-      t.start();
-      threads[i] = t;
     }
     return joinAll(threads, results);
   }
@@ -64,7 +85,8 @@ public class MechanismBenchmark {
     Integer[] results = new Integer[n];
     String scope = "fan-out";
     for (int i = 0; i < n; i++) {
-      Integer v = values[i]; int slot = i;
+      Integer v = values[i];
+      int slot = i;
       threads[i] = Thread.ofVirtual().name(scope + "/" + names[i]).start(() -> results[slot] = v);
     }
     return joinAll(threads, results);
@@ -76,7 +98,9 @@ public class MechanismBenchmark {
     Integer[] results = new Integer[n];
     String scope = "fan-out";
     for (int i = 0; i < n; i++) {
-      Integer v = values[i]; int slot = i; String name = names[i];
+      Integer v = values[i];
+      int slot = i;
+      String name = names[i];
       threads[i] = Thread.ofVirtual().start(() -> {
         Thread.currentThread().setName(scope + "/" + name);
         results[slot] = v;
@@ -90,10 +114,15 @@ public class MechanismBenchmark {
     Thread[] threads = new Thread[n];
     Integer[] results = new Integer[n];
     for (int i = 0; i < n; i++) {
-      Integer v = values[i]; int slot = i;
+      Integer v = values[i];
+      int slot = i;
       threads[i] = Thread.ofVirtual().start(() -> {
         TL.set(v);
-        try { results[slot] = v; } finally { TL.remove(); }
+        try {
+          results[slot] = v;
+        } finally {
+          TL.remove();
+        }
       });
     }
     return joinAll(threads, results);
@@ -107,16 +136,19 @@ public class MechanismBenchmark {
     Thread owner = Thread.currentThread();
     int total = n;
     for (int i = 0; i < n; i++) {
-      Integer v = values[i]; int slot = i;
+      Integer v = values[i];
+      int slot = i;
       threads[i] = Thread.ofVirtual().start(() -> {
         results[slot] = v;
-        if (done.incrementAndGet() == total) LockSupport.unpark(owner);
+        if (done.incrementAndGet() == total) {
+          LockSupport.unpark(owner);
+        }
       });
     }
-    while (done.get() != total) LockSupport.park(this);
-    long sum = 0;
-    for (Integer r : results) sum += r;
-    return sum;
+    while (done.get() != total) {
+      LockSupport.park(this);
+    }
+    return sum(results);
   }
 
   @Benchmark
@@ -126,16 +158,27 @@ public class MechanismBenchmark {
     AtomicInteger live = new AtomicInteger();
     Thread owner = Thread.currentThread();
     for (int i = 0; i < n; i++) {
-      Integer v = values[i]; int slot = i;
+      Integer v = values[i];
+      int slot = i;
       live.incrementAndGet();
       threads[i] = Thread.ofVirtual().start(() -> {
         results[slot] = v;
-        if (live.decrementAndGet() == 0) LockSupport.unpark(owner);
+        if (live.decrementAndGet() == 0) {
+          LockSupport.unpark(owner);
+        }
       });
     }
-    while (live.get() != 0) LockSupport.park(this);
+    while (live.get() != 0) {
+      LockSupport.park(this);
+    }
+    return sum(results);
+  }
+
+  private static long sum(Integer[] results) {
     long sum = 0;
-    for (Integer r : results) sum += r;
+    for (Integer r : results) {
+      sum += r;
+    }
     return sum;
   }
 }

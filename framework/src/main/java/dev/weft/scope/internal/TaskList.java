@@ -146,13 +146,13 @@ abstract class TaskListPad {
 abstract class TaskListFields extends TaskListPad {
   // array: written by the owner (a volatile write when it grows, so that readers see the copied
   // elements); elements written by the owner before the add to ctl that publishes them.
-  volatile TaskNode<?>[] array = new TaskNode<?>[16];
+  volatile TaskNode<?>[] array = new TaskNode<?>[8];
   // size: owner only; equals the count in ctl once the owner's add returned.
   int size;
   // ctl: published count | STOPPED. Added to by the owner, OR-ed by a stopper, read by anyone.
   volatile long ctl;
   // names: owner only. An open-addressing set of the task names (linear probing, at most half
   // full): a fork checks and adds its name without allocating a node per entry.
-  String[] names = new String[32];
+  String[] names = new String[16];
   int nameCount;
 }

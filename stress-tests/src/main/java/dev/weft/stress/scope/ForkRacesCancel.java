@@ -30,10 +30,12 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * Which bug fails it: publishing a task with a plain write of the count (or reading the stop bit
  * in a separate step), so that a stop's walk misses the task and the fork misses the stop.
  *
- * How: the owner forks three tasks whose bodies wait up to 5 s to be interrupted (returning
- * "ran out" if nobody interrupts them), then joins; actor "canceller" cancels the scope as soon
- * as it is open, so the cancel lands before, between or after the forks. The result lists the
- * three tasks' final states. A task that was missed ends "succeeded" after 5 s.
+ * How: the owner forks three tasks, then joins; actor "canceller" cancels the scope as soon as
+ * it is open, so the cancel lands before, between or after the forks. Once both actors are past
+ * their part (the owner's three forks returned, cancel() returned), every task must have been
+ * interrupted or never started: each body waits for that moment and then checks its interrupt
+ * status, returning "missed" if nobody interrupted it. The result lists the three tasks' final
+ * states; a missed task ends "succeeded".
  *
  * How to run:
  *   stress-tests/run -t ForkRacesCancel
@@ -43,14 +45,16 @@ public class ForkRacesCancel {
   /** The per-iteration objects both actors see. */
   static final class Run {
     final Published<Scope<Void>> scope = new Published<>();
-    final CountDownLatch never = new CountDownLatch(1);
+    // bothPast: counted down by the owner after its forks and by the canceller after cancel().
+    final CountDownLatch bothPast = new CountDownLatch(2);
 
     String owner(Threads threads) {
       try (Scope<Void> s = Scope.open("fork-race", Policy.collectAll(), threads.config())) {
         scope.set(s);
-        Task<String> a = s.fork("a", this::waitForInterrupt);
-        Task<String> b = s.fork("b", this::waitForInterrupt);
-        Task<String> c = s.fork("c", this::waitForInterrupt);
+        Task<String> a = s.fork("a", this::checkInterrupted);
+        Task<String> b = s.fork("b", this::checkInterrupted);
+        Task<String> c = s.fork("c", this::checkInterrupted);
+        bothPast.countDown();
         Joined<Void> j = Joined.join(s);
         if (j.hung()) {
           return "hung";
@@ -64,10 +68,18 @@ public class ForkRacesCancel {
       if (s != null) {
         s.cancel();
       }
+      bothPast.countDown();
     }
 
-    private String waitForInterrupt() throws InterruptedException {
-      return never.await(5, TimeUnit.SECONDS) ? "released" : "ran out";
+    /** A task body: throws once interrupted; returns if both actors are past and it was not. */
+    private String checkInterrupted() throws InterruptedException {
+      if (!bothPast.await(10, TimeUnit.SECONDS)) { // bounded, so a bug cannot hang the run
+        return "timed out";
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      return "missed";
     }
 
     private static String state(Task<?> t) {
