@@ -213,10 +213,11 @@ public final class ScopeImpl<R> implements Scope<R> {
   public <T> Task<T> fork(Callable<? extends T> body) {
     ensureOwner();
     long n = tasks.size(true) + 1;
-    while (tasks.containsName("task-" + n)) {
-      n++;
+    String generated = "task-" + n;
+    while (tasks.containsName(generated)) { // a task was given this name explicitly
+      generated = "task-" + ++n;
     }
-    return fork("task-" + n, body);
+    return fork(generated, body);
   }
 
   @Override
