@@ -554,16 +554,12 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Starts a task that only the owner can see so far (see doFork). Owner only. */
   private void startUnpublished(TaskNode<?> node) {
+    if (ownerBuilder == null && threadFactory == null) {
+      ownerBuilder = Thread.ofVirtual();
+    }
     Thread t;
     try {
-      if (threadFactory == null) {
-        if (ownerBuilder == null) {
-          ownerBuilder = Thread.ofVirtual();
-        }
-        t = ownerBuilder.name(threadNamePrefix.concat(node.name)).unstarted(CurrentTask.threadBody(node));
-      } else {
-        t = newThread(node);
-      }
+      t = newThread(node, ownerBuilder);
     } catch (Throwable e) {
       node.failToStart(e);
       return;
@@ -576,11 +572,14 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
   }
 
-  /** The task's thread, unstarted, named scope/task so that thread dumps show it. */
-  private Thread newThread(TaskNode<?> node) {
+  /**
+   * The task's thread, unstarted, named scope/task so that thread dumps show it: from the thread
+   * factory if the scope has one, else from {@code builder} (used by one thread at a time).
+   */
+  private Thread newThread(TaskNode<?> node, Thread.Builder.OfVirtual builder) {
     String threadName = threadNamePrefix.concat(node.name);
     if (threadFactory == null) {
-      return Thread.ofVirtual().name(threadName).unstarted(CurrentTask.threadBody(node));
+      return builder.name(threadName).unstarted(CurrentTask.threadBody(node));
     }
     Thread t = Objects.requireNonNull(threadFactory.newThread(CurrentTask.threadBody(node)),
         "thread factory returned null for task '" + node.name + "'");
@@ -601,7 +600,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     Thread t;
     try {
-      t = newThread(node);
+      t = newThread(node, threadFactory == null ? Thread.ofVirtual() : null);
     } catch (Throwable e) {
       node.failToStart(e);
       return false;
@@ -619,7 +618,7 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   /** Called by a task thread at its end, before it marks its task finished. */
-  void threadEnded(TaskNode<?> node) {
+  void threadEnded() {
     if (permits != null) {
       permits.incrementAndGet();
       drain();

@@ -318,7 +318,7 @@ public final class TaskNode<T> implements Task<T> {
       if (timeoutFuture != null) {
         timeoutFuture.cancel(false);
       }
-      scope.threadEnded(this);
+      scope.threadEnded();
       if (endedHere) {
         done = SETTLED_AND_RELEASED; // nobody else writes `done` for a task its thread ended
         scope.taskDone(this);
