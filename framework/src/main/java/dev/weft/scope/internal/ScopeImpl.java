@@ -485,20 +485,17 @@ public final class ScopeImpl<R> implements Scope<R> {
     } catch (RuntimeException e) {
       policyFailed(e);
     }
-    if (deps.length == 0 && permits == null) {
-      // The common case, a task that can start now. Start it before publishing it: no other
-      // thread can see it yet, so it needs no CAS to claim it. A stop that comes before the
-      // append cancels it through the append's result.
-      if (stopped.get() == null) {
-        startUnpublished(node);
-      }
-      if (tasks.append(node)) {
-        node.cancel(stopped.get().detail);
-      }
-      return node;
+    // The common case, a task that can start now, is started before it is published: no other
+    // thread can see it yet, so it needs no CAS to claim it.
+    boolean startNow = deps.length == 0 && permits == null && stopped.get() == null;
+    if (startNow) {
+      startUnpublished(node);
     }
     if (tasks.append(node)) {
       node.cancel(stopped.get().detail); // stopped before the append: the stop's walk may miss it
+      return node;
+    }
+    if (startNow) {
       return node;
     }
     if (deps.length == 0) {

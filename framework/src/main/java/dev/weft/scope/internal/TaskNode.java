@@ -18,7 +18,7 @@ import java.util.function.Function;
  *
  * <p>State moves PENDING -> RUNNING -> (COMPLETING) -> final, or PENDING -> (COMPLETING) -> final.
  * Whoever wins the CAS into COMPLETING alone writes {@code outcome}, then publishes the final
- * state with a volatile write: a reader that sees a final state sees the outcome. A task ends in
+ * state with a release write: a reader that sees a final state sees the outcome. A task ends in
  * exactly one final state; a cancelled task's result is never published.
  *
  * <p>Two more facts are tracked for the owner's waits, in {@code done}: SETTLED (the task is
@@ -87,9 +87,10 @@ public final class TaskNode<T> implements Task<T> {
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
   private volatile Object dependents;
   // thread: written (plainly) by the starter before its CAS PENDING -> RUNNING, which publishes
-  // it; cancel reads it after its own CAS from RUNNING, so it sees it. The stuck-task warning and
-  // ScopeWaits read it racily (they may miss a task that is just starting). Plain, because a
-  // volatile write before the CAS is a second fence on every fork.
+  // it, or by the owner before it starts and publishes the task (claimUnpublished); cancel reads
+  // it after its own CAS from RUNNING, so it sees it. The stuck-task warning and ScopeWaits read
+  // it racily (they may miss a task that is just starting). Plain, because a volatile write
+  // before the CAS is a second fence on every fork.
   Thread thread;
   private final Duration timeout;
   private final Function<? super Throwable, ? extends T> fallback;
