@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.scope.internal.Messages;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -23,6 +24,7 @@ public class TaskFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String scopeName;
+  private final String taskName;
   private final transient List<Task<?>> failedTasks;
   private final List<String> skippedTasks;
 
@@ -37,11 +39,27 @@ public class TaskFailedException extends RuntimeException {
       String scopeName, String headline, List<? extends Task<?>> failed, List<? extends Task<?>> skipped) {
     super(message(scopeName, headline, failed, skipped), failed.isEmpty() ? null : failed.get(0).exception());
     this.scopeName = Objects.requireNonNull(scopeName, "scopeName");
+    this.taskName = failed.isEmpty() ? null : failed.get(0).name();
     this.failedTasks = List.copyOf(failed);
     this.skippedTasks = skipped.stream().map(Task::name).toList();
     for (int i = 1; i < failed.size(); i++) {
       addSuppressed(new TaskFailedException(scopeName, null, List.of(failed.get(i)), List.of()));
     }
+  }
+
+  /**
+   * Reports a failure of {@code task} (or of no task, if null) that is not the task's outcome: for
+   * instance an exception the task threw after it was cancelled. {@link #failedTasks()} is empty.
+   *
+   * @param message the whole message
+   * @param cause the failure, or null
+   */
+  protected TaskFailedException(String scopeName, Task<?> task, String message, Throwable cause) {
+    super(message, cause);
+    this.scopeName = Objects.requireNonNull(scopeName, "scopeName");
+    this.taskName = task == null ? null : task.name();
+    this.failedTasks = List.of();
+    this.skippedTasks = List.of();
   }
 
   /** The name of the scope the tasks belong to. */
@@ -51,7 +69,7 @@ public class TaskFailedException extends RuntimeException {
 
   /** The name of the first task that failed; its exception is {@link #getCause()}. */
   public String taskName() {
-    return failedTasks.isEmpty() ? null : failedTasks.get(0).name();
+    return taskName;
   }
 
   /** Every failed task, first failure first. */
@@ -74,11 +92,11 @@ public class TaskFailedException extends RuntimeException {
       sb.append(headline);
       if (!failed.isEmpty()) {
         sb.append("; first failure: task '").append(failed.get(0).name()).append("': ")
-            .append(failed.get(0).exception());
+            .append(Messages.describe(failed.get(0).exception()));
       }
     } else {
       sb.append("task '").append(failed.get(0).name()).append("' failed in scope '")
-          .append(scope).append("': ").append(failed.get(0).exception());
+          .append(scope).append("': ").append(Messages.describe(failed.get(0).exception()));
     }
     if (failed.size() > 1) {
       sb.append("; ").append(failed.size() - 1).append(" more failed: ")

@@ -94,7 +94,7 @@ class MisuseTest {
   @Test
   void fork_nullOrBlankArguments_throwNamingArgument() throws Exception {
     try (var scope = Scope.open("args")) {
-      assertThatThrownBy(() -> scope.fork(null, () -> 1)).isInstanceOf(NullPointerException.class).hasMessage("name");
+      assertThatThrownBy(() -> scope.fork(null, () -> 1)).isInstanceOf(NullPointerException.class).hasMessage("task name");
       assertThatThrownBy(() -> scope.fork("x", (java.util.concurrent.Callable<Integer>) null))
           .isInstanceOf(NullPointerException.class).hasMessage("body");
       assertThatThrownBy(() -> scope.fork(" ", () -> 1)).isInstanceOf(IllegalArgumentException.class)
@@ -104,7 +104,7 @@ class MisuseTest {
       assertThatThrownBy(() -> scope.fork("dup", () -> 2)).isInstanceOf(IllegalArgumentException.class)
           .hasMessage("task name 'dup' is already used in scope 'args': give each task of a scope a unique name");
       assertThatThrownBy(() -> scope.fork("opts", () -> 1, o -> null)).isInstanceOf(NullPointerException.class)
-          .hasMessage("options function returned null");
+          .hasMessage("options function returned null for task 'opts'");
       scope.join();
     }
     assertThatThrownBy(() -> Scope.open(null)).isInstanceOf(NullPointerException.class).hasMessage("name");

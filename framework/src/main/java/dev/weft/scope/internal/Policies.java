@@ -24,8 +24,26 @@ public final class Policies {
    * the happens-before edge).
    */
   abstract static class Recording<R> implements Policy<R> {
+    private static final java.lang.invoke.VarHandle BOUND;
+
+    static {
+      try {
+        BOUND = java.lang.invoke.MethodHandles.lookup()
+            .findVarHandle(Recording.class, "bound", boolean.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     final ConcurrentLinkedQueue<Task<?>> failed = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Task<?>> skipped = new ConcurrentLinkedQueue<>();
+    // bound: set once by the Scope.open that takes this policy (see PolicyBinding).
+    private volatile boolean bound;
+
+    /** Binds this policy to a scope; false if it serves one already. */
+    boolean bind() {
+      return BOUND.compareAndSet(this, false, true);
+    }
 
     /** Records {@code task}; returns whether it failed. */
     boolean record(Task<?> task) {
@@ -51,7 +69,10 @@ public final class Policies {
         }
         List<Task<?>> skips = new ArrayList<>(skipped);
         skips.sort(java.util.Comparator.comparingInt(forkIndex::get));
-        throw new TaskFailedException(scope.name(), headline, List.copyOf(failed), skips);
+        // The first failure is the task that failed first, not the first to reach onComplete.
+        List<Task<?>> failures = new ArrayList<>(failed);
+        failures.sort(java.util.Comparator.comparingInt(t -> ((TaskNode<?>) t).failureOrder));
+        throw new TaskFailedException(scope.name(), headline, failures, skips);
       }
     }
   }

@@ -7,6 +7,8 @@ import dev.weft.scope.ScopeConfig;
 import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
 import dev.weft.scope.TaskOptions;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +57,22 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   // How far ahead of the first unsettled task join() waits (see join).
   private static final int WAKE_BATCH = 32;
+  // How often an owner waiting on threads from a user's thread factory checks for a thread that
+  // ended without running its task (threads Weft creates itself always run it).
+  private static final long LOST_THREAD_CHECK_NANOS = 20_000_000;
+
+  private static final VarHandle POLICY_FAILURE;
+  private static final VarHandle FAILURES;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      POLICY_FAILURE = l.findVarHandle(ScopeImpl.class, "policyFailure", Throwable.class);
+      FAILURES = l.findVarHandle(ScopeImpl.class, "failures", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private static final int OPEN = 0;
   private static final int JOINED = 1;
@@ -103,8 +121,15 @@ public final class ScopeImpl<R> implements Scope<R> {
   // stopped: why and how the scope was stopped; CAS from null once, by any thread, before the
   // winner cancels anything. Read by any thread.
   private final AtomicReference<Stop> stopped = new AtomicReference<>();
-  // policyFailure: the first exception a policy callback threw; join rethrows it.
-  private volatile RuntimeException policyFailure;
+  // policyFailure: the first exception (or Error) a policy callback threw, CAS from null once by
+  // whichever thread ran the callback; join rethrows it. Read by the owner.
+  private volatile Throwable policyFailure;
+  // failures: how many tasks have failed so far; each failing thread takes its rank with an atomic
+  // increment (TaskNode.failureOrder), so "the first failure" is the task that failed first.
+  private volatile int failures;
+  // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
+  // cancelled tasks that arrived after join() threw.
+  private Throwable thrownByJoin;
   // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
   // removes itself.
   private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
@@ -150,7 +175,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     INNERMOST.set(this);
     if (parent != null) {
       parent.children.add(this);
-      if (parent.isCancelled()) {
+      if (parent.stopped.get() != null) {
         stopFromParent(parent); // parent.stop() may have missed us: re-check after the add
       }
     }
@@ -175,6 +200,11 @@ public final class ScopeImpl<R> implements Scope<R> {
     if (name.isBlank()) {
       throw new IllegalArgumentException("scope name must not be blank: name scopes after what "
           + "they do, e.g. Scope.open(\"checkout\")");
+    }
+    if (!PolicyBinding.bind(policy)) {
+      throw new IllegalArgumentException("policy " + Messages.describe(policy) + " is already used "
+          + "by another scope: a policy instance keeps the state of one scope; create a new policy "
+          + "for each scope, e.g. Scope.open(\"" + name + "\", Policy.firstSuccess())");
     }
     return new ScopeImpl<>(name, policy, config);
   }
@@ -306,15 +336,37 @@ public final class ScopeImpl<R> implements Scope<R> {
           + "once, or open a new scope for another round of tasks");
     }
     phase = JOINED;
+    ownerInPolicy = true;
     try {
       if (policy.onJoin()) {
-        stop(BY_POLICY, "policy " + policy + " stopped the scope at join()");
+        stop(BY_POLICY, "policy " + Messages.describe(policy) + " stopped the scope at join()");
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       policyFailed(e);
+    } finally {
+      ownerInPolicy = false;
     }
+    try {
+      awaitAllSettled();
+    } catch (Throwable e) {
+      thrownByJoin = e;
+      throw e;
+    }
+    allSettled = true;
+    try {
+      return outcome();
+    } catch (Throwable e) {
+      thrownByJoin = e;
+      throw e;
+    }
+  }
+
+  /** join()'s wait: until every task is settled, or the owner is interrupted. */
+  private void awaitAllSettled() throws InterruptedException {
     int n = tasks.size(true);
     boolean registered = false;
+    boolean stopInterrupted = false; // the owner was interrupted after the scope was cancelled
+    long nextLostCheck = System.nanoTime() + LOST_THREAD_CHECK_NANOS;
     try {
       for (int i = 0; i < n; i++) {
         TaskNode<?> t = tasks.get(i);
@@ -336,22 +388,43 @@ public final class ScopeImpl<R> implements Scope<R> {
         awaited = t; // then re-check: a task reads `awaited` after it marks itself settled
         while (!t.isSettled()) {
           if (Thread.interrupted()) {
-            stop(BY_INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
-            InterruptedException e = new InterruptedException("interrupted while joining scope '"
-                + name + "': its tasks were cancelled");
-            awaitSettled(); // brief: the stop made every task final but those completing
-            attachFailures(e);
-            throw e;
-          }
-          if (hasDeadline) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-              deadlineSource.deadlineExpired(); // backstop for a late timer
-            } else {
-              LockSupport.parkNanos(this, left);
+            if (stop(BY_INTERRUPT, "owner of scope '" + name + "' was interrupted in join()")) {
+              InterruptedException e = new InterruptedException("interrupted while joining scope '"
+                  + name + "': its tasks were cancelled");
+              awaitSettled(); // brief: the stop made every task final but those completing
+              Throwable pf = policyFailure;
+              if (pf != null) {
+                e.addSuppressed(pf);
+              }
+              Failures.attachMissing(e, this);
+              throw e;
             }
-          } else {
+            // Already cancelled (by its parent, say, whose cancel interrupts the task thread that
+            // owns this scope): the interrupt is the cancel's echo. Report the cancel; keep the flag.
+            stopInterrupted = true;
+            awaitSettled();
+            return;
+          }
+          long now = System.nanoTime();
+          long park = Long.MAX_VALUE;
+          if (hasDeadline) {
+            park = deadlineNanos - now;
+            if (park <= 0) {
+              deadlineSource.deadlineExpired(); // backstop for a late timer
+              continue;
+            }
+          }
+          if (threadFactory != null) {
+            if (now - nextLostCheck >= 0) {
+              failLostThreads(Math.max(i, 0), n);
+              nextLostCheck = now + LOST_THREAD_CHECK_NANOS;
+            }
+            park = Math.min(park, nextLostCheck - now);
+          }
+          if (park == Long.MAX_VALUE) {
             LockSupport.park(this);
+          } else {
+            LockSupport.parkNanos(this, park);
           }
         }
       }
@@ -360,9 +433,25 @@ public final class ScopeImpl<R> implements Scope<R> {
       if (registered) {
         WAITING.remove(owner, this);
       }
+      if (stopInterrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    allSettled = true;
-    return outcome();
+  }
+
+  /**
+   * Fails the tasks {@code from} to {@code to - 1} whose thread, from the user's thread factory,
+   * ended without running them (they would never settle). Owner only.
+   */
+  private void failLostThreads(int from, int to) {
+    for (int i = from; i < to; i++) {
+      TaskNode<?> t = tasks.get(i);
+      Thread th = t.thread;
+      if (!t.isFinished() && th != null && th.getState() == Thread.State.TERMINATED
+          && !t.isFinished()) { // re-read: a thread that ran its task released it before it ended
+        t.threadLost();
+      }
+    }
   }
 
   @Override
@@ -373,7 +462,29 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   @Override
   public boolean isCancelled() {
-    return stopped.get() != null;
+    Stop s = stopped.get();
+    return s != null && s.reason != BY_CLOSE;
+  }
+
+  /** The reason the scope was cancelled or closed, or null while it runs. */
+  String stopDetail() {
+    Stop s = stopped.get();
+    return s == null ? null : s.detail;
+  }
+
+  /** The rank of a failure that is being published now (see {@code failures}). */
+  int nextFailureOrder() {
+    return (int) FAILURES.getAndAdd(this, 1);
+  }
+
+  /** How many tasks the owner forked (owner only, or after join). */
+  int forkedCount() {
+    return tasks.size(true);
+  }
+
+  /** The task forked {@code i}-th (owner only, or after join). */
+  TaskNode<?> taskAt(int i) {
+    return tasks.get(i);
   }
 
   @Override
@@ -387,27 +498,63 @@ public final class ScopeImpl<R> implements Scope<R> {
     if (phase == CLOSED) {
       return;
     }
-    List<String> leftOpen = new ArrayList<>();
+    List<ScopeImpl<?>> leftOpen = new ArrayList<>();
+    Throwable inFlight = null; // an Error or bug while closing: still close this scope
     for (ScopeImpl<?> inner = INNERMOST.get(); inner != null && inner != this; inner = INNERMOST.get()) {
-      leftOpen.add(inner.name);
-      inner.closeNow();
+      leftOpen.add(inner);
+      try {
+        inner.closeNow();
+      } catch (Throwable e) {
+        inFlight = inFlight == null ? e : addTo(inFlight, e);
+      }
     }
     int forked = tasks.size(true);
     boolean neverJoined = phase == OPEN && forked != 0;
-    closeNow();
+    try {
+      closeNow();
+    } catch (Throwable e) {
+      inFlight = inFlight == null ? e : addTo(inFlight, e);
+    }
+    if (thrownByJoin != null) {
+      Failures.attachMissing(thrownByJoin, this); // failures of cancelled tasks that came later
+    }
+    if (inFlight != null) {
+      throw sneaky(inFlight);
+    }
     if (!leftOpen.isEmpty()) {
-      throw new IllegalStateException("scope '" + name + "' was closed while nested "
-          + (leftOpen.size() == 1 ? "scope " + quote(leftOpen) + " was still open; it was"
-              : "scopes " + quote(leftOpen) + " were still open; they were")
+      List<String> names = leftOpen.stream().map(sc -> sc.name).toList();
+      IllegalStateException e = new IllegalStateException("scope '" + name + "' was closed while "
+          + "nested " + (names.size() == 1 ? "scope " + quote(names) + " was still open; it was"
+              : "scopes " + quote(names) + " were still open; they were")
           + " closed first: close scopes in reverse order of opening (use try-with-resources)");
+      for (ScopeImpl<?> inner : leftOpen) {
+        Failures.attachMissing(e, inner);
+      }
+      if (neverJoined) {
+        Failures.attachMissing(e, this);
+      }
+      throw e;
     }
     if (neverJoined) {
       IllegalStateException e = new IllegalStateException("scope '" + name + "' was closed without "
           + "join(): call scope.join() before the end of the block to wait for its " + forked
           + (forked == 1 ? " task" : " tasks") + " and see their failures");
-      attachFailures(e);
+      Failures.attachMissing(e, this);
       throw e;
     }
+  }
+
+  private static Throwable addTo(Throwable first, Throwable more) {
+    if (first != more) {
+      first.addSuppressed(more);
+    }
+    return first;
+  }
+
+  /** Throws {@code t} whatever its type (callers: {@code throw sneaky(t)}). */
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
   }
 
   @Override
@@ -456,7 +603,8 @@ public final class ScopeImpl<R> implements Scope<R> {
       throw new NullPointerException("dependency " + argument);
     }
     if (!(task instanceof TaskNode<A> node) || node.scope != this) {
-      String owning = task instanceof TaskNode<?> n ? "scope '" + n.scope.name + "'" : "no Weft scope";
+      String owning = !(task instanceof TaskNode<?> n) ? "no Weft scope"
+          : "scope '" + n.scope.name + "'" + (n.scope.phase == CLOSED ? ", which is closed" : "");
       throw new IllegalArgumentException("dependency '" + task.name() + "' belongs to " + owning + ", not to scope '" + name + "': a task can only depend on "
           + "tasks of its own scope; pass the value instead, or fork both tasks in one scope");
     }
@@ -467,23 +615,40 @@ public final class ScopeImpl<R> implements Scope<R> {
       String taskName, Callable<? extends T> body, UnaryOperator<TaskOptions<T>> options, TaskNode<?>[] deps) {
     ensureOwner();
     ensureForkable();
-    Objects.requireNonNull(taskName, "name");
+    if (ownerInPolicy) {
+      throw new IllegalStateException("fork() was called from a callback of policy "
+          + Messages.describe(policy) + " in scope '" + name + "': a policy decides when the scope "
+          + "is done, it does not fork; fork every task from the scope's block, before join()");
+    }
+    Objects.requireNonNull(taskName, "task name");
     Objects.requireNonNull(options, "options");
     if (taskName.isBlank()) {
       throw new IllegalArgumentException("task name must not be blank: it names the task's thread "
           + "and appears in every error; use fork(body) for a generated name");
     }
-    TaskOptions<T> opts = Objects.requireNonNull(
-        options.apply(TaskOptions.defaults()), "options function returned null");
+    TaskOptions<T> opts;
+    try {
+      opts = options.apply(TaskOptions.defaults());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      String message = "task '" + taskName + "' of scope '" + name + "': " + e.getMessage();
+      RuntimeException named = e instanceof NullPointerException
+          ? new NullPointerException(message) : new IllegalArgumentException(message);
+      named.initCause(e);
+      throw named;
+    }
+    Objects.requireNonNull(opts, "options function returned null for task '" + taskName + "'");
     if (!tasks.addName(taskName)) {
       throw new IllegalArgumentException("task name '" + taskName + "' is already used in scope '"
           + name + "': give each task of a scope a unique name");
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
+    ownerInPolicy = true;
     try {
       policy.onFork(node);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       policyFailed(e);
+    } finally {
+      ownerInPolicy = false;
     }
     // The common case, a task that can start now, is started before it is published: no other
     // thread can see it yet, so it needs no CAS to claim it.
@@ -637,11 +802,11 @@ public final class ScopeImpl<R> implements Scope<R> {
         ownerInPolicy = true; // never written by task threads: it shares a cache line with what they read
       }
       if (policy.onComplete(node)) {
-        stop(BY_POLICY, "policy " + policy + " stopped the scope after task '" + node.name + "' "
-            + node.state().name().toLowerCase());
+        stop(BY_POLICY, "policy " + Messages.describe(policy) + " stopped the scope after task '"
+            + node.name + "' " + node.state().name().toLowerCase());
       }
-    } catch (RuntimeException e) {
-      policyFailed(e);
+    } catch (Throwable e) {
+      policyFailed(e); // an Error too: the task must still settle, or join() would hang
     } finally {
       if (inOwner) {
         ownerInPolicy = false;
@@ -649,11 +814,13 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
   }
 
-  private void policyFailed(RuntimeException e) {
-    if (policyFailure == null) {
-      policyFailure = e;
+  private void policyFailed(Throwable e) {
+    POLICY_FAILURE.compareAndSet(this, null, e); // the first one; later ones are suppressed in it
+    Throwable first = policyFailure;
+    if (first != e) {
+      first.addSuppressed(e);
     }
-    stop(BY_POLICY, "policy " + policy + " threw " + e);
+    stop(BY_POLICY, "policy " + Messages.describe(policy) + " threw " + Messages.describe(e));
   }
 
   /** Cancels every unfinished task and nested scope; the first reason wins. */
@@ -664,14 +831,20 @@ public final class ScopeImpl<R> implements Scope<R> {
     // The walk covers the tasks published before tasks.stop(); a fork published after it is
     // cancelled by the fork itself (TaskList.append). After a join that saw every task settled
     // there is nothing to cancel.
+    // In three steps: end every unfinished task (so that none of them can still end otherwise),
+    // cancel nested scopes, then interrupt the cancelled tasks' threads. A task thread that owns a
+    // nested scope thus finds that scope cancelled when the interrupt reaches it in join(), and
+    // join() reports the cancel (or the deadline), not an interrupt.
     int published = tasks.stop();
-    if (!allSettled) {
-      for (int i = 0; i < published; i++) {
-        tasks.get(i).cancel(detail);
-      }
+    boolean walk = !allSettled;
+    for (int i = 0; walk && i < published; i++) {
+      tasks.get(i).cancelWithoutInterrupt(detail);
     }
     for (ScopeImpl<?> child : children) {
       child.stopFromParent(this);
+    }
+    for (int i = 0; walk && i < published; i++) {
+      tasks.get(i).interruptIfCancelled();
     }
     LockSupport.unpark(owner);
     return true;
@@ -709,32 +882,27 @@ public final class ScopeImpl<R> implements Scope<R> {
     } else if (reason == BY_CANCEL) {
       stopping = new CancellationException(st.detail);
     }
-    if (policyFailure != null) {
-      RuntimeException e = stopping != null ? stopping : policyFailure;
-      if (stopping != null) {
-        stopping.addSuppressed(policyFailure);
+    Throwable pf = policyFailure;
+    if (stopping != null || pf != null) {
+      Throwable e = stopping != null ? stopping : pf;
+      if (stopping != null && pf != null) {
+        stopping.addSuppressed(pf);
       }
-      attachFailures(e); // the broken policy cannot report them
+      if (pf == null) {
+        try {
+          policy.result(this); // what the policy would have reported: nothing is lost
+        } catch (Throwable failures) {
+          stopping.addSuppressed(failures);
+        }
+      }
+      Failures.attachMissing(e, this); // what the policy did not report (or could not: it broke)
+      throw sneaky(e);
+    }
+    try {
+      return policy.result(this);
+    } catch (Throwable e) {
+      Failures.attachMissing(e, this); // a policy that throws without every failure
       throw e;
-    }
-    if (stopping != null) {
-      try {
-        policy.result(this);
-      } catch (RuntimeException failures) {
-        stopping.addSuppressed(failures); // nothing is lost
-      }
-      throw stopping;
-    }
-    return policy.result(this);
-  }
-
-  /** Adds every failed task to {@code e} as a suppressed {@link TaskFailedException}. */
-  private void attachFailures(Throwable e) {
-    for (int i = 0, n = tasks.size(true); i < n; i++) {
-      TaskNode<?> t = tasks.get(i);
-      if (t.state() == Task.State.FAILED) {
-        e.addSuppressed(new TaskFailedException(name, null, List.of(t), List.of()));
-      }
     }
   }
 
@@ -757,55 +925,80 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
   }
 
-  /** Cancels, waits for every thread, and unlinks the scope. Owner only. */
+  /**
+   * Cancels, waits for every thread, and unlinks the scope. Owner only. Whatever fails on the
+   * way, the scope ends closed and unlinked: a half-closed scope left as the thread's innermost
+   * would become the parent of every later scope of that (perhaps pooled) thread.
+   */
   private void closeNow() {
-    stop(BY_CLOSE, "scope '" + name + "' was closed");
-    awaitThreads();
-    phase = CLOSED;
-    if (deadlineTimer != null) {
-      deadlineTimer.cancel(false);
-    }
-    if (parent != null) {
-      parent.children.remove(this);
-    }
-    if (hiddenOnThread == null) {
-      INNERMOST.remove();
-    } else {
-      INNERMOST.set(hiddenOnThread);
+    try {
+      stop(BY_CLOSE, "scope '" + name + "' was closed");
+      awaitThreads();
+    } finally {
+      phase = CLOSED;
+      if (deadlineTimer != null) {
+        deadlineTimer.cancel(false);
+      }
+      if (parent != null) {
+        parent.children.remove(this);
+      }
+      if (hiddenOnThread == null) {
+        INNERMOST.remove();
+      } else {
+        INNERMOST.set(hiddenOnThread);
+      }
     }
   }
 
   /**
-   * Waits, without giving in to interrupts, until every task is finished: settled (a cancel() in
-   * another thread may still be publishing the states it claimed), and its thread, if one was
-   * started, has run its last action.
+   * Waits, without giving in to interrupts, until every task is finished, and then until its
+   * thread, if one was started, has terminated. Finished: settled (a cancel() in another thread may
+   * still be publishing the states it claimed) and its thread has run its last action. Waiting
+   * for termination as well means that when close() returns, no thread of the scope is alive
+   * ({@code Thread.isAlive()} is false), as with the JDK's scopes.
    */
   private void awaitThreads() {
     boolean interrupted = false;
-    long start = System.nanoTime();
-    long step = gracePeriod.toNanos();
-    long nextWarning = start + step;
+    long step = Timer.saturatedNanos(gracePeriod); // a grace period of years must not overflow
+    long nextWarning = System.nanoTime() + step;
+    long nextLostCheck = System.nanoTime() + LOST_THREAD_CHECK_NANOS;
     boolean registered = false;
     try {
       for (int i = 0, n = tasks.size(true); i < n; i++) {
         TaskNode<?> t = tasks.get(i);
-        if (t.isFinished()) {
-          continue;
+        if (!t.isFinished()) {
+          if (!registered) {
+            WAITING.put(owner, this); // for ScopeWaits: only while task threads can still block us
+            registered = true;
+          }
+          awaited = t;
         }
-        if (!registered) {
-          WAITING.put(owner, this); // for ScopeWaits: only while task threads can still block us
-          registered = true;
-        }
-        awaited = t;
-        while (!t.isFinished()) {
+        Thread th;
+        while (!t.isFinished() || ((th = t.thread) != null && th.isAlive())) {
           long now = System.nanoTime();
           if (now - nextWarning >= 0) {
             warnStuck(Duration.ofNanos(now - stopped.get().nanos));
-            step = Math.min(step * 2, Duration.ofMinutes(10).toNanos());
+            step = Math.min(step, Duration.ofMinutes(5).toNanos()) * 2;
             nextWarning = now + step;
           }
-          LockSupport.parkNanos(this, nextWarning - now);
-          interrupted |= Thread.interrupted();
+          long park = nextWarning - now;
+          if (threadFactory != null) {
+            if (now - nextLostCheck >= 0) {
+              failLostThreads(Math.max(i, 0), n);
+              nextLostCheck = now + LOST_THREAD_CHECK_NANOS;
+            }
+            park = Math.min(park, nextLostCheck - now);
+          }
+          if (!t.isFinished()) {
+            LockSupport.parkNanos(this, park);
+            interrupted |= Thread.interrupted();
+          } else {
+            try {
+              t.thread.join(Duration.ofNanos(park)); // its last action is done: it is ending
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
         }
       }
     } finally {
@@ -823,7 +1016,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     for (int i = 0, n = tasks.size(true); i < n; i++) {
       TaskNode<?> t = tasks.get(i);
       Thread th = t.thread;
-      if (t.threadRunning()) {
+      if (t.threadRunning() || (th != null && th.isAlive())) {
         Throwable where = new Throwable("stack of thread '" + th.getName() + "'");
         where.setStackTrace(th.getStackTrace());
         Log.LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; it does not "
@@ -841,15 +1034,27 @@ public final class ScopeImpl<R> implements Scope<R> {
     if (inner == null) {
       return failure;
     }
-    List<String> leftOpen = new ArrayList<>();
+    List<ScopeImpl<?>> leftOpen = new ArrayList<>();
+    Throwable broken = null;
     for (; inner != null; inner = INNERMOST.get()) {
-      leftOpen.add(inner.name);
-      inner.closeNow();
+      leftOpen.add(inner);
+      try {
+        inner.closeNow();
+      } catch (Throwable e) {
+        broken = broken == null ? e : addTo(broken, e);
+      }
     }
+    List<String> names = leftOpen.stream().map(sc -> sc.name).toList();
     IllegalStateException e = new IllegalStateException("task '" + task.name + "' ended with "
-        + (leftOpen.size() == 1 ? "scope " + quote(leftOpen) + " still open; it was"
-            : "scopes " + quote(leftOpen) + " still open; they were")
+        + (names.size() == 1 ? "scope " + quote(names) + " still open; it was"
+            : "scopes " + quote(names) + " still open; they were")
         + " cancelled and closed: open nested scopes with try-with-resources");
+    for (ScopeImpl<?> sc : leftOpen) {
+      Failures.attachMissing(e, sc); // their failures, which no join() reported
+    }
+    if (broken != null) {
+      e.addSuppressed(broken);
+    }
     if (failure == null) {
       return e;
     }

@@ -6,6 +6,7 @@ import dev.weft.scope.TaskSkippedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -100,6 +101,13 @@ public final class TaskNode<T> implements Task<T> {
   private Throwable recoveredFrom;
   // timeoutFuture: written by the task thread before the body runs, read by the same thread after.
   private ScheduledFuture<?> timeoutFuture;
+  // lateFailure: an exception the body threw after another thread ended the task (cancel or
+  // timeout), unless it is the interrupt's echo (Failures.isEcho). Written once by the task's
+  // thread before it marks RELEASED; read by the owner when it reports (join, close).
+  private volatile Throwable lateFailure;
+  // failureOrder: the scope-wide rank of this task's failure among the scope's failures (0 is the
+  // first to end); written by the thread that fails the task before it publishes FAILED, read after.
+  int failureOrder = Integer.MAX_VALUE;
 
   TaskNode(
       ScopeImpl<?> scope,
@@ -154,8 +162,8 @@ public final class TaskNode<T> implements Task<T> {
           + "' has not ended: read results after scope.join(), or declare the task as a "
           + "dependency: scope.fork(name, task, value -> ...)");
     }
-    throw new IllegalStateException(
-        "task '" + name + "' did not succeed (" + state() + "): " + outcome, (Throwable) outcome);
+    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + "): "
+        + Messages.describe(outcome), (Throwable) outcome);
   }
 
   @Override
@@ -210,11 +218,34 @@ public final class TaskNode<T> implements Task<T> {
   /** The thread could not be created or started: the task fails with that error. */
   void failToStart(Throwable e) {
     if (claim(PENDING) || claim(RUNNING)) {
-      finishFailure(e, FAILED);
+      finishFailure(e, FAILED, null);
       mark(SETTLED_AND_RELEASED);
     } else {
       mark(RELEASED); // whoever ended it saw RUNNING and leaves RELEASED to the thread
     }
+  }
+
+  /**
+   * The task's thread ended without running the task (a thread factory that broke its contract):
+   * fail the task unless it already ended, give back its slot, and release it. Called by the owner
+   * once it saw the thread terminated and the task still not released.
+   */
+  void threadLost() {
+    scope.threadEnded(); // run() never ran, so its slot was never given back
+    IllegalStateException e = new IllegalStateException("task '" + name + "' never ran: its "
+        + "thread " + ScopeImpl.describe(thread) + " ended without running it; the thread factory "
+        + "must return a new, unstarted thread that runs the Runnable it is given");
+    if (claim(PENDING) || claim(RUNNING)) {
+      finishFailure(e, FAILED, null);
+      mark(SETTLED_AND_RELEASED);
+    } else {
+      mark(RELEASED);
+    }
+  }
+
+  /** The late failure (see the field), or null. */
+  Throwable lateFailure() {
+    return lateFailure;
   }
 
   /** Called once per dependency that succeeded, and once by the fork; returns true when ready. */
@@ -238,18 +269,75 @@ public final class TaskNode<T> implements Task<T> {
     STATE.set(this, RUNNING);
   }
 
-  /** Called by a dependency that did not succeed: skip, or fall back. */
+  /** Called when a dependency that did not succeed ended before this task was forked. */
   void skip(TaskNode<?> dependency) {
+    skip(dependency, null);
+  }
+
+  /**
+   * Called by a dependency that did not succeed: skip, or fall back; cancel instead if the
+   * dependency was cancelled or the scope is being cancelled (a cancelled task never runs its
+   * fallback). This task's own dependents go to {@code cascade} (see {@link #publish}).
+   */
+  private void skip(TaskNode<?> dependency, ArrayDeque<TaskNode<?>> cascade) {
+    if (state != PENDING) {
+      return;
+    }
+    String stop = scope.stopDetail();
+    if (stop != null || dependency.state == CANCELLED) {
+      cancel(stop != null ? stop : "dependency '" + dependency.name + "' was cancelled", cascade, true);
+      return;
+    }
+    // The cause is the failure that started the chain, so messages and cause chains do not grow
+    // with the length of a chain of dependents.
+    Throwable failure = (Throwable) dependency.outcome;
+    String failedTask = dependency.name;
+    if (dependency.state == SKIPPED && failure instanceof TaskSkippedException skipped) {
+      failedTask = skipped.failedTaskName();
+      failure = skipped.getCause();
+    }
     TaskSkippedException why = new TaskSkippedException(
-        name, dependency.name, dependency.state(), (Throwable) dependency.outcome);
+        name, dependency.name, dependency.state(), failedTask, failure);
     if (claim(PENDING)) {
-      finishFailure(why, SKIPPED);
+      finishFailure(why, SKIPPED, cascade);
       mark(SETTLED_AND_RELEASED); // no thread was started, and none will be
+    }
+  }
+
+  /**
+   * Ends the dependents queued in {@code cascade} (pairs: dependency, dependent), and theirs, in
+   * a loop: a chain of 100,000 dependents must not recurse 100,000 deep.
+   */
+  private static void runCascade(ArrayDeque<TaskNode<?>> cascade) {
+    for (TaskNode<?> dependency; (dependency = cascade.poll()) != null; ) {
+      cascade.poll().skip(dependency, cascade);
     }
   }
 
   /** Cancels the task if it has not ended; returns true if this call cancelled it. */
   boolean cancel(String why) {
+    return cancel(why, null, true);
+  }
+
+  /**
+   * Cancels the task like {@link #cancel(String)} but leaves its thread uninterrupted: a scope's
+   * cancel ends every task first, then cancels nested scopes, and only then interrupts threads
+   * ({@link #interruptIfCancelled}), so that a nested scope is cancelled before its owner (a
+   * task thread) sees the interrupt.
+   */
+  boolean cancelWithoutInterrupt(String why) {
+    return cancel(why, null, false);
+  }
+
+  /** Interrupts the thread of a cancelled task that still runs (see cancelWithoutInterrupt). */
+  void interruptIfCancelled() {
+    if (state == CANCELLED) {
+      interruptThread();
+    }
+  }
+
+  /** {@link #cancel(String)}, with this task's dependents queued in {@code cascade}. */
+  private boolean cancel(String why, ArrayDeque<TaskNode<?>> cascade, boolean interrupt) {
     int s;
     for (;;) {
       s = state;
@@ -261,17 +349,24 @@ public final class TaskNode<T> implements Task<T> {
       }
     }
     outcome = new CancellationException("task '" + name + "' cancelled: " + why);
-    publish(CANCELLED);
+    publish(CANCELLED, cascade);
     if (s == PENDING) {
       mark(SETTLED_AND_RELEASED); // its thread never started, and never will
       return true;
     }
     mark(SETTLED);
-    Thread t = thread;
-    if (t != null && !threadGone()) {
-      t.interrupt();
+    if (interrupt) {
+      interruptThread();
     }
     return true;
+  }
+
+  /** Interrupts the task's thread if it still runs, unless it is the current thread (as the JDK). */
+  private void interruptThread() {
+    Thread t = thread;
+    if (t != null && t != Thread.currentThread() && !threadGone()) {
+      t.interrupt();
+    }
   }
 
   /**
@@ -283,6 +378,18 @@ public final class TaskNode<T> implements Task<T> {
     try {
       if (state != RUNNING) {
         return; // cancelled between start and now
+      }
+      if (Thread.currentThread() != thread) {
+        // A thread factory whose thread hands the Runnable to another thread: close() could not
+        // wait for the thread that really runs the body.
+        if (claim(RUNNING)) {
+          endedHere = true;
+          finishFailure(new IllegalStateException("task '" + name + "' was run by thread "
+              + ScopeImpl.describe(Thread.currentThread()) + ", not by the thread "
+              + ScopeImpl.describe(thread) + " that the thread factory returned: the thread factory "
+              + "must return a new, unstarted thread that runs the Runnable it is given"), FAILED, null);
+        }
+        return;
       }
       T value = null;
       Throwable failure = null;
@@ -296,13 +403,19 @@ public final class TaskNode<T> implements Task<T> {
       }
       failure = scope.closeLeftoverScopes(this, failure);
       if (!claim(RUNNING)) {
+        // Cancelled or timed out meanwhile: an echo of the interrupt is dropped, anything else is
+        // reported with the failures of the scope.
         if (failure != null) {
-          ScopeImpl.discarded(this, failure); // cancelled or timed out meanwhile
+          if (Failures.isEcho(failure)) {
+            ScopeImpl.discarded(this, failure);
+          } else {
+            lateFailure = failure;
+          }
         }
       } else {
         endedHere = true;
         if (failure != null) {
-          finishFailure(failure, FAILED);
+          finishFailure(failure, FAILED, null);
         } else {
           outcome = value;
           publish(SUCCEEDED);
@@ -312,7 +425,7 @@ public final class TaskNode<T> implements Task<T> {
       // A bug in Weft or an Error while ending the task: never leave it unfinished (join would hang).
       if (!endedHere && claim(RUNNING)) {
         endedHere = true;
-        finishFailure(unexpected, FAILED);
+        finishFailure(unexpected, FAILED, null);
       }
       throw unexpected;
     } finally {
@@ -331,13 +444,10 @@ public final class TaskNode<T> implements Task<T> {
 
   private void timeoutExpired() {
     if (claim(RUNNING)) {
-      Thread t = thread;
       finishFailure(new TimeoutException("task '" + name + "' timed out after " + timeout.toMillis()
-          + " ms"), FAILED);
+          + " ms"), FAILED, null);
       mark(SETTLED);
-      if (t != null && !threadGone()) {
-        t.interrupt();
-      }
+      interruptThread();
     }
   }
 
@@ -372,13 +482,16 @@ public final class TaskNode<T> implements Task<T> {
     return STATE.compareAndSet(this, from, COMPLETING);
   }
 
-  /** With COMPLETING claimed: apply the fallback if any, else end in {@code finalState}. */
-  private void finishFailure(Throwable failure, int finalState) {
+  /**
+   * With COMPLETING claimed: apply the fallback if any, else end in {@code finalState}. Dependents
+   * to skip go to {@code cascade}, or, if it is null, are ended here.
+   */
+  private void finishFailure(Throwable failure, int finalState, ArrayDeque<TaskNode<?>> cascade) {
     if (fallback != null) {
       try {
         outcome = fallback.apply(failure);
         recoveredFrom = failure;
-        publish(SUCCEEDED);
+        publish(SUCCEEDED, cascade);
         return;
       } catch (Throwable fallbackFailure) {
         fallbackFailure.addSuppressed(failure);
@@ -386,23 +499,46 @@ public final class TaskNode<T> implements Task<T> {
         finalState = FAILED;
       }
     }
+    if (finalState == FAILED) {
+      failureOrder = scope.nextFailureOrder();
+    }
     outcome = failure;
-    publish(finalState);
+    publish(finalState, cascade);
   }
 
-  /** Publishes the final state, then tells dependents and the scope. */
+  /** Publishes SUCCEEDED and starts the dependents it made ready. */
   private void publish(int finalState) {
+    publish(finalState, null);
+  }
+
+  /**
+   * Publishes the final state, then tells dependents and the scope. A task that did not succeed
+   * skips (or cancels) its dependents before the policy sees it, so a fail-fast stop finds them
+   * already skipped. They are ended in a loop, not by recursion: {@code cascade} is null in the
+   * task that starts a cascade, which runs the loop; the dependents it ends queue theirs on it.
+   */
+  private void publish(int finalState, ArrayDeque<TaskNode<?>> cascade) {
     // A release write publishes outcome and recoveredFrom to whoever reads the final state; the
     // getAndSet that follows is the full fence (and a reader that sees ENDED sees the state).
     STATE.setRelease(this, finalState);
     Object waiting = DEPENDENTS.getAndSet(this, ENDED);
-    for (Object l = waiting; l instanceof Link link; l = link.next) {
-      if (finalState == SUCCEEDED) {
-        if (link.task.releaseOne()) {
-          scope.ready(link.task);
+    if (waiting instanceof Link) {
+      boolean first = cascade == null;
+      if (first && finalState != SUCCEEDED) {
+        cascade = new ArrayDeque<>();
+      }
+      for (Object l = waiting; l instanceof Link link; l = link.next) {
+        if (finalState == SUCCEEDED) {
+          if (link.task.releaseOne()) {
+            scope.ready(link.task);
+          }
+        } else {
+          cascade.add(this);
+          cascade.add(link.task);
         }
-      } else {
-        link.task.skip(this);
+      }
+      if (first && cascade != null) {
+        runCascade(cascade);
       }
     }
     scope.taskEnded(this);
