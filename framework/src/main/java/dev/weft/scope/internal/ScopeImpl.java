@@ -517,6 +517,8 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     if (thrownByJoin != null) {
       Failures.attachMissing(thrownByJoin, this); // failures of cancelled tasks that came later
+    } else if (!neverJoined) {
+      logLateFailures(); // join() returned normally: the losers' late failures fail nothing
     }
     if (inFlight != null) {
       throw sneaky(inFlight);
@@ -744,7 +746,13 @@ public final class ScopeImpl<R> implements Scope<R> {
       return builder.name(threadName).unstarted(CurrentTask.threadBody(node));
     }
     Thread t = Objects.requireNonNull(threadFactory.newThread(CurrentTask.threadBody(node)),
-        "thread factory returned null for task '" + node.name + "'");
+        "thread factory returned null for task '" + node.name + "': the thread factory must return "
+            + "a new, unstarted thread that runs the Runnable it is given");
+    if (t.getState() != Thread.State.NEW) {
+      throw new IllegalThreadStateException("thread factory returned thread " + describe(t) + " for "
+          + "task '" + node.name + "', which is " + t.getState() + ": the thread factory must return "
+          + "a new, unstarted thread that runs the Runnable it is given");
+    }
     t.setName(threadName);
     return t;
   }
@@ -1060,6 +1068,21 @@ public final class ScopeImpl<R> implements Scope<R> {
     }
     failure.addSuppressed(e);
     return failure;
+  }
+
+  /**
+   * Logs (DEBUG) what cancelled tasks threw after a join() that returned normally, say the losers
+   * of a first-success scope: nothing to attach them to, and they are not failures of the scope.
+   */
+  private void logLateFailures() {
+    for (int i = 0, n = tasks.size(true); i < n; i++) {
+      TaskNode<?> t = tasks.get(i);
+      Throwable late = t.lateFailure();
+      if (late != null && Log.LOG.isDebugEnabled()) {
+        Log.LOG.debug("scope '{}': task '{}' threw after it was cancelled; join() had returned "
+            + "normally, so this is not reported to the caller", name, t.name, late);
+      }
+    }
   }
 
   static void discarded(TaskNode<?> task, Throwable ex) {

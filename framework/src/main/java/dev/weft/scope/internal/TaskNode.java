@@ -217,6 +217,7 @@ public final class TaskNode<T> implements Task<T> {
 
   /** The thread could not be created or started: the task fails with that error. */
   void failToStart(Throwable e) {
+    thread = null; // not a thread of the scope: close() must not wait for it (read after RELEASED)
     if (claim(PENDING) || claim(RUNNING)) {
       finishFailure(e, FAILED, null);
       mark(SETTLED_AND_RELEASED);
