@@ -2,6 +2,7 @@ package dev.weft.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code taskCounter}: instead of joining each thread, every thread increments one shared
  *       counter and the last one wakes the waiting thread (one cache line written by all tasks);
  *   <li>{@code bothCounters}: the starter increments a shared counter per thread and every
- *       thread decrements it (the line moves between the starter and the tasks).
+ *       thread decrements it (the line moves between the starter and the tasks);
+ *   <li>{@code doneFlags}: instead of joining each thread, the starter waits for a per-thread
+ *       flag that the thread sets as its last action, woken only by the thread it waits for (how
+ *       Weft's {@code close()} waited before issue 9: the thread may still be alive);
+ *   <li>{@code doneFlagsThenJoin}: the same, then {@code Thread.join()} per thread (how
+ *       {@code close()} waits now: for the flag, then for the thread's termination).
  * </ul>
  *
  * <pre>
@@ -171,6 +177,50 @@ public class MechanismBenchmark {
     while (live.get() != 0) {
       LockSupport.park(this);
     }
+    return sum(results);
+  }
+
+  @Benchmark
+  public long doneFlags() throws InterruptedException {
+    return doneFlags(false);
+  }
+
+  @Benchmark
+  public long doneFlagsThenJoin() throws InterruptedException {
+    return doneFlags(true);
+  }
+
+  // awaitedSlot: the slot the starter waits for, or -1; written by the starter, read by threads.
+  volatile int awaitedSlot = -1;
+
+  private long doneFlags(boolean thenJoin) throws InterruptedException {
+    Thread[] threads = new Thread[n];
+    Integer[] results = new Integer[n];
+    AtomicIntegerArray done = new AtomicIntegerArray(n);
+    Thread owner = Thread.currentThread();
+    for (int i = 0; i < n; i++) {
+      Integer v = values[i];
+      int slot = i;
+      threads[i] = Thread.ofVirtual().start(() -> {
+        results[slot] = v;
+        done.set(slot, 1);
+        if (awaitedSlot == slot) {
+          LockSupport.unpark(owner);
+        }
+      });
+    }
+    for (int i = 0; i < n; i++) {
+      if (done.get(i) == 0) {
+        awaitedSlot = i; // then re-check: a thread reads awaitedSlot after it set its flag
+        while (done.get(i) == 0) {
+          LockSupport.park(this);
+        }
+      }
+      if (thenJoin) {
+        threads[i].join();
+      }
+    }
+    awaitedSlot = -1;
     return sum(results);
   }
 
