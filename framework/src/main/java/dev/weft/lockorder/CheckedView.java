@@ -142,7 +142,10 @@ abstract class CheckedView extends LockView implements Lock {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long nanos = unit.toNanos(time);
+    long nanos = unit.toNanos(time); // saturates
+    if (nanos <= 0L) {
+      return tryLock(); // cannot wait, so it is not order-checked either (unless checkTryLock)
+    }
     HeldLocks held = HeldLocks.current();
     if (heldByCurrentThread()) {
       if (!tryAcquire(nanos)) {
@@ -153,7 +156,7 @@ abstract class CheckedView extends LockView implements Lock {
       return true;
     }
     Chain chain = check(held);
-    if (!tryAcquire() && !acquireSlow(held, Math.max(0L, nanos), true)) {
+    if (!tryAcquire() && !acquireSlow(held, nanos, true)) {
       return false;
     }
     held.push(this, chain);

@@ -46,9 +46,9 @@ import java.util.function.Consumer;
  * Acquiring B while holding A records {@code A -> B} (per class; once per distinct held chain,
  * then cached). An acquisition that would close a cycle is reported before the thread can block,
  * even if the orders never ran at the same time. {@code lock()}, {@code lockInterruptibly()} and
- * timed {@code tryLock} are checked alike; untimed {@code tryLock()} cannot block, so it is not
- * checked unless {@link Builder#checkTryLock(boolean)}; a lock it takes still orders later
- * acquisitions. Re-entrant acquisitions add nothing. For read/write locks, orders in which every
+ * timed {@code tryLock} are checked alike; untimed {@code tryLock()}, and a timed one whose time
+ * is zero or negative, cannot block, so they are not checked unless {@link
+ * Builder#checkTryLock(boolean)}; a lock they take still orders later acquisitions. Re-entrant acquisitions add nothing. For read/write locks, orders in which every
  * conflict would be read against read are not cycles. {@link #declareOrder(String...)} adds
  * orders that hold from the start.
  *
@@ -288,8 +288,9 @@ public final class LockOrderChecker {
     }
 
     /**
-     * Whether untimed {@code tryLock()} is checked and learns orders like {@code lock()}; default
-     * {@code false}, as it cannot block (lockdep does the same).
+     * Whether untimed {@code tryLock()}, and timed {@code tryLock} with a time of zero or less,
+     * are checked and learn orders like {@code lock()}; default {@code false}, as they cannot
+     * block (lockdep does the same).
      *
      * @return this builder (for chaining)
      */
