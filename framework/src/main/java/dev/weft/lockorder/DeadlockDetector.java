@@ -59,7 +59,9 @@ public final class DeadlockDetector implements AutoCloseable {
 
   /**
    * Starts a daemon thread that looks for deadlocks every {@code period}, logs each new one once
-   * (SLF4J, error level, full report) and counts it in {@link #deadlocksFound()}.
+   * (SLF4J, error level, full report) and counts it in {@link #deadlocksFound()}. A period longer
+   * than {@code Long.MAX_VALUE} nanoseconds (about 292 years) is taken as that long. If this
+   * method throws, no watchdog was started and a later call may try again.
    *
    * @return this detector (for chaining)
    * @throws IllegalArgumentException if {@code period} is not positive
@@ -70,6 +72,7 @@ public final class DeadlockDetector implements AutoCloseable {
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("watchdog period must be positive, got " + period);
     }
+    long nanos = TimeUnit.NANOSECONDS.convert(period); // saturates, where toNanos() throws
     lock.lock();
     try {
       if (closed) {
@@ -78,11 +81,16 @@ public final class DeadlockDetector implements AutoCloseable {
       if (watchdog != null) {
         throw new IllegalStateException("watchdog already running: close this detector first");
       }
-      watchdog =
+      ScheduledExecutorService started =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().daemon().name("weft-deadlock-watchdog").factory());
-      long nanos = period.toNanos();
-      watchdog.scheduleWithFixedDelay(this::scan, nanos, nanos, TimeUnit.NANOSECONDS);
+      try {
+        started.scheduleWithFixedDelay(this::scan, nanos, nanos, TimeUnit.NANOSECONDS);
+      } catch (RuntimeException | Error e) {
+        started.shutdownNow();
+        throw e;
+      }
+      watchdog = started; // only once it runs: a failed start leaves the detector as it was
     } finally {
       lock.unlock();
     }
