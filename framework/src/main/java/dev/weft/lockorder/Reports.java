@@ -62,7 +62,7 @@ final class Reports {
   static DeadlockException structural(Waits.Record r, String why) {
     Thread holder = r.lock.exclusiveOwner();
     List<Waits.Hop> hop =
-        List.of(new Waits.Hop(r.thread, r.lock, holder != null ? holder : r.thread, 0));
+        List.of(new Waits.Hop(r.thread, r.lock, holder != null ? holder : r.thread, true, 0));
     DeadlockReport report = report(hop, why);
     DeadlockException ex = StackTraces.trim(new DeadlockException(report));
     notifyListeners(ex);
@@ -80,7 +80,7 @@ final class Reports {
       locks.add(h.lock().describe());
       summary.append(i == 0 ? "" : ", ").append("thread '").append(Graph.threadName(h.waiter()))
           .append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
-          .append(Graph.threadName(h.holder())).append('\'');
+          .append(Graph.threadName(h.holder())).append('\'').append(heldMode(h));
     }
     if (why != null) {
       summary.setLength(0);
@@ -98,10 +98,16 @@ final class Reports {
     for (int n = 0; n < shown.size(); n++) {
       Thread t = shown.get(n);
       text.append("\n\"").append(Graph.threadName(t)).append('"')
-          .append(t.isVirtual() ? " (virtual)" : "")
-          .append(n < cycle.size()
-              ? " waiting for lock '" + cycle.get(n).lock().describe() + "'"
-              : " holding lock '" + cycle.get(0).lock().describe() + "'");
+          .append(t.isVirtual() ? " (virtual)" : "");
+      if (n < cycle.size()) {
+        text.append(" waiting for lock '").append(cycle.get(n).lock().describe()).append('\'');
+        Waits.Hop before = cycle.get((n + cycle.size() - 1) % cycle.size());
+        if (before.holder() == t) { // t holds what the thread before it waits for
+          text.append(" while holding lock '").append(held(before)).append('\'');
+        }
+      } else {
+        text.append(" holding lock '").append(held(cycle.get(0))).append('\'');
+      }
       StackTraceElement[] stack = t.getStackTrace();
       int from = userFrames(stack);
       for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
@@ -112,6 +118,16 @@ final class Reports {
       }
     }
     return new DeadlockReport(threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
+  }
+
+  // The lock of hop h in the mode its holder holds it, e.g. "cache (read)".
+  private static String held(Waits.Hop h) {
+    return h.lock().describe(h.heldWrite());
+  }
+
+  // " in read mode" / " in write mode" after the holder of a read/write lock; "" otherwise.
+  private static String heldMode(Waits.Hop h) {
+    return h.lock().readWrite() ? (h.heldWrite() ? " in write mode" : " in read mode") : "";
   }
 
   // Index of the first frame after the checker's own (and the JDK lock frames below them).

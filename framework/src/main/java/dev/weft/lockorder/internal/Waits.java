@@ -52,8 +52,12 @@ public final class Waits {
     }
   }
 
-  /** One step of a wait cycle: {@code waiter} waits for {@code lock}, held by {@code holder}. */
-  public record Hop(Thread waiter, LockView lock, Thread holder, long sequence) {}
+  /**
+   * One step of a wait cycle: {@code waiter} waits for {@code lock}, held by {@code holder} in
+   * write (or exclusive) mode if {@code heldWrite}, else in read mode.
+   */
+  public record Hop(
+      Thread waiter, LockView lock, Thread holder, boolean heldWrite, long sequence) {}
 
   /**
    * Publishes that the current thread starts waiting for {@code lock}. {@code mayThrow}: the
@@ -147,7 +151,7 @@ public final class Waits {
     List<Hop> out = new ArrayList<>(2);
     Thread owner = r.lock.exclusiveOwner();
     if (owner != null && owner != r.thread) {
-      out.add(new Hop(r.thread, r.lock, owner, r.sequence));
+      out.add(new Hop(r.thread, r.lock, owner, true, r.sequence));
     }
     for (Record o : WAITING.values()) {
       if (o.thread == owner) {
@@ -155,7 +159,7 @@ public final class Waits {
       }
       for (LockView h : o.held) {
         if (h.identity == r.lock.identity && Acq.conflicts(r.lock.acq.write, h.acq.write)) {
-          out.add(new Hop(r.thread, r.lock, o.thread, r.sequence));
+          out.add(new Hop(r.thread, r.lock, o.thread, h.acq.write, r.sequence));
           break;
         }
       }
