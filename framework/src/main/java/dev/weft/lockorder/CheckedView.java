@@ -260,6 +260,10 @@ abstract class CheckedView extends LockView implements Lock {
         if (why != null) {
           throw Reports.structural(rec, why);
         }
+        Waits.Hop abandoned = Waits.deadOwner(rec);
+        if (abandoned != null) {
+          throw Reports.abandoned(abandoned);
+        }
         List<Waits.Hop> cycle = Waits.cycleToBreak(rec);
         if (cycle != null) {
           throw Reports.waitCycle(cycle);

@@ -27,6 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocked from the moment its acquisition finds the lock taken. A cycle is confirmed by a second
  * look before it is reported, so a lock released while the detector runs is not reported.
  *
+ * <p>Besides wait cycles it reports each thread that waits for an exclusive or write lock whose
+ * owner has terminated without unlocking it ("lock 'x' is held by thread 'y', which has
+ * terminated without unlocking it"): only the owner can release such a lock, so the wait never
+ * ends. Read locks held by terminated threads are not seen, as readers are not tracked.
+ *
  * <p>Thread-safe. {@link #close()} stops the watchdog.
  */
 public final class DeadlockDetector implements AutoCloseable {
@@ -53,6 +58,9 @@ public final class DeadlockDetector implements AutoCloseable {
     List<DeadlockReport> reports = new ArrayList<>();
     for (List<Waits.Hop> cycle : Waits.findCycles()) {
       reports.add(Reports.report(cycle, null));
+    }
+    for (Waits.Hop abandoned : Waits.findAbandoned()) {
+      reports.add(Reports.abandonedReport(abandoned));
     }
     return reports;
   }
@@ -119,19 +127,28 @@ public final class DeadlockDetector implements AutoCloseable {
   // Runs on the watchdog thread only.
   private void scan() {
     try {
+      // Reports are built (thread stacks taken) only for deadlocks not logged before.
       Set<String> now = new HashSet<>();
       for (List<Waits.Hop> cycle : Waits.findCycles()) {
         String key = Waits.key(cycle);
-        now.add(key);
-        if (!logged.contains(key)) {
-          found.incrementAndGet();
-          DeadlockReport report = Reports.report(cycle, null);
-          Reports.Log.LOG.error("{}", report);
+        if (now.add(key) && !logged.contains(key)) {
+          log(Reports.report(cycle, null));
+        }
+      }
+      for (Waits.Hop abandoned : Waits.findAbandoned()) {
+        String key = Reports.abandonedKey(abandoned);
+        if (now.add(key) && !logged.contains(key)) {
+          log(Reports.abandonedReport(abandoned));
         }
       }
       logged = now;
     } catch (RuntimeException e) {
       Reports.Log.LOG.warn("deadlock watchdog scan failed", e);
     }
+  }
+
+  private void log(DeadlockReport report) {
+    found.incrementAndGet();
+    Reports.Log.LOG.error("{}", report);
   }
 }

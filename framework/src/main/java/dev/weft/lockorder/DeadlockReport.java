@@ -23,7 +23,10 @@ public final class DeadlockReport {
     this.key = key;
   }
 
-  /** The threads of the cycle; thread i waits for {@code locks().get(i)}, held by thread i+1. */
+  /**
+   * The threads of the cycle; thread i waits for {@code locks().get(i)}, held by thread i+1. For
+   * a scope deadlock or a lock whose owner terminated, the one waiting thread.
+   */
   public List<Thread> threads() {
     return threads;
   }

@@ -58,8 +58,11 @@ import java.util.function.Consumer;
  *
  * Under {@link LockOrderPolicy#THROW} a violating acquisition throws {@link
  * LockOrderViolationException} and takes nothing. A blocked acquisition that is part of an actual
- * deadlock throws {@link DeadlockException} (unless {@link Builder#breakDeadlocks(boolean)} is
- * off), also under WARN, as waiting would never end.
+ * deadlock, or waits for a lock whose owner terminated holding it, throws {@link
+ * DeadlockException} (unless {@link Builder#breakDeadlocks(boolean)} is off), also under WARN, as
+ * waiting would never end. Misuse throws the JDK's exceptions with the lock named: {@code
+ * IllegalMonitorStateException} for {@code unlock()}, {@code await} or {@code signal} by a thread
+ * that does not hold the lock.
  *
  * <h2>Thread confinement</h2>
  *
@@ -333,8 +336,9 @@ public final class LockOrderChecker {
     }
 
     /**
-     * Whether a blocked acquisition that is part of an actual deadlock throws {@link
-     * DeadlockException} instead of waiting forever; default {@code true}. When off, such
+     * Whether a blocked acquisition that is part of an actual deadlock (or waits for a lock whose
+     * owner terminated holding it) throws {@link DeadlockException} instead of waiting forever;
+     * default {@code true}. When off, such
      * threads wait as plain locks do, and only a {@link DeadlockDetector} reports them.
      *
      * @return this builder (for chaining)

@@ -97,27 +97,58 @@ final class Reports {
     }
     for (int n = 0; n < shown.size(); n++) {
       Thread t = shown.get(n);
-      text.append("\n\"").append(Graph.threadName(t)).append('"')
-          .append(t.isVirtual() ? " (virtual)" : "");
+      String state;
       if (n < cycle.size()) {
-        text.append(" waiting for lock '").append(cycle.get(n).lock().describe()).append('\'');
+        state = " waiting for lock '" + cycle.get(n).lock().describe() + "'";
         Waits.Hop before = cycle.get((n + cycle.size() - 1) % cycle.size());
         if (before.holder() == t) { // t holds what the thread before it waits for
-          text.append(" while holding lock '").append(held(before)).append('\'');
+          state += " while holding lock '" + held(before) + "'";
         }
       } else {
-        text.append(" holding lock '").append(held(cycle.get(0))).append('\'');
+        state = " holding lock '" + held(cycle.get(0)) + "'";
       }
-      StackTraceElement[] stack = t.getStackTrace();
-      int from = userFrames(stack);
-      for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
-        text.append("\n\tat ").append(stack[i]);
-      }
-      if (stack.length - from > MAX_FRAMES) {
-        text.append("\n\t... ").append(stack.length - from - MAX_FRAMES).append(" more");
-      }
+      appendThread(text, t, state);
     }
     return new DeadlockReport(threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
+  }
+
+  static DeadlockException abandoned(Waits.Hop hop) {
+    DeadlockException ex = StackTraces.trim(new DeadlockException(abandonedReport(hop)));
+    notifyListeners(ex);
+    return ex;
+  }
+
+  /** Builds a report for a thread that waits for a lock whose owner terminated holding it. */
+  static DeadlockReport abandonedReport(Waits.Hop h) {
+    String wanted = h.lock().describe();
+    String summary =
+        "deadlock: thread '" + Graph.threadName(h.waiter()) + "' waits forever for lock '" + wanted
+            + "': lock '" + h.lock().label + "' is held by thread '" + Graph.threadName(h.holder())
+            + "'" + heldMode(h) + ", which has terminated without unlocking it\n"
+            + "fix: unlock every lock in a finally block of the thread that locked it";
+    StringBuilder text = new StringBuilder(summary);
+    appendThread(text, h.waiter(), " waiting for lock '" + wanted + "'");
+    return new DeadlockReport(
+        List.of(h.waiter()), List.of(wanted), summary, text.toString(), abandonedKey(h));
+  }
+
+  /** The key of {@link #abandonedReport}: one per wait (distinct from cycle keys). */
+  static String abandonedKey(Waits.Hop h) {
+    return "abandoned " + h.sequence();
+  }
+
+  // A line naming t and what it does, then its stack from the first frame of user code.
+  private static void appendThread(StringBuilder text, Thread t, String state) {
+    text.append("\n\"").append(Graph.threadName(t)).append('"')
+        .append(t.isVirtual() ? " (virtual)" : "").append(state);
+    StackTraceElement[] stack = t.getStackTrace();
+    int from = userFrames(stack);
+    for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
+      text.append("\n\tat ").append(stack[i]);
+    }
+    if (stack.length - from > MAX_FRAMES) {
+      text.append("\n\t... ").append(stack.length - from - MAX_FRAMES).append(" more");
+    }
   }
 
   // The lock of hop h in the mode its holder holds it, e.g. "cache (read)".

@@ -121,6 +121,32 @@ public final class Waits {
     return victim == r.sequence && confirmed(cycle) ? cycle : null;
   }
 
+  /**
+   * Returns the hop from {@code r} to the owner of its lock if that owner has terminated without
+   * unlocking it, so {@code r} would wait forever; else {@code null}.
+   */
+  public static Hop deadOwner(Record r) {
+    Thread owner = r.lock.exclusiveOwner();
+    if (owner == null || owner == r.thread || owner.isAlive()) {
+      return null;
+    }
+    // Seeing it terminated happens-after its last action, so had it unlocked, this would see it.
+    return r.lock.exclusiveOwner() == owner ? new Hop(r.thread, r.lock, owner, true, r.sequence)
+        : null;
+  }
+
+  /** The threads waiting now for a lock whose owner terminated without unlocking it. */
+  public static List<Hop> findAbandoned() {
+    List<Hop> found = new ArrayList<>();
+    for (Record r : WAITING.values()) {
+      Hop h = deadOwner(r);
+      if (h != null) {
+        found.add(h);
+      }
+    }
+    return found;
+  }
+
   /** All wait cycles among checked locks now, each reported once. */
   public static List<List<Hop>> findCycles() {
     List<List<Hop>> found = new ArrayList<>();
