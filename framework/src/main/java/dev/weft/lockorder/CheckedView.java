@@ -256,9 +256,9 @@ abstract class CheckedView extends LockView implements Lock {
       }
       long deadline = System.nanoTime() + nanos;
       for (; ; ) {
-        String why = Waits.structuralDeadlock(rec);
-        if (why != null) {
-          throw Reports.structural(rec, why);
+        Waits.Structural scope = Waits.structuralDeadlock(rec);
+        if (scope != null) {
+          throw Reports.structural(scope);
         }
         Waits.Hop abandoned = Waits.deadOwner(rec);
         if (abandoned != null) {

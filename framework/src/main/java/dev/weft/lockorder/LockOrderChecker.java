@@ -1,6 +1,7 @@
 package dev.weft.lockorder;
 
 import dev.weft.lockorder.internal.Graph;
+import dev.weft.lockorder.internal.Waits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -85,6 +86,10 @@ public final class LockOrderChecker {
   final Graph graph = new Graph();
   // The enum that owns each simple name used for ranks (see rankName). Any thread.
   private final ConcurrentHashMap<String, Class<?>> rankEnums = new ConcurrentHashMap<>();
+
+  static {
+    Waits.listenToScopes(); // so that an owner holding checked locks across join() is seen
+  }
 
   private LockOrderChecker(Builder b) {
     this.policy = b.policy != null ? b.policy : defaultPolicy();

@@ -59,11 +59,8 @@ final class Reports {
     return ex;
   }
 
-  static DeadlockException structural(Waits.Record r, String why) {
-    Thread holder = r.lock.exclusiveOwner();
-    List<Waits.Hop> hop =
-        List.of(new Waits.Hop(r.thread, r.lock, holder != null ? holder : r.thread, true, 0));
-    DeadlockReport report = report(hop, why);
+  static DeadlockException structural(Waits.Structural s) {
+    DeadlockReport report = report(List.of(s.hop()), s.why());
     DeadlockException ex = StackTraces.trim(new DeadlockException(report));
     notifyListeners(ex);
     return ex;
@@ -80,7 +77,7 @@ final class Reports {
       locks.add(h.lock().describe());
       summary.append(i == 0 ? "" : ", ").append("thread '").append(Graph.threadName(h.waiter()))
           .append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
-          .append(Graph.threadName(h.holder())).append('\'').append(heldMode(h));
+          .append(Graph.threadName(h.holder())).append('\'').append(h.heldMode());
     }
     if (why != null) {
       summary.setLength(0);
@@ -124,7 +121,7 @@ final class Reports {
     String summary =
         "deadlock: thread '" + Graph.threadName(h.waiter()) + "' waits forever for lock '" + wanted
             + "': lock '" + h.lock().label + "' is held by thread '" + Graph.threadName(h.holder())
-            + "'" + heldMode(h) + ", which has terminated without unlocking it\n"
+            + "'" + h.heldMode() + ", which has terminated without unlocking it\n"
             + "fix: unlock every lock in a finally block of the thread that locked it";
     StringBuilder text = new StringBuilder(summary);
     appendThread(text, h.waiter(), " waiting for lock '" + wanted + "'");
@@ -156,10 +153,6 @@ final class Reports {
     return h.lock().describe(h.heldWrite());
   }
 
-  // " in read mode" / " in write mode" after the holder of a read/write lock; "" otherwise.
-  private static String heldMode(Waits.Hop h) {
-    return h.lock().readWrite() ? (h.heldWrite() ? " in write mode" : " in read mode") : "";
-  }
 
   // Index of the first frame after the checker's own (and the JDK lock frames below them).
   private static int userFrames(StackTraceElement[] stack) {

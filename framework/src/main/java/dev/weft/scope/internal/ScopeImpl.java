@@ -322,7 +322,7 @@ public final class ScopeImpl<R> implements Scope<R> {
           continue;
         }
         if (!registered) {
-          WAITING.put(owner, this); // for ScopeWaits: only while tasks can still block us
+          ScopeWaits.ownerBlocks(this); // only while tasks can still block us
           registered = true;
         }
         // Wait for a task a batch further on, then come back: tasks tend to end in fork order,
@@ -358,7 +358,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     } finally {
       awaited = null;
       if (registered) {
-        WAITING.remove(owner, this);
+        ScopeWaits.ownerUnblocks(this);
       }
     }
     allSettled = true;
@@ -793,7 +793,7 @@ public final class ScopeImpl<R> implements Scope<R> {
           continue;
         }
         if (!registered) {
-          WAITING.put(owner, this); // for ScopeWaits: only while task threads can still block us
+          ScopeWaits.ownerBlocks(this); // only while task threads can still block us
           registered = true;
         }
         awaited = t;
@@ -811,7 +811,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     } finally {
       awaited = null;
       if (registered) {
-        WAITING.remove(owner, this);
+        ScopeWaits.ownerUnblocks(this);
       }
       if (interrupted) {
         Thread.currentThread().interrupt();
