@@ -1,5 +1,6 @@
 package dev.weft.lockorder;
 
+import dev.weft.lockorder.internal.Graph;
 import dev.weft.lockorder.internal.HeldLocks;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,12 @@ import java.util.concurrent.locks.Condition;
 /**
  * A condition of a checked lock: while waiting, the lock is released, so the thread's held locks
  * leave it out; they take it back at its old place when the wait returns or throws.
+ *
+ * <p>Every method first checks that the current thread holds the lock and otherwise throws
+ * {@link IllegalMonitorStateException} naming it, as the JDK condition would (without a name).
+ * The check must come before the bookkeeping: a wait that failed only inside the JDK condition
+ * would still "restore" the lock for the current thread and point the lock's owner at this
+ * thread's held locks, so the real owner's unlock would miss its own.
  */
 final class CheckedCondition implements Condition {
   private final CheckedView view;
@@ -24,6 +31,7 @@ final class CheckedCondition implements Condition {
   }
 
   private <T> T released(Wait<T> wait) throws InterruptedException {
+    ensureHeld("awaits", "await");
     HeldLocks held = HeldLocks.current();
     int[] positions = held.removeAll(view);
     try {
@@ -44,6 +52,7 @@ final class CheckedCondition implements Condition {
 
   @Override
   public void awaitUninterruptibly() {
+    ensureHeld("awaits", "await");
     HeldLocks held = HeldLocks.current();
     int[] positions = held.removeAll(view);
     try {
@@ -71,11 +80,25 @@ final class CheckedCondition implements Condition {
 
   @Override
   public void signal() {
+    ensureHeld("signals", "signal");
     condition.signal();
   }
 
   @Override
   public void signalAll() {
+    ensureHeld("signals", "signal");
     condition.signalAll();
+  }
+
+  // --- implementation ---
+
+  private void ensureHeld(String verb, String method) {
+    if (!view.heldByCurrentThread()) {
+      String lock = view.describe();
+      throw new IllegalMonitorStateException(
+          "thread '" + Graph.threadName(Thread.currentThread()) + "' " + verb
+              + " a condition of lock '" + lock + "', which it does not hold: take lock '" + lock
+              + "' in the same thread before calling " + method);
+    }
   }
 }

@@ -46,6 +46,11 @@ final class CheckedLock extends CheckedView {
   }
 
   @Override
+  public boolean readWrite() {
+    return false;
+  }
+
+  @Override
   public String toString() {
     return "checked lock '" + label + "' " + sync;
   }

@@ -76,6 +76,11 @@ final class CheckedReadWriteLock implements ReadWriteLock {
     public String describe() {
       return label + " (read)";
     }
+
+    @Override
+    public boolean readWrite() {
+      return true;
+    }
   }
 
   private final class WriteView extends CheckedView {
@@ -102,6 +107,11 @@ final class CheckedReadWriteLock implements ReadWriteLock {
     @Override
     public String describe() {
       return label + " (write)";
+    }
+
+    @Override
+    public boolean readWrite() {
+      return true;
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.weft.lockorder.internal.Chain;
 import dev.weft.lockorder.internal.Graph;
 import dev.weft.lockorder.internal.HeldLocks;
 import dev.weft.lockorder.internal.LockView;
+import dev.weft.lockorder.internal.StackTraces;
 import dev.weft.lockorder.internal.Violation;
 import dev.weft.lockorder.internal.Waits;
 import java.util.List;
@@ -141,7 +142,10 @@ abstract class CheckedView extends LockView implements Lock {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long nanos = unit.toNanos(time);
+    long nanos = unit.toNanos(time); // saturates
+    if (nanos <= 0L) {
+      return tryLock(); // cannot wait, so it is not order-checked either (unless checkTryLock)
+    }
     HeldLocks held = HeldLocks.current();
     if (heldByCurrentThread()) {
       if (!tryAcquire(nanos)) {
@@ -152,7 +156,7 @@ abstract class CheckedView extends LockView implements Lock {
       return true;
     }
     Chain chain = check(held);
-    if (!tryAcquire() && !acquireSlow(held, Math.max(0L, nanos), true)) {
+    if (!tryAcquire() && !acquireSlow(held, nanos, true)) {
       return false;
     }
     held.push(this, chain);
@@ -160,15 +164,36 @@ abstract class CheckedView extends LockView implements Lock {
     return true;
   }
 
+  /**
+   * Releases the lock.
+   *
+   * @throws IllegalMonitorStateException if the current thread does not hold it; the message
+   *     names the thread and the lock, and the checker's bookkeeping is left as it was
+   */
   @Override
   public final void unlock() {
     if (exclusive) {
       HeldLocks held = owner;
-      release(); // throws IllegalMonitorStateException unless the current thread is the owner
+      releaseOrName(); // throws unless the current thread is the owner, so `held` is its own
       held.pop(this);
     } else {
-      release();
+      releaseOrName();
       HeldLocks.current().pop(this);
+    }
+  }
+
+  // The JDK lock says only "not locked by current thread" (or nothing): name the lock and the fix.
+  private void releaseOrName() {
+    try {
+      release();
+    } catch (IllegalMonitorStateException e) {
+      IllegalMonitorStateException named =
+          new IllegalMonitorStateException(
+              "thread '" + Graph.threadName(Thread.currentThread()) + "' unlocks lock '"
+                  + describe() + "', which it does not hold: unlock a lock only in the thread"
+                  + " that locked it, once for each lock() or successful tryLock()");
+      named.initCause(e);
+      throw StackTraces.trim(named);
     }
   }
 
@@ -231,9 +256,13 @@ abstract class CheckedView extends LockView implements Lock {
       }
       long deadline = System.nanoTime() + nanos;
       for (; ; ) {
-        String why = Waits.structuralDeadlock(rec);
-        if (why != null) {
-          throw Reports.structural(rec, why);
+        Waits.Structural scope = Waits.structuralDeadlock(rec);
+        if (scope != null) {
+          throw Reports.structural(scope);
+        }
+        Waits.Hop abandoned = Waits.deadOwner(rec);
+        if (abandoned != null) {
+          throw Reports.abandoned(abandoned);
         }
         List<Waits.Hop> cycle = Waits.cycleToBreak(rec);
         if (cycle != null) {

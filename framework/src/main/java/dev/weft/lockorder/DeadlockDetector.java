@@ -27,6 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocked from the moment its acquisition finds the lock taken. A cycle is confirmed by a second
  * look before it is reported, so a lock released while the detector runs is not reported.
  *
+ * <p>Besides wait cycles it reports each thread that waits for an exclusive or write lock whose
+ * owner has terminated without unlocking it ("lock 'x' is held by thread 'y', which has
+ * terminated without unlocking it"): only the owner can release such a lock, so the wait never
+ * ends. Read locks held by terminated threads are not seen, as readers are not tracked.
+ *
  * <p>Thread-safe. {@link #close()} stops the watchdog.
  */
 public final class DeadlockDetector implements AutoCloseable {
@@ -54,12 +59,17 @@ public final class DeadlockDetector implements AutoCloseable {
     for (List<Waits.Hop> cycle : Waits.findCycles()) {
       reports.add(Reports.report(cycle, null));
     }
+    for (Waits.Hop abandoned : Waits.findAbandoned()) {
+      reports.add(Reports.abandonedReport(abandoned));
+    }
     return reports;
   }
 
   /**
    * Starts a daemon thread that looks for deadlocks every {@code period}, logs each new one once
-   * (SLF4J, error level, full report) and counts it in {@link #deadlocksFound()}.
+   * (SLF4J, error level, full report) and counts it in {@link #deadlocksFound()}. A period longer
+   * than {@code Long.MAX_VALUE} nanoseconds (about 292 years) is taken as that long. If this
+   * method throws, no watchdog was started and a later call may try again.
    *
    * @return this detector (for chaining)
    * @throws IllegalArgumentException if {@code period} is not positive
@@ -70,6 +80,7 @@ public final class DeadlockDetector implements AutoCloseable {
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("watchdog period must be positive, got " + period);
     }
+    long nanos = TimeUnit.NANOSECONDS.convert(period); // saturates, where toNanos() throws
     lock.lock();
     try {
       if (closed) {
@@ -78,11 +89,16 @@ public final class DeadlockDetector implements AutoCloseable {
       if (watchdog != null) {
         throw new IllegalStateException("watchdog already running: close this detector first");
       }
-      watchdog =
+      ScheduledExecutorService started =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().daemon().name("weft-deadlock-watchdog").factory());
-      long nanos = period.toNanos();
-      watchdog.scheduleWithFixedDelay(this::scan, nanos, nanos, TimeUnit.NANOSECONDS);
+      try {
+        started.scheduleWithFixedDelay(this::scan, nanos, nanos, TimeUnit.NANOSECONDS);
+      } catch (RuntimeException | Error e) {
+        started.shutdownNow();
+        throw e;
+      }
+      watchdog = started; // only once it runs: a failed start leaves the detector as it was
     } finally {
       lock.unlock();
     }
@@ -111,19 +127,28 @@ public final class DeadlockDetector implements AutoCloseable {
   // Runs on the watchdog thread only.
   private void scan() {
     try {
+      // Reports are built (thread stacks taken) only for deadlocks not logged before.
       Set<String> now = new HashSet<>();
       for (List<Waits.Hop> cycle : Waits.findCycles()) {
         String key = Waits.key(cycle);
-        now.add(key);
-        if (!logged.contains(key)) {
-          found.incrementAndGet();
-          DeadlockReport report = Reports.report(cycle, null);
-          Reports.Log.LOG.error("{}", report);
+        if (now.add(key) && !logged.contains(key)) {
+          log(Reports.report(cycle, null));
+        }
+      }
+      for (Waits.Hop abandoned : Waits.findAbandoned()) {
+        String key = Reports.abandonedKey(abandoned);
+        if (now.add(key) && !logged.contains(key)) {
+          log(Reports.abandonedReport(abandoned));
         }
       }
       logged = now;
     } catch (RuntimeException e) {
       Reports.Log.LOG.warn("deadlock watchdog scan failed", e);
     }
+  }
+
+  private void log(DeadlockReport report) {
+    found.incrementAndGet();
+    Reports.Log.LOG.error("{}", report);
   }
 }

@@ -2,8 +2,9 @@ package dev.weft.lockorder;
 
 /**
  * Thrown instead of waiting forever: the current thread was blocked on a checked lock and is part
- * of an actual deadlock, either a wait cycle among threads holding checked locks or a task
- * waiting for a lock that its joining scope owner holds. The lock was not taken.
+ * of an actual deadlock, either a wait cycle among threads holding checked locks, a task waiting
+ * for a lock that its joining scope owner holds, or a wait for a lock whose owner terminated
+ * without unlocking it. The lock was not taken.
  *
  * <p>Of the threads in a wait cycle, one (the one that started waiting last) throws; the others
  * keep waiting and get their locks once its caller releases what it holds.

@@ -23,7 +23,10 @@ public final class DeadlockReport {
     this.key = key;
   }
 
-  /** The threads of the cycle; thread i waits for {@code locks().get(i)}, held by thread i+1. */
+  /**
+   * The threads of the cycle; thread i waits for {@code locks().get(i)}, held by thread i+1. For
+   * a scope deadlock or a lock whose owner terminated, the one waiting thread.
+   */
   public List<Thread> threads() {
     return threads;
   }
@@ -33,12 +36,19 @@ public final class DeadlockReport {
     return locks;
   }
 
-  /** The cycle in one line, e.g. {@code thread 't1' waits for lock 'b' held by thread 't2', ...}. */
+  /**
+   * The cycle in one line, e.g. {@code thread 't1' waits for lock 'b' held by thread 't2', ...},
+   * then a line with the fix. For a read/write lock the lock names the mode waited for and the
+   * holder the mode it holds: {@code waits for lock 'c (write)' held by thread 't2' in read mode}.
+   */
   public String summary() {
     return summary;
   }
 
-  /** The full report: the cycle, then each thread's stack. */
+  /**
+   * The full report: the summary, then for each thread the lock it waits for and the one it
+   * holds ({@code "t1" waiting for lock 'b' while holding lock 'a'}) and its stack.
+   */
   @Override
   public String toString() {
     return text;

@@ -1,6 +1,7 @@
 package dev.weft.lockorder;
 
 import dev.weft.lockorder.internal.Graph;
+import dev.weft.lockorder.internal.Waits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,18 +48,22 @@ import java.util.function.Consumer;
  * Acquiring B while holding A records {@code A -> B} (per class; once per distinct held chain,
  * then cached). An acquisition that would close a cycle is reported before the thread can block,
  * even if the orders never ran at the same time. {@code lock()}, {@code lockInterruptibly()} and
- * timed {@code tryLock} are checked alike; untimed {@code tryLock()} cannot block, so it is not
- * checked unless {@link Builder#checkTryLock(boolean)}; a lock it takes still orders later
- * acquisitions. Re-entrant acquisitions add nothing. For read/write locks, orders in which every
- * conflict would be read against read are not cycles. {@link #declareOrder(String...)} adds
+ * timed {@code tryLock} are checked alike; untimed {@code tryLock()}, and a timed one whose time
+ * is zero or negative, cannot block, so they are not checked unless {@link
+ * Builder#checkTryLock(boolean)}; a lock they take still orders later acquisitions. Re-entrant
+ * acquisitions add nothing. For read/write locks, orders in which every conflict would be read
+ * against read are not cycles. {@link #declareOrder(String...)} adds
  * orders that hold from the start.
  *
  * <h2>Exceptions</h2>
  *
  * Under {@link LockOrderPolicy#THROW} a violating acquisition throws {@link
  * LockOrderViolationException} and takes nothing. A blocked acquisition that is part of an actual
- * deadlock throws {@link DeadlockException} (unless {@link Builder#breakDeadlocks(boolean)} is
- * off), also under WARN, as waiting would never end.
+ * deadlock, or waits for a lock whose owner terminated holding it, throws {@link
+ * DeadlockException} (unless {@link Builder#breakDeadlocks(boolean)} is off), also under WARN, as
+ * waiting would never end. Misuse throws the JDK's exceptions with the lock named: {@code
+ * IllegalMonitorStateException} for {@code unlock()}, {@code await} or {@code signal} by a thread
+ * that does not hold the lock.
  *
  * <h2>Thread confinement</h2>
  *
@@ -78,6 +84,12 @@ public final class LockOrderChecker {
   final boolean checkTryLock;
   final boolean breakDeadlocks;
   final Graph graph = new Graph();
+  // The enum that owns each simple name used for ranks (see rankName). Any thread.
+  private final ConcurrentHashMap<String, Class<?>> rankEnums = new ConcurrentHashMap<>();
+
+  static {
+    Waits.listenToScopes(); // so that an owner holding checked locks across join() is seen
+  }
 
   private LockOrderChecker(Builder b) {
     this.policy = b.policy != null ? b.policy : defaultPolicy();
@@ -140,6 +152,19 @@ public final class LockOrderChecker {
   }
 
   /**
+   * Returns the lock class of the rank {@code rank}, named {@code SimpleName.CONSTANT} (as Guava's
+   * {@code CycleDetectingLockFactory} names ranks), so that {@code DbRank.POOL} and {@code
+   * CacheRank.POOL} are different classes; {@link #declareOrder(Class)} orders them. Its locks come
+   * from {@code rankClass(DbRank.POOL).newLock()}; {@code lockClass("DbRank.POOL")} is the same
+   * class.
+   *
+   * @throws IllegalArgumentException if another enum of this checker has the same simple name
+   */
+  public LockClass rankClass(Enum<?> rank) {
+    return new LockClass(this, graph.node(rankName(Objects.requireNonNull(rank, "rank"))));
+  }
+
+  /**
    * Declares that the classes {@code classNames} are taken in this order: acquiring one of them
    * while holding a later one is reported at once, even the first time. Orders learned later are
    * checked against it, and it survives {@link #reset()}.
@@ -172,19 +197,21 @@ public final class LockOrderChecker {
   }
 
   /**
-   * Declares the order of the constants of {@code ranks} (by ordinal) as lock class names: a lock
-   * of class {@code Rank.DB.name()} must not be taken while holding one of a later rank.
+   * Declares the order of the constants of {@code ranks} (by ordinal): a lock of a rank (from
+   * {@link #rankClass(Enum)}) must not be taken while holding one of a later rank. Each rank is the
+   * lock class {@code SimpleName.CONSTANT}, e.g. {@code DbRank.POOL}, so two enums never share a
+   * rank, and reports name the enum.
    *
    * @return this checker (for chaining)
-   * @throws IllegalArgumentException if the enum has fewer than two constants, or see {@link
-   *     #declareOrder(String...)}
+   * @throws IllegalArgumentException if the enum has fewer than two constants, if another enum
+   *     of this checker has the same simple name, or see {@link #declareOrder(String...)}
    */
   public <E extends Enum<E>> LockOrderChecker declareOrder(Class<E> ranks) {
     Objects.requireNonNull(ranks, "ranks");
     E[] constants = ranks.getEnumConstants();
     String[] names = new String[constants.length];
     for (int i = 0; i < constants.length; i++) {
-      names[i] = constants[i].name();
+      names[i] = rankName(constants[i]);
     }
     return declareOrder(names);
   }
@@ -258,6 +285,20 @@ public final class LockOrderChecker {
     }
   }
 
+  // The class name of a rank; claims the simple name for the rank's enum, so that two enums
+  // with one simple name (in different packages or outer classes) cannot merge their ranks.
+  private String rankName(Enum<?> rank) {
+    Class<?> type = rank.getDeclaringClass();
+    String name = type.getSimpleName() + "." + rank.name();
+    Class<?> owner = rankEnums.putIfAbsent(type.getSimpleName(), type);
+    if (owner != null && owner != type) {
+      throw new IllegalArgumentException(
+          "enum " + type.getName() + " names its ranks like enum " + owner.getName() + " ('"
+              + name + "'): rename one of the two enums, or give each its own checker");
+    }
+    return name;
+  }
+
   private static String requireName(String name, String what) {
     Objects.requireNonNull(name, what);
     if (name.isBlank()) {
@@ -288,8 +329,9 @@ public final class LockOrderChecker {
     }
 
     /**
-     * Whether untimed {@code tryLock()} is checked and learns orders like {@code lock()}; default
-     * {@code false}, as it cannot block (lockdep does the same).
+     * Whether untimed {@code tryLock()}, and timed {@code tryLock} with a time of zero or less,
+     * are checked and learn orders like {@code lock()}; default {@code false}, as they cannot
+     * block (lockdep does the same).
      *
      * @return this builder (for chaining)
      */
@@ -299,8 +341,9 @@ public final class LockOrderChecker {
     }
 
     /**
-     * Whether a blocked acquisition that is part of an actual deadlock throws {@link
-     * DeadlockException} instead of waiting forever; default {@code true}. When off, such
+     * Whether a blocked acquisition that is part of an actual deadlock (or waits for a lock whose
+     * owner terminated holding it) throws {@link DeadlockException} instead of waiting forever;
+     * default {@code true}. When off, such
      * threads wait as plain locks do, and only a {@link DeadlockDetector} reports them.
      *
      * @return this builder (for chaining)

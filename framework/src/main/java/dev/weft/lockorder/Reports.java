@@ -59,11 +59,8 @@ final class Reports {
     return ex;
   }
 
-  static DeadlockException structural(Waits.Record r, String why) {
-    Thread holder = r.lock.exclusiveOwner();
-    List<Waits.Hop> hop =
-        List.of(new Waits.Hop(r.thread, r.lock, holder != null ? holder : r.thread, 0));
-    DeadlockReport report = report(hop, why);
+  static DeadlockException structural(Waits.Structural s) {
+    DeadlockReport report = report(List.of(s.hop()), s.why());
     DeadlockException ex = StackTraces.trim(new DeadlockException(report));
     notifyListeners(ex);
     return ex;
@@ -80,7 +77,7 @@ final class Reports {
       locks.add(h.lock().describe());
       summary.append(i == 0 ? "" : ", ").append("thread '").append(Graph.threadName(h.waiter()))
           .append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
-          .append(Graph.threadName(h.holder())).append('\'');
+          .append(Graph.threadName(h.holder())).append('\'').append(h.heldMode());
     }
     if (why != null) {
       summary.setLength(0);
@@ -97,22 +94,65 @@ final class Reports {
     }
     for (int n = 0; n < shown.size(); n++) {
       Thread t = shown.get(n);
-      text.append("\n\"").append(Graph.threadName(t)).append('"')
-          .append(t.isVirtual() ? " (virtual)" : "")
-          .append(n < cycle.size()
-              ? " waiting for lock '" + cycle.get(n).lock().describe() + "'"
-              : " holding lock '" + cycle.get(0).lock().describe() + "'");
-      StackTraceElement[] stack = t.getStackTrace();
-      int from = userFrames(stack);
-      for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
-        text.append("\n\tat ").append(stack[i]);
+      String state;
+      if (n < cycle.size()) {
+        state = " waiting for lock '" + cycle.get(n).lock().describe() + "'";
+        Waits.Hop before = cycle.get((n + cycle.size() - 1) % cycle.size());
+        if (before.holder() == t) { // t holds what the thread before it waits for
+          state += " while holding lock '" + held(before) + "'";
+        }
+      } else {
+        state = " holding lock '" + held(cycle.get(0)) + "'";
       }
-      if (stack.length - from > MAX_FRAMES) {
-        text.append("\n\t... ").append(stack.length - from - MAX_FRAMES).append(" more");
-      }
+      appendThread(text, t, state);
     }
     return new DeadlockReport(threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
   }
+
+  static DeadlockException abandoned(Waits.Hop hop) {
+    DeadlockException ex = StackTraces.trim(new DeadlockException(abandonedReport(hop)));
+    notifyListeners(ex);
+    return ex;
+  }
+
+  /** Builds a report for a thread that waits for a lock whose owner terminated holding it. */
+  static DeadlockReport abandonedReport(Waits.Hop h) {
+    String wanted = h.lock().describe();
+    String summary =
+        "deadlock: thread '" + Graph.threadName(h.waiter()) + "' waits forever for lock '" + wanted
+            + "': lock '" + h.lock().label + "' is held by thread '" + Graph.threadName(h.holder())
+            + "'" + h.heldMode() + ", which has terminated without unlocking it\n"
+            + "fix: unlock every lock in a finally block of the thread that locked it";
+    StringBuilder text = new StringBuilder(summary);
+    appendThread(text, h.waiter(), " waiting for lock '" + wanted + "'");
+    return new DeadlockReport(
+        List.of(h.waiter()), List.of(wanted), summary, text.toString(), abandonedKey(h));
+  }
+
+  /** The key of {@link #abandonedReport}: one per wait (distinct from cycle keys). */
+  static String abandonedKey(Waits.Hop h) {
+    return "abandoned " + h.sequence();
+  }
+
+  // A line naming t and what it does, then its stack from the first frame of user code.
+  private static void appendThread(StringBuilder text, Thread t, String state) {
+    text.append("\n\"").append(Graph.threadName(t)).append('"')
+        .append(t.isVirtual() ? " (virtual)" : "").append(state);
+    StackTraceElement[] stack = t.getStackTrace();
+    int from = userFrames(stack);
+    for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
+      text.append("\n\tat ").append(stack[i]);
+    }
+    if (stack.length - from > MAX_FRAMES) {
+      text.append("\n\t... ").append(stack.length - from - MAX_FRAMES).append(" more");
+    }
+  }
+
+  // The lock of hop h in the mode its holder holds it, e.g. "cache (read)".
+  private static String held(Waits.Hop h) {
+    return h.lock().describe(h.heldWrite());
+  }
+
 
   // Index of the first frame after the checker's own (and the JDK lock frames below them).
   private static int userFrames(StackTraceElement[] stack) {

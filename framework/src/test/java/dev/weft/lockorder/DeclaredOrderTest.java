@@ -55,13 +55,13 @@ class DeclaredOrderTest {
   @MethodSource("dev.weft.lockorder.Threads#kinds")
   void lock_againstEnumRanks_throws(ThreadFactory kind) throws Exception {
     checker.declareOrder(Rank.class);
-    Lock config = checker.newLock(Rank.CONFIG.name());
-    Lock audit = checker.newLock(Rank.AUDIT.name());
-    Threads.run(kind, () -> Threads.nest(config, audit));
+    Lock config = checker.rankClass(Rank.CONFIG).newLock();
+    Lock audit = checker.rankClass(Rank.AUDIT).newLock();
 
     LockOrderViolationException e = LockOrderCheckerTest.violation(kind, audit, config);
 
-    assertThat(e.cycle()).containsExactly("AUDIT", "CONFIG"); // shortest: learned CONFIG -> AUDIT
+    assertThat(e.cycle()).containsExactly("Rank.AUDIT", "Rank.CONFIG", "Rank.ACCOUNTS");
+    assertThat(e.getMessage()).endsWith("fix: take these locks in the declared order");
   }
 
   @Test

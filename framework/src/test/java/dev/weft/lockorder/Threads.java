@@ -8,19 +8,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 
-/** Runs test bodies on platform or virtual threads, bounded in time. */
-final class Threads {
+/** Runs test bodies on platform or virtual threads, bounded in time; public for {@code issues/}. */
+public final class Threads {
   private Threads() {}
 
   /** The thread kinds every semantic test runs on. */
-  static Stream<Arguments> kinds() {
+  public static Stream<Arguments> kinds() {
     return Stream.of(
         Arguments.of(Named.of("platform", Thread.ofPlatform().name("platform-", 0).factory())),
         Arguments.of(Named.of("virtual", Thread.ofVirtual().name("virtual-", 0).factory())));
   }
 
   /** Runs {@code body} on a new thread of {@code factory}, waits for it, returns or rethrows. */
-  static <T> T call(ThreadFactory factory, Callable<T> body) throws Exception {
+  public static <T> T call(ThreadFactory factory, Callable<T> body) throws Exception {
     AtomicReference<T> result = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread t =
@@ -47,7 +47,7 @@ final class Threads {
   }
 
   /** {@link #call} for bodies without a result. */
-  static void run(ThreadFactory factory, ThrowingRunnable body) throws Exception {
+  public static void run(ThreadFactory factory, ThrowingRunnable body) throws Exception {
     call(
         factory,
         () -> {
@@ -58,17 +58,17 @@ final class Threads {
 
   /** A runnable that may throw. */
   @FunctionalInterface
-  interface ThrowingRunnable {
+  public interface ThrowingRunnable {
     void run() throws Exception;
   }
 
   /** The thread's name as reports show it. */
-  static String name(Thread t) {
+  public static String name(Thread t) {
     return dev.weft.lockorder.internal.Graph.threadName(t);
   }
 
   /** Takes {@code locks} in order, then releases them in reverse. */
-  static void nest(java.util.concurrent.locks.Lock... locks) {
+  public static void nest(java.util.concurrent.locks.Lock... locks) {
     int taken = 0;
     try {
       for (java.util.concurrent.locks.Lock l : locks) {

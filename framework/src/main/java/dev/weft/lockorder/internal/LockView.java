@@ -35,6 +35,14 @@ public abstract class LockView {
   /** The label with the mode for read/write locks, e.g. {@code cache (read)}. */
   public abstract String describe();
 
+  /** Whether this is one side of a read/write lock, so that reports name modes. */
+  public abstract boolean readWrite();
+
+  /** The label with the mode {@code write} (or {@code read}) for read/write locks. */
+  public final String describe(boolean write) {
+    return readWrite() ? label + (write ? " (write)" : " (read)") : label;
+  }
+
   @Override
   public String toString() {
     return describe();

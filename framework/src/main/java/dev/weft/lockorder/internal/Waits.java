@@ -4,6 +4,7 @@ import dev.weft.scope.internal.ScopeWaits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,8 +53,51 @@ public final class Waits {
     }
   }
 
-  /** One step of a wait cycle: {@code waiter} waits for {@code lock}, held by {@code holder}. */
-  public record Hop(Thread waiter, LockView lock, Thread holder, long sequence) {}
+  /**
+   * One step of a wait cycle: {@code waiter} waits for {@code lock}, held by {@code holder} in
+   * write (or exclusive) mode if {@code heldWrite}, else in read mode.
+   */
+  public record Hop(
+      Thread waiter, LockView lock, Thread holder, boolean heldWrite, long sequence) {
+    /** {@code " in read mode"} or {@code " in write mode"} for a read/write lock, else empty. */
+    public String heldMode() {
+      return lock.readWrite() ? (heldWrite ? " in write mode" : " in read mode") : "";
+    }
+  }
+
+  /** A scope deadlock: {@code hop} leads to a scope owner that joins the waiter's scope. */
+  public record Structural(Hop hop, String why) {}
+
+  // Scope owners blocked in join() or close() while holding checked locks, with a copy of those
+  // locks (the only way to see another thread's read locks). Written by each owner for itself
+  // through the scope hook, before it shows as joining and after it stops; read by blocked
+  // acquisitions. The put happens-before a get that sees the copy, so the copy is complete.
+  private static final ConcurrentHashMap<Thread, LockView[]> JOINING = new ConcurrentHashMap<>();
+
+  static {
+    ScopeWaits.setBlockingListener(
+        new ScopeWaits.BlockingListener() {
+          @Override
+          public void ownerBlocks() {
+            HeldLocks held = HeldLocks.current();
+            if (held.size() > 0) {
+              JOINING.put(Thread.currentThread(), held.snapshot()); // a new copy for each join
+            }
+          }
+
+          @Override
+          public void ownerUnblocks() {
+            if (!JOINING.isEmpty()) {
+              JOINING.remove(Thread.currentThread());
+            }
+          }
+        });
+  }
+
+  /** Has scope owners publish their checked locks while they block; the first checker calls it. */
+  public static void listenToScopes() {
+    // the static initializer installs the listener
+  }
 
   /**
    * Publishes that the current thread starts waiting for {@code lock}. {@code mayThrow}: the
@@ -81,20 +125,55 @@ public final class Waits {
   }
 
   /**
-   * Returns why {@code r} can never get its lock because the holder joins a scope that waits for
-   * {@code r}'s thread, or {@code null}.
+   * Returns why {@code r} can never get its lock because a holder joins a scope that waits for
+   * {@code r}'s thread, or {@code null}. The holder is the lock's owner, or a joining owner that
+   * published a conflicting hold of the lock (a read lock, when {@code r} wants to write).
    */
-  public static String structuralDeadlock(Record r) {
-    Thread holder = r.lock.exclusiveOwner();
-    if (holder == null || holder == r.thread) {
+  public static Structural structuralDeadlock(Record r) {
+    Thread owner = r.lock.exclusiveOwner();
+    if (owner != null && owner != r.thread) {
+      Structural s = structural(new Hop(r.thread, r.lock, owner, true, r.sequence));
+      if (s != null) {
+        return s;
+      }
+    }
+    if (JOINING.isEmpty()) {
       return null;
     }
-    String why = structure.apply(holder, r.thread);
+    for (Map.Entry<Thread, LockView[]> e : JOINING.entrySet()) {
+      Thread holder = e.getKey();
+      LockView held = holder == r.thread || holder == owner ? null : conflicting(e.getValue(), r);
+      if (held == null) {
+        continue;
+      }
+      Structural s = structural(new Hop(r.thread, r.lock, holder, held.acq.write, r.sequence));
+      // The same copy after the probe means the probe saw the join during which the owner held
+      // it: a later join would have published a new copy before showing as joining.
+      if (s != null && JOINING.get(holder) == e.getValue()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static Structural structural(Hop hop) {
+    String why = structure.apply(hop.holder, hop.waiter);
     if (why == null) {
       return null;
     }
-    return "thread '" + Graph.threadName(r.thread) + "' waits for lock '" + r.lock.describe()
-        + "' held by thread '" + Graph.threadName(holder) + "', and " + why;
+    return new Structural(hop, "thread '" + Graph.threadName(hop.waiter) + "' waits for lock '"
+        + hop.lock.describe() + "' held by thread '" + Graph.threadName(hop.holder) + "'"
+        + hop.heldMode() + ", and " + why);
+  }
+
+  // The entry of `held` that holds r's lock in a mode that blocks r, or null.
+  private static LockView conflicting(LockView[] held, Record r) {
+    for (LockView h : held) {
+      if (h.identity == r.lock.identity && Acq.conflicts(r.lock.acq.write, h.acq.write)) {
+        return h;
+      }
+    }
+    return null;
   }
 
   /**
@@ -115,6 +194,32 @@ public final class Waits {
       }
     }
     return victim == r.sequence && confirmed(cycle) ? cycle : null;
+  }
+
+  /**
+   * Returns the hop from {@code r} to the owner of its lock if that owner has terminated without
+   * unlocking it, so {@code r} would wait forever; else {@code null}.
+   */
+  public static Hop deadOwner(Record r) {
+    Thread owner = r.lock.exclusiveOwner();
+    if (owner == null || owner == r.thread || owner.isAlive()) {
+      return null;
+    }
+    // Seeing it terminated happens-after its last action, so had it unlocked, this would see it.
+    return r.lock.exclusiveOwner() == owner ? new Hop(r.thread, r.lock, owner, true, r.sequence)
+        : null;
+  }
+
+  /** The threads waiting now for a lock whose owner terminated without unlocking it. */
+  public static List<Hop> findAbandoned() {
+    List<Hop> found = new ArrayList<>();
+    for (Record r : WAITING.values()) {
+      Hop h = deadOwner(r);
+      if (h != null) {
+        found.add(h);
+      }
+    }
+    return found;
   }
 
   /** All wait cycles among checked locks now, each reported once. */
@@ -147,17 +252,12 @@ public final class Waits {
     List<Hop> out = new ArrayList<>(2);
     Thread owner = r.lock.exclusiveOwner();
     if (owner != null && owner != r.thread) {
-      out.add(new Hop(r.thread, r.lock, owner, r.sequence));
+      out.add(new Hop(r.thread, r.lock, owner, true, r.sequence));
     }
     for (Record o : WAITING.values()) {
-      if (o.thread == owner) {
-        continue;
-      }
-      for (LockView h : o.held) {
-        if (h.identity == r.lock.identity && Acq.conflicts(r.lock.acq.write, h.acq.write)) {
-          out.add(new Hop(r.thread, r.lock, o.thread, r.sequence));
-          break;
-        }
+      LockView h = o.thread == owner ? null : conflicting(o.held, r);
+      if (h != null) {
+        out.add(new Hop(r.thread, r.lock, o.thread, h.acq.write, r.sequence));
       }
     }
     return out;

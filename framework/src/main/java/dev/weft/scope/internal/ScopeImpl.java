@@ -374,7 +374,7 @@ public final class ScopeImpl<R> implements Scope<R> {
           continue;
         }
         if (!registered) {
-          WAITING.put(owner, this); // for ScopeWaits: only while tasks can still block us
+          ScopeWaits.ownerBlocks(this); // only while tasks can still block us
           registered = true;
         }
         // Wait for a task a batch further on, then come back: tasks tend to end in fork order,
@@ -431,7 +431,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     } finally {
       awaited = null;
       if (registered) {
-        WAITING.remove(owner, this);
+        ScopeWaits.ownerUnblocks(this);
       }
       if (stopInterrupted) {
         Thread.currentThread().interrupt();
@@ -976,7 +976,7 @@ public final class ScopeImpl<R> implements Scope<R> {
         TaskNode<?> t = tasks.get(i);
         if (!t.isFinished()) {
           if (!registered) {
-            WAITING.put(owner, this); // for ScopeWaits: only while task threads can still block us
+            ScopeWaits.ownerBlocks(this); // only while task threads can still block us
             registered = true;
           }
           awaited = t;
@@ -1012,7 +1012,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     } finally {
       awaited = null;
       if (registered) {
-        WAITING.remove(owner, this);
+        ScopeWaits.ownerUnblocks(this);
       }
       if (interrupted) {
         Thread.currentThread().interrupt();
