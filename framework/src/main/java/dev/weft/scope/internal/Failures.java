@@ -85,9 +85,10 @@ final class Failures {
     for (int i = 0; i < n; i++) {
       TaskNode<?> t = scope.taskAt(i);
       Throwable late = t.lateFailure();
-      if (late == null || !carried.add(late)) {
+      if (late == null || t.lateReported || !carried.add(late)) {
         continue;
       }
+      t.lateReported = true; // join() and then close() report to the same exception: count once
       if (attached < LATE_CAP) {
         target.addSuppressed(new LateFailure(scope.name, t, late));
         attached++;

@@ -105,6 +105,8 @@ public final class TaskNode<T> implements Task<T> {
   // timeout), unless it is the interrupt's echo (Failures.isEcho). Written once by the task's
   // thread before it marks RELEASED; read by the owner when it reports (join, close).
   private volatile Throwable lateFailure;
+  // lateReported: whether lateFailure was attached or counted as left out; owner only.
+  boolean lateReported;
   // failureOrder: the scope-wide rank of this task's failure among the scope's failures (0 is the
   // first to end); written by the thread that fails the task before it publishes FAILED, read after.
   int failureOrder = Integer.MAX_VALUE;
