@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class InterruptedJoinPolicyFailureTest {
 
-  /** The owner is interrupted in join and the policy throws: the InterruptedException carries the policy's exception. */
+  /** The owner is interrupted in join and the policy throws: InterruptedException carries the policy's exception. */
   @ParameterizedTest
   @MethodSource("dev.weft.scope.issues.Kinds#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

@@ -24,9 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>When a task ended without succeeding, it skipped its dependents by recursion: each skipped
  * dependent published its own end and skipped its dependents in turn, in the same thread. A chain
  * {@code t0 <- t1 <- ... <- t99999} therefore recursed 100,000 deep: the thread that ended the
- * head (its own thread when it failed, the caller of {@code cancel()} when it was cancelled) threw
- * {@code StackOverflowError} half way, the rest of the chain never reached a final state, and
- * {@code join()} waited for it forever. Each {@code TaskSkippedException} also appended its
+ * head threw {@code StackOverflowError} half way and the rest of the chain never reached a final
+ * state. When the head failed, its own thread overflowed and {@code join()} waited forever; when
+ * it was cancelled, {@code cancel()} overflowed in its caller before it interrupted the head, and
+ * {@code close()} waited forever. Each {@code TaskSkippedException} also appended its
  * cause's text to its own message, so the messages grew with depth (quadratic memory in total),
  * and the dependents of a cancelled task became {@code SKIPPED} instead of {@code CANCELLED}.
  */
