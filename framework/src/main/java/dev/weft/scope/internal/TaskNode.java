@@ -162,8 +162,9 @@ public final class TaskNode<T> implements Task<T> {
           + "' has not ended: read results after scope.join(), or declare the task as a "
           + "dependency: scope.fork(name, task, value -> ...)");
     }
-    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + "): "
-        + Messages.describe(outcome), (Throwable) outcome);
+    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + ": "
+        + Messages.describe(outcome) + "): check state() before get(), or read exception()",
+        (Throwable) outcome);
   }
 
   @Override
@@ -175,7 +176,8 @@ public final class TaskNode<T> implements Task<T> {
     }
     if (s == SUCCEEDED) {
       throw new IllegalStateException("task '" + name + "' succeeded and has no exception"
-          + (recoveredFrom != null ? ": see recoveredFrom() for the failure its fallback replaced" : ""));
+          + (recoveredFrom != null ? ": see recoveredFrom() for the failure its fallback replaced"
+              : ": read its result with get()"));
     }
     return (Throwable) outcome;
   }
