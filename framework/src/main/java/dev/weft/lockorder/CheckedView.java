@@ -8,6 +8,7 @@ import dev.weft.lockorder.internal.LockView;
 import dev.weft.lockorder.internal.Violation;
 import dev.weft.lockorder.internal.Waits;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -67,7 +68,21 @@ abstract class CheckedView extends LockView implements Lock {
   }
 
   final void release() {
-    delegate.unlock();
+    try {
+      delegate.unlock();
+    } catch (IllegalMonitorStateException e) {
+      throw notHeld("unlock() only a lock this thread holds, once per lock()", e);
+    }
+  }
+
+  /** The exception for a use of this lock by a thread that does not hold it. */
+  final IllegalMonitorStateException notHeld(String fix, IllegalMonitorStateException cause) {
+    IllegalMonitorStateException e = new IllegalMonitorStateException("lock '" + describe()
+        + "' is not held by thread '" + Graph.threadName(Thread.currentThread()) + "': " + fix);
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
   }
 
   /** The JDK condition (the read side of a read/write lock throws, as the JDK's does). */
@@ -141,7 +156,8 @@ abstract class CheckedView extends LockView implements Lock {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long nanos = unit.toNanos(time);
+    long nanos = Objects.requireNonNull(unit, "tryLock time unit must not be null: pass e.g. "
+        + "TimeUnit.MILLISECONDS").toNanos(time);
     HeldLocks held = HeldLocks.current();
     if (heldByCurrentThread()) {
       if (!tryAcquire(nanos)) {
