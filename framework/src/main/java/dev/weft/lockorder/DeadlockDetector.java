@@ -32,6 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DeadlockDetector implements AutoCloseable {
   private static final String PERIOD_FIX =
       "pass how often to look for deadlocks, e.g. Duration.ofSeconds(10)";
+  private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
   private final AtomicLong found = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
@@ -86,7 +87,8 @@ public final class DeadlockDetector implements AutoCloseable {
       watchdog =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().daemon().name("weft-deadlock-watchdog").factory());
-      long nanos = period.toNanos();
+      // saturated: toNanos() overflows beyond 292 years (the executor copes with Long.MAX_VALUE)
+      long nanos = period.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : period.toNanos();
       watchdog.scheduleWithFixedDelay(this::scan, nanos, nanos, TimeUnit.NANOSECONDS);
     } finally {
       lock.unlock();
