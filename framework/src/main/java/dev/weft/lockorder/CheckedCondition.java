@@ -2,6 +2,7 @@ package dev.weft.lockorder;
 
 import dev.weft.lockorder.internal.HeldLocks;
 import java.util.Date;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 
@@ -24,6 +25,7 @@ final class CheckedCondition implements Condition {
   }
 
   private <T> T released(Wait<T> wait) throws InterruptedException {
+    ensureHeld("await");
     HeldLocks held = HeldLocks.current();
     int[] positions = held.removeAll(view);
     try {
@@ -44,6 +46,7 @@ final class CheckedCondition implements Condition {
 
   @Override
   public void awaitUninterruptibly() {
+    ensureHeld("await");
     HeldLocks held = HeldLocks.current();
     int[] positions = held.removeAll(view);
     try {
@@ -61,21 +64,33 @@ final class CheckedCondition implements Condition {
 
   @Override
   public boolean await(long time, TimeUnit unit) throws InterruptedException {
+    Objects.requireNonNull(unit, "await time unit must not be null: pass e.g. TimeUnit.MILLISECONDS");
     return released(() -> condition.await(time, unit));
   }
 
   @Override
   public boolean awaitUntil(Date deadline) throws InterruptedException {
+    Objects.requireNonNull(deadline, "await deadline must not be null: use await() to wait without one");
     return released(() -> condition.awaitUntil(deadline));
   }
 
   @Override
   public void signal() {
+    ensureHeld("signal");
     condition.signal();
   }
 
   @Override
   public void signalAll() {
+    ensureHeld("signalAll");
     condition.signalAll();
+  }
+
+  // Before any bookkeeping: a thread that does not hold the lock must not touch the view's owner
+  // (a wait that threw would still restore it). The JDK condition would throw the same type.
+  private void ensureHeld(String method) {
+    if (!view.heldByCurrentThread()) {
+      throw view.notHeld("call " + method + "() only while holding the lock", null);
+    }
   }
 }
