@@ -3,6 +3,7 @@ package dev.weft.lockorder;
 import dev.weft.lockorder.internal.Graph;
 import dev.weft.lockorder.internal.HeldLocks;
 import java.util.Date;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 
@@ -70,11 +71,13 @@ final class CheckedCondition implements Condition {
 
   @Override
   public boolean await(long time, TimeUnit unit) throws InterruptedException {
+    Objects.requireNonNull(unit, "await time unit must not be null: pass e.g. TimeUnit.MILLISECONDS");
     return released(() -> condition.await(time, unit));
   }
 
   @Override
   public boolean awaitUntil(Date deadline) throws InterruptedException {
+    Objects.requireNonNull(deadline, "await deadline must not be null: use await() to wait without one");
     return released(() -> condition.awaitUntil(deadline));
   }
 
@@ -86,7 +89,7 @@ final class CheckedCondition implements Condition {
 
   @Override
   public void signalAll() {
-    ensureHeld("signals", "signal");
+    ensureHeld("signals", "signalAll");
     condition.signalAll();
   }
 

@@ -64,7 +64,8 @@ final class CheckedReadWriteLock implements ReadWriteLock {
 
     @Override
     public Condition newCondition() {
-      return newUnderlyingCondition();
+      throw new UnsupportedOperationException("the read lock of '" + label + "' has no "
+          + "conditions, as with ReentrantReadWriteLock: use the write lock's newCondition()");
     }
 
     @Override

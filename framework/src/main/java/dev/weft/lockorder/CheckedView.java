@@ -9,6 +9,7 @@ import dev.weft.lockorder.internal.StackTraces;
 import dev.weft.lockorder.internal.Violation;
 import dev.weft.lockorder.internal.Waits;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -68,7 +69,7 @@ abstract class CheckedView extends LockView implements Lock {
   }
 
   final void release() {
-    delegate.unlock();
+    delegate.unlock(); // releaseOrName names the lock if this throws
   }
 
   /** The JDK condition (the read side of a read/write lock throws, as the JDK's does). */
@@ -142,7 +143,8 @@ abstract class CheckedView extends LockView implements Lock {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long nanos = unit.toNanos(time); // saturates
+    long nanos = Objects.requireNonNull(unit, "tryLock time unit must not be null: pass e.g. "
+        + "TimeUnit.MILLISECONDS").toNanos(time); // saturates
     if (nanos <= 0L) {
       return tryLock(); // cannot wait, so it is not order-checked either (unless checkTryLock)
     }

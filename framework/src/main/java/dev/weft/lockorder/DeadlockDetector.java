@@ -35,6 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. {@link #close()} stops the watchdog.
  */
 public final class DeadlockDetector implements AutoCloseable {
+  private static final String PERIOD_FIX =
+      "pass how often to look for deadlocks, e.g. Duration.ofSeconds(10)";
+
   private final AtomicLong found = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   // The watchdog, if started; guarded by lock.
@@ -76,9 +79,10 @@ public final class DeadlockDetector implements AutoCloseable {
    * @throws IllegalStateException if the watchdog is already running or the detector is closed
    */
   public DeadlockDetector startWatchdog(Duration period) {
-    Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(period, "watchdog period must not be null: " + PERIOD_FIX);
     if (period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("watchdog period must be positive, got " + period);
+      throw new IllegalArgumentException("watchdog period must be positive, got " + period + ": "
+          + PERIOD_FIX);
     }
     long nanos = TimeUnit.NANOSECONDS.convert(period); // saturates, where toNanos() throws
     lock.lock();
@@ -87,7 +91,8 @@ public final class DeadlockDetector implements AutoCloseable {
         throw new IllegalStateException("deadlock detector is closed: create a new one");
       }
       if (watchdog != null) {
-        throw new IllegalStateException("watchdog already running: close this detector first");
+        throw new IllegalStateException("watchdog already running: start it once per detector, "
+            + "or create another DeadlockDetector");
       }
       ScheduledExecutorService started =
           Executors.newSingleThreadScheduledExecutor(

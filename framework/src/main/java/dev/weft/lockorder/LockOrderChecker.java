@@ -3,6 +3,7 @@ package dev.weft.lockorder;
 import dev.weft.lockorder.internal.Graph;
 import dev.weft.lockorder.internal.Waits;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -148,7 +149,8 @@ public final class LockOrderChecker {
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public LockClass lockClass(String name) {
-    return new LockClass(this, graph.node(requireName(name, "lock class name")));
+    return new LockClass(this, graph.node(requireName(name, "lock class name",
+        "name the class after what its locks guard, e.g. newLock(\"accounts\")")));
   }
 
   /**
@@ -175,20 +177,21 @@ public final class LockOrderChecker {
    *     the cycle)
    */
   public LockOrderChecker declareOrder(String... classNames) {
-    Objects.requireNonNull(classNames, "classNames");
+    Objects.requireNonNull(classNames, "declared order must not be null: " + DECLARE_FIX);
     List<String> names = new ArrayList<>(classNames.length);
     Set<String> seen = new HashSet<>();
     for (String n : classNames) {
-      String name = requireName(n, "lock class name");
+      String name = requireName(n, "lock class name in declared order " + Arrays.asList(classNames),
+          DECLARE_FIX);
       if (!seen.add(name)) {
-        throw new IllegalArgumentException(
-            "lock class '" + name + "' appears twice in declared order " + List.of(classNames));
+        throw new IllegalArgumentException("lock class '" + name + "' appears twice in declared "
+            + "order " + Arrays.asList(classNames) + ": list each class once, in the order they are taken");
       }
       names.add(name);
     }
     if (names.size() < 2) {
       throw new IllegalArgumentException(
-          "declareOrder needs at least two lock class names, got " + names);
+          "declareOrder needs at least two lock class names, got " + names + ": " + DECLARE_FIX);
     }
     if (policy != LockOrderPolicy.OFF) {
       graph.declareOrder(names);
@@ -207,7 +210,8 @@ public final class LockOrderChecker {
    *     of this checker has the same simple name, or see {@link #declareOrder(String...)}
    */
   public <E extends Enum<E>> LockOrderChecker declareOrder(Class<E> ranks) {
-    Objects.requireNonNull(ranks, "ranks");
+    Objects.requireNonNull(ranks, "rank enum must not be null: pass an enum class whose "
+        + "constants name the lock classes in the order they are taken");
     E[] constants = ranks.getEnumConstants();
     String[] names = new String[constants.length];
     for (int i = 0; i < constants.length; i++) {
@@ -256,7 +260,8 @@ public final class LockOrderChecker {
    * a listener that throws is logged and ignored.
    */
   public static void addReportListener(Consumer<? super RuntimeException> listener) {
-    Reports.LISTENERS.add(Objects.requireNonNull(listener, "listener"));
+    Reports.LISTENERS.add(Objects.requireNonNull(listener, "report listener must not be null: "
+        + "pass a Consumer that receives each report"));
   }
 
   /** Removes a listener added by {@link #addReportListener}; no-op if it is not there. */
@@ -299,10 +304,14 @@ public final class LockOrderChecker {
     return name;
   }
 
-  private static String requireName(String name, String what) {
-    Objects.requireNonNull(name, what);
+  private static final String DECLARE_FIX =
+      "pass the lock class names in the order they are taken, "
+          + "e.g. declareOrder(\"accounts\", \"audit\")";
+
+  private static String requireName(String name, String what, String fix) {
+    Objects.requireNonNull(name, () -> what + " must not be null: " + fix);
     if (name.isBlank()) {
-      throw new IllegalArgumentException(what + " must not be blank, got '" + name + "'");
+      throw new IllegalArgumentException(what + " must not be blank, got '" + name + "': " + fix);
     }
     return name;
   }
@@ -324,7 +333,8 @@ public final class LockOrderChecker {
      * @return this builder (for chaining)
      */
     public Builder policy(LockOrderPolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
+      this.policy = Objects.requireNonNull(policy, "lock order policy must not be null: pass "
+          + "THROW, WARN or OFF, or leave it unset for the default");
       return this;
     }
 

@@ -80,7 +80,8 @@ public interface Policy<R> {
    */
   static <T> Policy<List<T>> quorum(int k) {
     if (k < 1) {
-      throw new IllegalArgumentException("quorum k must be at least 1, was " + k);
+      throw new IllegalArgumentException("quorum k must be at least 1, was " + k
+          + ": k is how many tasks must succeed; for one, use Policy.firstSuccess()");
     }
     return new Policies.Quorum<>(k);
   }

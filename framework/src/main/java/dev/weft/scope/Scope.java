@@ -238,8 +238,9 @@ public interface Scope<R> extends AutoCloseable {
   void close();
 
   private static ScopeConfig configure(UnaryOperator<ScopeConfig> config) {
-    java.util.Objects.requireNonNull(config, "config");
-    return java.util.Objects.requireNonNull(
-        config.apply(ScopeConfig.defaults()), "config function returned null");
+    java.util.Objects.requireNonNull(config, "scope config function must not be null: pass one "
+        + "such as c -> c.withTimeout(Duration.ofSeconds(1)), or open the scope without it");
+    return java.util.Objects.requireNonNull(config.apply(ScopeConfig.defaults()), "scope config "
+        + "function returned null: return the config it is given, e.g. c -> c.withMaxConcurrency(8)");
   }
 }

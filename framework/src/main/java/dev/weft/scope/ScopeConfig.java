@@ -54,7 +54,8 @@ public final class ScopeConfig {
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
   public ScopeConfig withTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(timeout,
+        "scope timeout must not be null: omit withTimeout for no deadline");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(
           "scope timeout must be positive, was " + timeout + ": omit withTimeout for no deadline");
@@ -67,7 +68,8 @@ public final class ScopeConfig {
    * already past when the scope opens cancels its tasks at once.
    */
   public ScopeConfig withDeadline(Instant deadline) {
-    Objects.requireNonNull(deadline, "deadline");
+    Objects.requireNonNull(deadline,
+        "scope deadline must not be null: omit withDeadline for no deadline");
     return new ScopeConfig(null, deadline, maxConcurrency, threadFactory, cancelGracePeriod);
   }
 
@@ -92,7 +94,8 @@ public final class ScopeConfig {
    * unstarted thread each time.
    */
   public ScopeConfig withThreadFactory(ThreadFactory factory) {
-    Objects.requireNonNull(factory, "factory");
+    Objects.requireNonNull(factory,
+        "thread factory must not be null: omit withThreadFactory for virtual threads");
     return new ScopeConfig(timeout, deadline, maxConcurrency, factory, cancelGracePeriod);
   }
 
@@ -103,9 +106,11 @@ public final class ScopeConfig {
    * @throws IllegalArgumentException if {@code period} is zero or negative
    */
   public ScopeConfig withCancelGracePeriod(Duration period) {
-    Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(period, "cancel grace period must not be null: "
+        + "omit withCancelGracePeriod for the default of 5 seconds");
     if (period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("cancel grace period must be positive, was " + period);
+      throw new IllegalArgumentException("cancel grace period must be positive, was " + period
+          + ": omit withCancelGracePeriod for the default of 5 seconds");
     }
     return new ScopeConfig(timeout, deadline, maxConcurrency, threadFactory, period);
   }

@@ -41,7 +41,8 @@ public final class TaskOptions<T> {
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
   public TaskOptions<T> withTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(timeout,
+        "task timeout must not be null: omit withTimeout for no timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(
           "task timeout must be positive, was " + timeout + ": omit withTimeout for no timeout");
@@ -57,7 +58,8 @@ public final class TaskOptions<T> {
    * a failure: a cancelled task stays cancelled.
    */
   public TaskOptions<T> recover(Function<? super Throwable, ? extends T> fallback) {
-    Objects.requireNonNull(fallback, "fallback");
+    Objects.requireNonNull(fallback, "task fallback must not be null: pass a function from the "
+        + "failure to a value, or use orElse(value)");
     return new TaskOptions<>(timeout, fallback);
   }
 

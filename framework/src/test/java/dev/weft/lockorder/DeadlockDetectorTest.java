@@ -126,7 +126,8 @@ class DeadlockDetectorTest {
       assertThat(detector.deadlocksFound()).isEqualTo(1);
       assertThatThrownBy(() -> detector.startWatchdog(Duration.ofSeconds(1)))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("watchdog already running: close this detector first");
+          .hasMessage("watchdog already running: start it once per detector, or create another "
+              + "DeadlockDetector");
     }
   }
 
@@ -135,7 +136,8 @@ class DeadlockDetectorTest {
     DeadlockDetector detector = DeadlockDetector.create();
     assertThatThrownBy(() -> detector.startWatchdog(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("watchdog period must be positive, got PT0S");
+        .hasMessage("watchdog period must be positive, got PT0S: pass how often to look for deadlocks, "
+            + "e.g. Duration.ofSeconds(10)");
     detector.close();
     assertThatThrownBy(() -> detector.startWatchdog(Duration.ofSeconds(1)))
         .isInstanceOf(IllegalStateException.class)

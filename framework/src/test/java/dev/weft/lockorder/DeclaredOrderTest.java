@@ -78,20 +78,24 @@ class DeclaredOrderTest {
     assertThatThrownBy(() -> checker.declareOrder("a", "b"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "declared order [a, b] contradicts an order seen or declared before: a -> b, b -> a");
+            "declared order [a, b] contradicts an order seen or declared before: a -> b, b -> a: "
+                + "take these locks in one order everywhere, then declare that order");
   }
 
   @Test
   void declareOrder_misuse_throwsWithTheFix() {
     assertThatThrownBy(() -> checker.declareOrder("a"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("declareOrder needs at least two lock class names, got [a]");
+        .hasMessage("declareOrder needs at least two lock class names, got [a]: pass the lock class "
+            + "names in the order they are taken, e.g. declareOrder(\"accounts\", \"audit\")");
     assertThatThrownBy(() -> checker.declareOrder("a", "b", "a"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("lock class 'a' appears twice in declared order [a, b, a]");
+        .hasMessage("lock class 'a' appears twice in declared order [a, b, a]: list each class once, in "
+            + "the order they are taken");
     assertThatThrownBy(() -> checker.declareOrder("a", ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("lock class name must not be blank, got ''");
+        .hasMessage("lock class name in declared order [a, ] must not be blank, got '': pass the lock "
+            + "class names in the order they are taken, e.g. declareOrder(\"accounts\", \"audit\")");
   }
 
   @Test

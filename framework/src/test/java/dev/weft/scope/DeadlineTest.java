@@ -185,7 +185,8 @@ class DeadlineTest {
         .hasMessage("task timeout must be positive, was PT-0.001S: omit withTimeout for no timeout");
     assertThatThrownBy(() -> ScopeConfig.defaults().withCancelGracePeriod(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("cancel grace period must be positive, was PT0S");
+        .hasMessage("cancel grace period must be positive, was PT0S: omit withCancelGracePeriod for the "
+            + "default of 5 seconds");
   }
 
   /** Far-future deadlines do not overflow: the scope simply never times out. */

@@ -195,9 +195,12 @@ class DependencyTest {
     try (var scope = Scope.open("nulls")) {
       Task<Integer> a = scope.fork("a", () -> 1);
       assertThatThrownBy(() -> scope.fork("x", a, null, (p, q) -> p)).isInstanceOf(NullPointerException.class)
-          .hasMessage("dependency b");
+          .hasMessage("dependency b must not be null: pass a task forked in this scope, or use "
+              + "fork(name, body) for a task without dependencies");
       assertThatThrownBy(() -> scope.fork("c", java.util.Arrays.asList(a, null), () -> 1))
-          .isInstanceOf(NullPointerException.class).hasMessage("dependency dependencies[1]");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("dependency dependencies[1] must not be null: pass tasks forked in this scope, or "
+              + "leave it out of the list");
       scope.join();
     }
   }

@@ -94,9 +94,12 @@ class MisuseTest {
   @Test
   void fork_nullOrBlankArguments_throwNamingArgument() throws Exception {
     try (var scope = Scope.open("args")) {
-      assertThatThrownBy(() -> scope.fork(null, () -> 1)).isInstanceOf(NullPointerException.class).hasMessage("task name");
+      assertThatThrownBy(() -> scope.fork(null, () -> 1)).isInstanceOf(NullPointerException.class)
+          .hasMessage("task name must not be null: name the task after what it does, or use fork(body) "
+              + "for a generated name");
       assertThatThrownBy(() -> scope.fork("x", (java.util.concurrent.Callable<Integer>) null))
-          .isInstanceOf(NullPointerException.class).hasMessage("body");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("task body must not be null: pass the code the task runs");
       assertThatThrownBy(() -> scope.fork(" ", () -> 1)).isInstanceOf(IllegalArgumentException.class)
           .hasMessage("task name must not be blank: it names the task's thread and appears in every "
               + "error; use fork(body) for a generated name");
@@ -104,14 +107,17 @@ class MisuseTest {
       assertThatThrownBy(() -> scope.fork("dup", () -> 2)).isInstanceOf(IllegalArgumentException.class)
           .hasMessage("task name 'dup' is already used in scope 'args': give each task of a scope a unique name");
       assertThatThrownBy(() -> scope.fork("opts", () -> 1, o -> null)).isInstanceOf(NullPointerException.class)
-          .hasMessage("options function returned null for task 'opts'");
+          .hasMessage("options function returned null for task 'opts': return the options it is given, "
+              + "e.g. o -> o.withTimeout(Duration.ofSeconds(1))");
       scope.join();
     }
-    assertThatThrownBy(() -> Scope.open(null)).isInstanceOf(NullPointerException.class).hasMessage("name");
+    assertThatThrownBy(() -> Scope.open(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("scope name must not be null: name scopes after what they do, e.g. Scope.open(\"checkout\")");
     assertThatThrownBy(() -> Scope.open("")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("scope name must not be blank: name scopes after what they do, e.g. Scope.open(\"checkout\")");
     assertThatThrownBy(() -> Scope.open("p", (Policy<Void>) null)).isInstanceOf(NullPointerException.class)
-        .hasMessage("policy");
+        .hasMessage("scope policy must not be null: pass a new policy, e.g. Policy.collectAll(), or omit it "
+            + "for fail-fast");
   }
 
   @Test
@@ -172,7 +178,8 @@ class MisuseTest {
       });
       assertThatThrownBy(scope::join).isInstanceOf(TaskFailedException.class);
       assertThatThrownBy(t::get).isInstanceOf(IllegalStateException.class)
-          .hasMessage("task 't' did not succeed (FAILED): java.io.IOException: nope")
+          .hasMessage("task 't' did not succeed (FAILED: java.io.IOException: nope): check state() before "
+              + "get(), or read exception()")
           .hasCauseInstanceOf(IOException.class);
     }
   }

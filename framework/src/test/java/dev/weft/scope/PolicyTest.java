@@ -172,7 +172,8 @@ class PolicyTest {
   @Test
   void quorum_kBelowOne_throwsIllegalArgument() {
     assertThatThrownBy(() -> Policy.quorum(0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("quorum k must be at least 1, was 0");
+        .hasMessage("quorum k must be at least 1, was 0: k is how many tasks must succeed; for one, use "
+            + "Policy.firstSuccess()");
   }
 
   /** A custom policy sees every completion and decides the result. */

@@ -165,6 +165,6 @@ class ScopeForkTest {
     }
     assertThat(t.get()).isEqualTo("v");
     assertThatThrownBy(t::exception).isInstanceOf(IllegalStateException.class)
-        .hasMessage("task 'x' succeeded and has no exception");
+        .hasMessage("task 'x' succeeded and has no exception: read its result with get()");
   }
 }

@@ -282,7 +282,8 @@ public final class Graph {
           cycle.append(", ").append(s.edge.from.name).append(" -> ").append(s.edge.to.name);
         }
         throw new IllegalArgumentException(
-            "declared order " + names + " contradicts an order seen or declared before: " + cycle);
+            "declared order " + names + " contradicts an order seen or declared before: " + cycle
+                + ": take these locks in one order everywhere, then declare that order");
       }
       Edge e = a.out.get(b);
       if (e == null || !e.declared) {

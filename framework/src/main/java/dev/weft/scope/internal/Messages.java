@@ -7,6 +7,9 @@ package dev.weft.scope.internal;
 public final class Messages {
   private Messages() {}
 
+  /** A {@code fork} overload was given a null body. */
+  public static final String NULL_BODY = "task body must not be null: pass the code the task runs";
+
   /**
    * {@code String.valueOf(o)}, or, if that throws, the class name and what it threw. For a
    * {@code Throwable} this is its {@code toString()}: class name and message.

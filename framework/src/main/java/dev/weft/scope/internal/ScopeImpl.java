@@ -194,9 +194,11 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Opens a scope owned by the current thread. */
   public static <R> Scope<R> open(String name, Policy<R> policy, ScopeConfig config) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(name, "scope name must not be null: name scopes after what they do, "
+        + "e.g. Scope.open(\"checkout\")");
+    Objects.requireNonNull(policy, "scope policy must not be null: pass a new policy, e.g. "
+        + "Policy.collectAll(), or omit it for fail-fast");
+    Objects.requireNonNull(config, "scope config must not be null: pass ScopeConfig.defaults()");
     if (name.isBlank()) {
       throw new IllegalArgumentException("scope name must not be blank: name scopes after what "
           + "they do, e.g. Scope.open(\"checkout\")");
@@ -235,7 +237,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   @Override
   public <T> Task<T> fork(String name, Callable<? extends T> body, UnaryOperator<TaskOptions<T>> options) {
-    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(body, Messages.NULL_BODY);
     return doFork(name, body, options, TaskNode.NO_DEPENDENCIES);
   }
 
@@ -258,7 +260,7 @@ public final class ScopeImpl<R> implements Scope<R> {
   @Override
   public <A, T> Task<T> fork(
       String name, Task<A> a, Body1<? super A, ? extends T> body, UnaryOperator<TaskOptions<T>> options) {
-    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(body, Messages.NULL_BODY);
     TaskNode<A> na = dependency(a, "a");
     return doFork(name, () -> body.apply(na.value()), options, new TaskNode<?>[] {na});
   }
@@ -276,7 +278,7 @@ public final class ScopeImpl<R> implements Scope<R> {
       Task<B> b,
       Body2<? super A, ? super B, ? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
-    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(body, Messages.NULL_BODY);
     TaskNode<A> na = dependency(a, "a");
     TaskNode<B> nb = dependency(b, "b");
     return doFork(name, () -> body.apply(na.value(), nb.value()), options, new TaskNode<?>[] {na, nb});
@@ -296,7 +298,7 @@ public final class ScopeImpl<R> implements Scope<R> {
       Task<C> c,
       Body3<? super A, ? super B, ? super C, ? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
-    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(body, Messages.NULL_BODY);
     TaskNode<A> na = dependency(a, "a");
     TaskNode<B> nb = dependency(b, "b");
     TaskNode<C> nc = dependency(c, "c");
@@ -315,8 +317,9 @@ public final class ScopeImpl<R> implements Scope<R> {
       List<? extends Task<?>> dependencies,
       Callable<? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
-    Objects.requireNonNull(dependencies, "dependencies");
-    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(dependencies, "dependency list must not be null: pass the tasks this "
+        + "task waits for, or use fork(name, body) for none");
+    Objects.requireNonNull(body, Messages.NULL_BODY);
     TaskNode<?>[] deps = new TaskNode<?>[dependencies.size()];
     for (int i = 0; i < deps.length; i++) {
       deps[i] = dependency(dependencies.get(i), i);
@@ -466,6 +469,15 @@ public final class ScopeImpl<R> implements Scope<R> {
     return s != null && s.reason != BY_CLOSE;
   }
 
+  /**
+   * Whether {@code t} stopped the scope: a task that calls {@code cancel()} is not interrupted by
+   * that cancel, also when the owner cancels it later (it was forked while the cancel walked).
+   */
+  boolean stoppedBy(Thread t) {
+    Stop s = stopped.get();
+    return s != null && s.by == t;
+  }
+
   /** The reason the scope was cancelled or closed, or null while it runs. */
   String stopDetail() {
     Stop s = stopped.get();
@@ -594,7 +606,8 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   private <A> TaskNode<A> dependency(Task<A> task, int index) {
     if (task == null) {
-      throw new NullPointerException("dependency dependencies[" + index + "]");
+      throw new NullPointerException("dependency dependencies[" + index + "] must not be null: "
+          + "pass tasks forked in this scope, or leave it out of the list");
     }
     return dependency(task, (String) null);
   }
@@ -602,7 +615,8 @@ public final class ScopeImpl<R> implements Scope<R> {
   @SuppressWarnings("unchecked")
   private <A> TaskNode<A> dependency(Task<A> task, String argument) {
     if (task == null) {
-      throw new NullPointerException("dependency " + argument);
+      throw new NullPointerException("dependency " + argument + " must not be null: pass a task "
+          + "forked in this scope, or use fork(name, body) for a task without dependencies");
     }
     if (!(task instanceof TaskNode<A> node) || node.scope != this) {
       String owning = !(task instanceof TaskNode<?> n) ? "no Weft scope"
@@ -622,8 +636,10 @@ public final class ScopeImpl<R> implements Scope<R> {
           + Messages.describe(policy) + " in scope '" + name + "': a policy decides when the scope "
           + "is done, it does not fork; fork every task from the scope's block, before join()");
     }
-    Objects.requireNonNull(taskName, "task name");
-    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(taskName, "task name must not be null: name the task after what it "
+        + "does, or use fork(body) for a generated name");
+    Objects.requireNonNull(options, "task options function must not be null: pass one such as "
+        + "o -> o.withTimeout(Duration.ofSeconds(1)), or fork without options");
     if (taskName.isBlank()) {
       throw new IllegalArgumentException("task name must not be blank: it names the task's thread "
           + "and appears in every error; use fork(body) for a generated name");
@@ -638,7 +654,8 @@ public final class ScopeImpl<R> implements Scope<R> {
       named.initCause(e);
       throw named;
     }
-    Objects.requireNonNull(opts, "options function returned null for task '" + taskName + "'");
+    Objects.requireNonNull(opts, "options function returned null for task '" + taskName + "': "
+        + "return the options it is given, e.g. o -> o.withTimeout(Duration.ofSeconds(1))");
     if (!tasks.addName(taskName)) {
       throw new IllegalArgumentException("task name '" + taskName + "' is already used in scope '"
           + name + "': give each task of a scope a unique name");
@@ -833,7 +850,7 @@ public final class ScopeImpl<R> implements Scope<R> {
 
   /** Cancels every unfinished task and nested scope; the first reason wins. */
   private boolean stop(int reason, String detail) {
-    if (stopped.get() != null || !stopped.compareAndSet(null, new Stop(reason, detail, System.nanoTime()))) {
+    if (stopped.get() != null || !stopped.compareAndSet(null, new Stop(reason, detail, System.nanoTime(), Thread.currentThread()))) {
       return false;
     }
     // The walk covers the tasks published before tasks.stop(); a fork published after it is
@@ -1110,7 +1127,8 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   /** Why and when the scope stopped. */
-  private record Stop(int reason, String detail, long nanos) {}
+  /** Why and when the scope stopped, and the thread that stopped it (never interrupted by it). */
+  private record Stop(int reason, String detail, long nanos, Thread by) {}
 
   /** A thread as messages show it: its name in quotes, or its id if it has no name. */
   static String describe(Thread t) {

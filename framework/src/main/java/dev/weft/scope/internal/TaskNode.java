@@ -164,8 +164,9 @@ public final class TaskNode<T> implements Task<T> {
           + "' has not ended: read results after scope.join(), or declare the task as a "
           + "dependency: scope.fork(name, task, value -> ...)");
     }
-    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + "): "
-        + Messages.describe(outcome), (Throwable) outcome);
+    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + ": "
+        + Messages.describe(outcome) + "): check state() before get(), or read exception()",
+        (Throwable) outcome);
   }
 
   @Override
@@ -177,7 +178,8 @@ public final class TaskNode<T> implements Task<T> {
     }
     if (s == SUCCEEDED) {
       throw new IllegalStateException("task '" + name + "' succeeded and has no exception"
-          + (recoveredFrom != null ? ": see recoveredFrom() for the failure its fallback replaced" : ""));
+          + (recoveredFrom != null ? ": see recoveredFrom() for the failure its fallback replaced"
+              : ": read its result with get()"));
     }
     return (Throwable) outcome;
   }
@@ -364,10 +366,13 @@ public final class TaskNode<T> implements Task<T> {
     return true;
   }
 
-  /** Interrupts the task's thread if it still runs, unless it is the current thread (as the JDK). */
+  /**
+   * Interrupts the task's thread if it still runs, unless it is the current thread or the thread
+   * that cancelled the scope (as the JDK, a cancel does not interrupt the thread that calls it).
+   */
   private void interruptThread() {
     Thread t = thread;
-    if (t != null && t != Thread.currentThread() && !threadGone()) {
+    if (t != null && t != Thread.currentThread() && !threadGone() && !scope.stoppedBy(t)) {
       t.interrupt();
     }
   }

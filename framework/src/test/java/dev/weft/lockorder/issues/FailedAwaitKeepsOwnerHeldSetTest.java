@@ -128,7 +128,7 @@ class FailedAwaitKeepsOwnerHeldSetTest {
               .hasMessage(expected);
           assertThat(catchThrowable(ready::signalAll))
               .isInstanceOf(IllegalMonitorStateException.class)
-              .hasMessage(expected);
+              .hasMessage(expected + "All");
         });
   }
 }

@@ -54,4 +54,31 @@ class CancelFromTaskTest {
     assertThat(callerInterrupted.get()).as("the cancelling task's interrupt flag after cancel()").isFalse();
     assertThat(otherInterrupted.await(10, TimeUnit.SECONDS)).as("the other task was interrupted").isTrue();
   }
+
+  /**
+   * A task that cancels its scope before the owner has published it (the owner starts a task's
+   * thread before it adds the task to the list, so a quick task can cancel the scope first): the
+   * owner then cancels the task itself, and must not interrupt it either. Found as a flaky
+   * failure of the test above.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void cancel_calledAtOnceByUnpublishedTask_callerNeverInterrupted(Kind kind) throws Exception {
+    for (int round = 0; round < 500; round++) {
+      AtomicReference<Boolean> callerInterrupted = new AtomicReference<>();
+      CountDownLatch forked = new CountDownLatch(1);
+      try (var scope = Scope.open("quick", kind.config())) {
+        scope.fork("canceller", () -> {
+          scope.cancel();
+          forked.await(); // the owner's fork has returned: any interrupt it sent has arrived
+          callerInterrupted.set(Thread.currentThread().isInterrupted());
+          return null;
+        });
+        forked.countDown();
+        assertThat(catchThrowable(scope::join)).isInstanceOf(CancellationException.class);
+      }
+      assertThat(callerInterrupted.get()).as("round %d: interrupt flag after cancel()", round).isFalse();
+    }
+  }
 }
