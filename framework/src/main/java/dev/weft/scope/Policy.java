@@ -1,6 +1,5 @@
 package dev.weft.scope;
 
-import dev.weft.scope.internal.Policies;
 import java.util.List;
 
 /**

@@ -1,6 +1,5 @@
 package dev.weft.scope;
 
-import dev.weft.scope.internal.ScopeImpl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -76,7 +75,7 @@ import java.util.function.UnaryOperator;
  *
  * @param <R> what {@link #join()} returns, as decided by the {@link Policy}
  */
-public interface Scope<R> extends AutoCloseable {
+public sealed interface Scope<R> extends AutoCloseable permits ScopeImpl {
 
   /** A task body that takes the result of one dependency. */
   @FunctionalInterface

@@ -1,6 +1,5 @@
 package dev.weft.scope;
 
-import dev.weft.scope.internal.Messages;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -54,7 +53,7 @@ public class TaskFailedException extends RuntimeException {
    * @param message the whole message
    * @param cause the failure, or null
    */
-  protected TaskFailedException(String scopeName, Task<?> task, String message, Throwable cause) {
+  TaskFailedException(String scopeName, Task<?> task, String message, Throwable cause) {
     super(message, cause);
     this.scopeName = Objects.requireNonNull(scopeName, "scopeName");
     this.taskName = task == null ? null : task.name();

@@ -1,6 +1,5 @@
 package dev.weft.scope;
 
-import dev.weft.scope.internal.Messages;
 
 /**
  * The exception of a task that was {@link Task.State#SKIPPED skipped}: one of its dependencies

@@ -1,6 +1,6 @@
 package dev.weft.lockorder.internal;
 
-import dev.weft.scope.internal.ScopeWaits;
+import dev.weft.internal.ScopeWaits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

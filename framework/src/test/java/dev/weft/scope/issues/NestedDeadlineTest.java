@@ -36,6 +36,7 @@ class NestedDeadlineTest {
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_outerDeadlinePassesDuringNestedJoin_nestedThrowsDeadlineExceeded(Kind kind) throws Exception {
     List<String> wrong = new ArrayList<>();
+    int reached = 0; // rounds in which the nested join ran
     for (int round = 0; round < ROUNDS; round++) {
       AtomicReference<Throwable> nestedJoin = new AtomicReference<>();
       Throwable outerJoin;
@@ -58,7 +59,11 @@ class NestedDeadlineTest {
         outerJoin = catchThrowable(outer::join);
       }
       Throwable n = nestedJoin.get();
-      if (!(n instanceof DeadlineExceededException)) {
+      if (n != null) {
+        reached++;
+      }
+      // null: on a loaded machine the deadline can pass before the task's body ran at all
+      if (n != null && !(n instanceof DeadlineExceededException)) {
         wrong.add("round " + round + ": nested join threw " + n);
       }
       if (!(outerJoin instanceof DeadlineExceededException)) {
@@ -66,5 +71,6 @@ class NestedDeadlineTest {
       }
     }
     assertThat(wrong).as("rounds in which a join did not throw DeadlineExceededException").isEmpty();
+    assertThat(reached).as("rounds in which the nested join ran").isGreaterThan(ROUNDS / 2);
   }
 }

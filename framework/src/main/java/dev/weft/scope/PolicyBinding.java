@@ -1,6 +1,5 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
-import dev.weft.scope.Policy;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.Set;

@@ -1,12 +1,5 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
-import dev.weft.scope.DeadlineExceededException;
-import dev.weft.scope.Policy;
-import dev.weft.scope.Scope;
-import dev.weft.scope.ScopeConfig;
-import dev.weft.scope.Task;
-import dev.weft.scope.TaskFailedException;
-import dev.weft.scope.TaskOptions;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -43,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@code awaited}, and the task wakes it. So ending a task writes nothing shared with other tasks
  * (a scope-wide counter would move a cache line between cores for every task).
  */
-public final class ScopeImpl<R> implements Scope<R> {
+final class ScopeImpl<R> implements Scope<R> {
   /** The logger, created on first use so that opening the first scope does not set up logging. */
   static final class Log {
     static final Logger LOG = LoggerFactory.getLogger(Scope.class);
@@ -52,8 +45,6 @@ public final class ScopeImpl<R> implements Scope<R> {
   // Per thread: the innermost open scope this thread owns (scopes link to the one they hide).
   // (The task whose body a thread runs is in CurrentTask.)
   private static final ThreadLocal<ScopeImpl<?>> INNERMOST = new ThreadLocal<>();
-  // Owners blocked in join() or close(), for ScopeWaits. Written by each owner for itself.
-  static final ConcurrentHashMap<Thread, ScopeImpl<?>> WAITING = new ConcurrentHashMap<>();
 
   // How far ahead of the first unsettled task join() waits (see join).
   private static final int WAKE_BATCH = 32;
@@ -65,6 +56,7 @@ public final class ScopeImpl<R> implements Scope<R> {
   private static final VarHandle FAILURES;
 
   static {
+    OwnerWaits.install(); // the lock-ordering checker can now ask about blocked owners
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       POLICY_FAILURE = l.findVarHandle(ScopeImpl.class, "policyFailure", Throwable.class);
@@ -193,7 +185,7 @@ public final class ScopeImpl<R> implements Scope<R> {
   }
 
   /** Opens a scope owned by the current thread. */
-  public static <R> Scope<R> open(String name, Policy<R> policy, ScopeConfig config) {
+  static <R> Scope<R> open(String name, Policy<R> policy, ScopeConfig config) {
     Objects.requireNonNull(name, "scope name must not be null: name scopes after what they do, "
         + "e.g. Scope.open(\"checkout\")");
     Objects.requireNonNull(policy, "scope policy must not be null: pass a new policy, e.g. "
@@ -211,7 +203,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     return new ScopeImpl<>(name, policy, config);
   }
 
-  public static Optional<Duration> remainingTime() {
+  static Optional<Duration> remainingTime() {
     ScopeImpl<?> s = INNERMOST.get();
     if (s == null) {
       TaskNode<?> t = CurrentTask.get();
@@ -377,7 +369,7 @@ public final class ScopeImpl<R> implements Scope<R> {
           continue;
         }
         if (!registered) {
-          ScopeWaits.ownerBlocks(this); // only while tasks can still block us
+          OwnerWaits.ownerBlocks(this); // only while tasks can still block us
           registered = true;
         }
         // Wait for a task a batch further on, then come back: tasks tend to end in fork order,
@@ -434,7 +426,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     } finally {
       awaited = null;
       if (registered) {
-        ScopeWaits.ownerUnblocks(this);
+        OwnerWaits.ownerUnblocks(this);
       }
       if (stopInterrupted) {
         Thread.currentThread().interrupt();
@@ -993,7 +985,7 @@ public final class ScopeImpl<R> implements Scope<R> {
         TaskNode<?> t = tasks.get(i);
         if (!t.isFinished()) {
           if (!registered) {
-            ScopeWaits.ownerBlocks(this); // only while task threads can still block us
+            OwnerWaits.ownerBlocks(this); // only while task threads can still block us
             registered = true;
           }
           awaited = t;
@@ -1029,7 +1021,7 @@ public final class ScopeImpl<R> implements Scope<R> {
     } finally {
       awaited = null;
       if (registered) {
-        ScopeWaits.ownerUnblocks(this);
+        OwnerWaits.ownerUnblocks(this);
       }
       if (interrupted) {
         Thread.currentThread().interrupt();

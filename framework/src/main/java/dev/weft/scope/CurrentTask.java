@@ -1,4 +1,4 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
 import static java.lang.invoke.MethodType.methodType;
 

@@ -1,9 +1,7 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.scope.Scope;
-import dev.weft.scope.Task;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

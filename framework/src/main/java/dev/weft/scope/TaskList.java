@@ -1,4 +1,4 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

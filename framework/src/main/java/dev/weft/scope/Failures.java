@@ -1,7 +1,5 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
-import dev.weft.scope.Task;
-import dev.weft.scope.TaskFailedException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayDeque;
 import java.util.Collections;

@@ -1,9 +1,5 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
-import dev.weft.scope.Policy;
-import dev.weft.scope.Scope;
-import dev.weft.scope.Task;
-import dev.weft.scope.TaskFailedException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The built-in policies. Each instance serves one scope. */
-public final class Policies {
+final class Policies {
   private Policies() {}
 
   /**
@@ -78,7 +74,7 @@ public final class Policies {
   }
 
   /** The first failure cancels the scope. */
-  public static final class FailFast extends Recording<Void> {
+  static final class FailFast extends Recording<Void> {
     @Override
     public boolean onComplete(Task<?> task) {
       return record(task);
@@ -97,7 +93,7 @@ public final class Policies {
   }
 
   /** Every task runs to its end. */
-  public static final class CollectAll extends Recording<Void> {
+  static final class CollectAll extends Recording<Void> {
     @Override
     public boolean onComplete(Task<?> task) {
       record(task);
@@ -117,7 +113,7 @@ public final class Policies {
   }
 
   /** The first success wins; exactly one winner, chosen by a CAS. */
-  public static final class FirstSuccess<T> extends Recording<T> {
+  static final class FirstSuccess<T> extends Recording<T> {
     // winner: set once by the first task thread whose successful onComplete wins the CAS; read by
     // the owner in result() (after every onComplete returned).
     private final AtomicReference<Task<?>> winner = new AtomicReference<>();
@@ -155,7 +151,7 @@ public final class Policies {
   }
 
   /** Returns once k tasks succeeded; fails once k can no longer be reached. */
-  public static final class Quorum<T> extends Recording<List<T>> {
+  static final class Quorum<T> extends Recording<List<T>> {
     private final int k;
     // forked: written by the owner only (onFork), read by task threads after joined is set
     // (the volatile write of joined publishes it).
@@ -166,7 +162,7 @@ public final class Policies {
     private final AtomicInteger succeeded = new AtomicInteger();
     private final AtomicInteger notSucceeded = new AtomicInteger();
 
-    public Quorum(int k) {
+    Quorum(int k) {
       this.k = k;
     }
 

@@ -1,4 +1,4 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;

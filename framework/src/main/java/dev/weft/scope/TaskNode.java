@@ -1,8 +1,5 @@
-package dev.weft.scope.internal;
+package dev.weft.scope;
 
-import dev.weft.scope.Task;
-import dev.weft.scope.TaskOptions;
-import dev.weft.scope.TaskSkippedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -28,7 +25,7 @@ import java.util.function.Function;
  * a task writes nothing that other tasks' threads share: a counter shared by every task of a scope
  * costs a cache-line transfer between cores per task (see docs/performance.md).
  */
-public final class TaskNode<T> implements Task<T> {
+final class TaskNode<T> implements Task<T> {
   static final int PENDING = 0;
   static final int RUNNING = 1;
   static final int COMPLETING = 2;
