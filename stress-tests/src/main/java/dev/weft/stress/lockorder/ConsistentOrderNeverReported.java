@@ -36,13 +36,16 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * How to run:
  *   stress-tests/run -t ConsistentOrderNeverReported
  *
- * Results of the last recorded run (JDK 25.0.3, 2 cores, loaded machine, -m quick -sc false
- * -iters 1 -time 100). See docs/lock-ordering.md, "Verification".
+ * Results of a CI-mode run (2026-12-01, JDK 25.0.3 Temurin, 2 vCPUs AMD EPYC, shared with other
+ * builds, load average about 4): stress-tests/run --ci -t ConsistentOrderNeverReported, i.e.
+ * -m quick -sc false -iters 1 -time 100, 4 JVM modes, summed. BlockingPlatform finished one
+ * iteration per mode here (an earlier run, see docs/lock-ordering.md, had 47 in all): each mode
+ * is a fresh VM with a 100 ms budget, which a cold first iteration on a loaded machine likely
+ * fills (not measured).
  *   BlockingPlatform [OK]
- *     TERMINATED       47  ACCEPTABLE
- *     STALE             0  FORBIDDEN
+ *     TERMINATED                4  ACCEPTABLE
  *   TimedPlatform [OK]
- *     0, 0         33,912  ACCEPTABLE
+ *     0, 0                 80,203  ACCEPTABLE
  */
 public class ConsistentOrderNeverReported {
 
