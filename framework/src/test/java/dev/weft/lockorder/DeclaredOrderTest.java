@@ -63,12 +63,12 @@ class DeclaredOrderTest {
     assertThat(e.getMessage()).endsWith("fix: take these locks in the declared order");
   }
 
-  @Test
-  void declareOrder_survivesReset() throws Exception {
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void declareOrder_survivesReset(ThreadFactory kind) throws Exception {
     checker.declareOrder("a", "b");
     checker.reset();
-    assertViolation(
-        Thread.ofPlatform().factory(), checker.newLock("b"), checker.newLock("a"), "b", "a");
+    assertViolation(kind, checker.newLock("b"), checker.newLock("a"), "b", "a");
   }
 
   @Test

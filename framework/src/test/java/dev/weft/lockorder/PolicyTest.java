@@ -66,13 +66,13 @@ class PolicyTest {
     assertViolation(reports.get(1), "c", "a");
   }
 
-  @Test
-  void throw_everyViolation_reachesListeners() throws Exception {
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void throw_everyViolation_reachesListeners(ThreadFactory kind) throws Exception {
     LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
     Lock a = checker.newLock("a");
     Lock b = checker.newLock("b");
     Threads.nest(a, b);
-    ThreadFactory kind = Thread.ofPlatform().factory();
     assertViolation(kind, b, a, "b", "a");
     assertViolation(kind, b, a, "b", "a");
     assertThat(reports).hasSize(2);
@@ -117,8 +117,9 @@ class PolicyTest {
         .hasMessage("system property weft.lockorder.policy is 'loud': use THROW, WARN or OFF");
   }
 
-  @Test
-  void listener_thatThrows_isIgnored() throws Exception {
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void listener_thatThrows_isIgnored(ThreadFactory kind) throws Exception {
     Consumer<RuntimeException> bad =
         e -> {
           throw new IllegalStateException("listener broke");
@@ -129,7 +130,7 @@ class PolicyTest {
       Lock a = checker.newLock("a");
       Lock b = checker.newLock("b");
       Threads.nest(a, b);
-      assertViolation(Thread.ofPlatform().factory(), b, a, "b", "a");
+      assertViolation(kind, b, a, "b", "a");
       assertThat(reports).hasSize(1);
     } finally {
       LockOrderChecker.removeReportListener(bad);
