@@ -1,7 +1,7 @@
 package dev.weft.lockorder;
 
+import static dev.weft.lockorder.Violations.assertViolation;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.lockorder.internal.HeldLocks;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class ConditionTest {
                 ready.await();
                 heldWhileWaiting.set(HeldLocks.current().size());
                 // a is held again, so taking b learns a -> b, and b -> a (below) closes a cycle
-                assertThatThrownBy(b::lock).isInstanceOf(LockOrderViolationException.class);
+                assertViolation(b::lock, "a", "b");
               } catch (InterruptedException e) {
                 throw new AssertionError(e);
               } finally {

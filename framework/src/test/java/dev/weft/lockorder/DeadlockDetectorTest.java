@@ -109,15 +109,16 @@ class DeadlockDetectorTest {
     }
   }
 
-  @Test
-  void startWatchdog_deadlock_logsAndCountsItOnce() throws Exception {
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void startWatchdog_deadlock_logsAndCountsItOnce(ThreadFactory kind) throws Exception {
     LockOrderChecker checker =
         LockOrderChecker.builder().policy(LockOrderPolicy.WARN).breakDeadlocks(false).build();
     Lock a = checker.newLock("a");
     Lock b = checker.newLock("b");
     try (DeadlockDetector detector =
         DeadlockDetector.create().startWatchdog(Duration.ofMillis(10))) {
-      List<Thread> threads = deadlock(Thread.ofPlatform().name("pt-", 1).factory(), a, b);
+      List<Thread> threads = deadlock(kind, a, b);
       try {
         await().atMost(Duration.ofSeconds(10)).until(() -> detector.deadlocksFound() == 1);
       } finally {
@@ -144,18 +145,19 @@ class DeadlockDetectorTest {
         .hasMessage("deadlock detector is closed: create a new one");
   }
 
-  @Test
-  void findDeadlocks_threadBlockedByRunningHolder_noReport() throws Exception {
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void findDeadlocks_threadBlockedByRunningHolder_noReport(ThreadFactory kind) throws Exception {
     LockOrderChecker checker = LockOrderChecker.create();
     Lock a = checker.newLock("a");
     a.lock();
     Thread waiter =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  a.lock();
-                  a.unlock();
-                });
+        kind.newThread(
+            () -> {
+              a.lock();
+              a.unlock();
+            });
+    waiter.start();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> dev.weft.lockorder.internal.Waits.isWaiting(waiter));

@@ -1,5 +1,6 @@
 package dev.weft.lockorder;
 
+import static dev.weft.lockorder.Violations.assertViolation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,8 +29,7 @@ class ReadWriteLockTest {
   void writeWrite_inverseOrders_reported(ThreadFactory kind) throws Exception {
     Threads.run(kind, () -> Threads.nest(x.writeLock(), y.writeLock()));
     LockOrderViolationException e =
-        LockOrderCheckerTest.violation(kind, y.writeLock(), x.writeLock());
-    assertThat(e.cycle()).containsExactly("y", "x");
+        assertViolation(kind, y.writeLock(), x.writeLock(), "y", "x");
     assertThat(e.getMessage()).contains("acquires 'x (write)' while holding 'y (write)'");
   }
 
@@ -38,9 +38,7 @@ class ReadWriteLockTest {
   @MethodSource("dev.weft.lockorder.Threads#kinds")
   void readThenWrite_inverseOrders_reported(ThreadFactory kind) throws Exception {
     Threads.run(kind, () -> Threads.nest(x.readLock(), y.writeLock()));
-    LockOrderViolationException e =
-        LockOrderCheckerTest.violation(kind, y.readLock(), x.writeLock());
-    assertThat(e.cycle()).containsExactly("y", "x");
+    assertViolation(kind, y.readLock(), x.writeLock(), "y", "x");
   }
 
   /**
@@ -62,20 +60,14 @@ class ReadWriteLockTest {
     Threads.run(kind, () -> Threads.nest(x.readLock(), y.writeLock()));
     Threads.run(kind, () -> Threads.nest(y.writeLock(), z.readLock()));
     // z (write) -> x (write): x is read-held above, z read-wanted: all three conflict
-    LockOrderViolationException e =
-        LockOrderCheckerTest.violation(kind, z.writeLock(), x.writeLock());
-    assertThat(e.cycle()).containsExactly("z", "x", "y");
+    assertViolation(kind, z.writeLock(), x.writeLock(), "z", "x", "y");
   }
 
   @ParameterizedTest
   @MethodSource("dev.weft.lockorder.Threads#kinds")
   void upgrade_readToWrite_reportedAsSelfCycle(ThreadFactory kind) throws Exception {
-    LockOrderViolationException e =
-        LockOrderCheckerTest.violation(kind, x.readLock(), x.writeLock());
-    assertThat(e.cycle()).containsExactly("x");
-    assertThat(e.getMessage())
-        .startsWith("x -> x\n")
-        .contains("a read lock cannot be upgraded");
+    LockOrderViolationException e = assertViolation(kind, x.readLock(), x.writeLock(), "x");
+    assertThat(e.getMessage()).contains("a read lock cannot be upgraded");
   }
 
   @ParameterizedTest
@@ -120,9 +112,7 @@ class ReadWriteLockTest {
     ReadWriteLock one = cache.newReadWriteLock();
     ReadWriteLock two = cache.newReadWriteLock();
     Threads.run(kind, () -> Threads.nest(one.readLock(), two.readLock()));
-    LockOrderViolationException e =
-        LockOrderCheckerTest.violation(kind, one.writeLock(), two.writeLock());
-    assertThat(e.cycle()).containsExactly("cache");
+    assertViolation(kind, one.writeLock(), two.writeLock(), "cache");
   }
 
   @ParameterizedTest

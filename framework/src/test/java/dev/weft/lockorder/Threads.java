@@ -8,11 +8,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 
-/** Runs test bodies on platform or virtual threads, bounded in time; public for {@code issues/}. */
+/**
+ * The thread-kind fixture of the lock tests: runs test bodies on platform or virtual threads,
+ * bounded in time. A test whose threads can be of either kind takes a {@code ThreadFactory kind}
+ * from {@link #kinds()} and runs once on each. Public for {@code issues/}.
+ */
 public final class Threads {
   private Threads() {}
 
-  /** The thread kinds every semantic test runs on. */
+  /**
+   * The thread kinds every semantic test runs on, for {@code
+   * @MethodSource("dev.weft.lockorder.Threads#kinds")}.
+   */
   public static Stream<Arguments> kinds() {
     return Stream.of(
         Arguments.of(Named.of("platform", Thread.ofPlatform().name("platform-", 0).factory())),

@@ -9,81 +9,81 @@ import dev.weft.lockorder.LockOrderViolationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-/**
- * Property: two threads that learn {@code a -> b} and {@code b -> a} at the same moment never
- * both get through unreported; at least one of them reports the cycle.
+/*
+ * Property: two threads that learn a -> b and b -> a at the same moment never both get through
+ * unreported; at least one of them reports the cycle.
  *
- * <p>Why it matters: Guava's CycleDetectingLockFactory can miss exactly this (its comment accepts
- * the race), and a missed report here is the deadlock the checker exists to prevent. The checker
- * searches and inserts each new edge under the graph lock, so the second thread's search sees the
- * first thread's edge. Actors take the inner lock with a timed {@code tryLock}, so a lost report
- * shows as a timeout instead of hanging the run.
+ * Why it matters: Guava's CycleDetectingLockFactory can miss exactly this (its comment accepts
+ * the race), and a missed report here is the deadlock the checker exists to prevent.
  *
- * <p>Result per actor: 0 took both locks, 1 reported the cycle, 2 timed out.
+ * Which bug fails it: searching for a path back and inserting the new edge in separate critical
+ * sections (or without the graph lock), so that each thread searches before the other inserts
+ * and both see an acyclic graph; or a fast path that trusts a held chain before its edges are in
+ * the graph. The checker searches and inserts each new edge under the graph lock, so the second
+ * thread's search sees the first thread's edge.
  *
- * <p>How to run: {@code java -jar stress-tests/target/jcstress.jar -t ConcurrentEdgeInsertNoLostCycle}
- * (variants {@code Platform} and {@code Virtual})
+ * How: under THROW, actor aThenB takes a then b, actor bThenA takes b then a. Actors take the
+ * inner lock with a timed tryLock, so a lost report shows as a timeout instead of hanging the
+ * run. Result per actor: 0 took both locks, 1 reported the cycle, 2 timed out.
+ *  - Platform: the actors take the locks on jcstress's own (platform) threads.
+ *  - Virtual: each actor runs its acquisitions in a fresh virtual thread: held state follows it.
  *
- * <pre>
- * Last run of Platform (JDK 25, 2 cores, -m quick -sc false -iters 1 -time 100):
- *   RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
- *     0, 0        0    0.00%   Forbidden  lost cycle: both orders learned, no report
- *     0, 1  560,840   88.75%  Acceptable  actor 1 learned a -> b first, actor 2 reported
- *     1, 0   71,112   11.25%  Acceptable  actor 2 learned b -> a first, actor 1 reported
- * Virtual (loaded machine): 0, 0: 0; 0, 1: 4,861; 1, 0: 2,999.
- * </pre>
+ * How to run:
+ *   stress-tests/run -t ConcurrentEdgeInsertNoLostCycle
+ *
+ * Results of the last recorded runs (JDK 25, 2 cores, -m quick -sc false -iters 1 -time 100;
+ * Platform on a quiet machine, before Virtual existed; Virtual on a loaded machine). See
+ * docs/lock-ordering.md, "Verification".
+ *   Platform [OK]
+ *     0, 0          0  FORBIDDEN
+ *     0, 1    560,840  ACCEPTABLE
+ *     1, 0     71,112  ACCEPTABLE
+ *   Virtual [OK]
+ *     0, 0          0  FORBIDDEN
+ *     0, 1      4,861  ACCEPTABLE
+ *     1, 0      2,999  ACCEPTABLE
  */
+@Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "actor 1 learned a -> b first, actor 2 reported")
+@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "actor 2 learned b -> a first, actor 1 reported")
+@Outcome(id = "0, 0", expect = FORBIDDEN,  desc = "lost cycle: both orders learned, no report")
+@Outcome(             expect = FORBIDDEN,  desc = "timeout or double report: a lost or wrong check")
+@State
 public class ConcurrentEdgeInsertNoLostCycle {
-  private ConcurrentEdgeInsertNoLostCycle() {}
+  final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
+  final Lock a = checker.newLock("a");
+  final Lock b = checker.newLock("b");
 
-  /** Actors on jcstress's platform threads. */
   @JCStressTest
-  @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "actor 1 learned a -> b first, actor 2 reported")
-  @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "actor 2 learned b -> a first, actor 1 reported")
-  @Outcome(id = "0, 0", expect = FORBIDDEN,  desc = "lost cycle: both orders learned, no report")
-  @Outcome(             expect = FORBIDDEN,  desc = "timeout or double report: a lost or wrong check")
-  @State
+  @JCStressMeta(ConcurrentEdgeInsertNoLostCycle.class)
   public static class Platform {
-    private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
-    private final Lock a = checker.newLock("a");
-    private final Lock b = checker.newLock("b");
-
     @Actor
-    public void aThenB(II_Result r) {
-      r.r1 = Nest.take(a, b);
+    public void aThenB(ConcurrentEdgeInsertNoLostCycle run, II_Result r) {
+      r.r1 = Nest.take(run.a, run.b);
     }
 
     @Actor
-    public void bThenA(II_Result r) {
-      r.r2 = Nest.take(b, a);
+    public void bThenA(ConcurrentEdgeInsertNoLostCycle run, II_Result r) {
+      r.r2 = Nest.take(run.b, run.a);
     }
   }
 
-  /** Each actor runs its acquisitions in a fresh virtual thread: held state follows it. */
   @JCStressTest
-  @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "actor 1 learned a -> b first, actor 2 reported")
-  @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "actor 2 learned b -> a first, actor 1 reported")
-  @Outcome(id = "0, 0", expect = FORBIDDEN,  desc = "lost cycle: both orders learned, no report")
-  @Outcome(             expect = FORBIDDEN,  desc = "timeout or double report: a lost or wrong check")
-  @State
+  @JCStressMeta(ConcurrentEdgeInsertNoLostCycle.class)
   public static class Virtual {
-    private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
-    private final Lock a = checker.newLock("a");
-    private final Lock b = checker.newLock("b");
-
     @Actor
-    public void aThenB(II_Result r) {
-      r.r1 = Nest.inVirtualThread(a, b);
+    public void aThenB(ConcurrentEdgeInsertNoLostCycle run, II_Result r) {
+      r.r1 = Nest.inVirtualThread(run.a, run.b);
     }
 
     @Actor
-    public void bThenA(II_Result r) {
-      r.r2 = Nest.inVirtualThread(b, a);
+    public void bThenA(ConcurrentEdgeInsertNoLostCycle run, II_Result r) {
+      r.r2 = Nest.inVirtualThread(run.b, run.a);
     }
   }
 

@@ -9,49 +9,49 @@ import dev.weft.lockorder.internal.HeldLocks;
 import java.util.concurrent.locks.Lock;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/**
+/*
  * Property: under THROW, the thread that reports leaves nothing behind: the lock it wanted is not
  * taken, and after it releases what it held, the checker records nothing as held by it.
  *
- * <p>Actor result: 0 took both, 1 reported; plus 10 if the checker still records a held lock
- * after the actor released everything. Arbiter: 1 if both locks are free afterwards.
+ * Why it matters: code that catches the report and carries on (a test, a retry, a request that
+ * fails alone) must not leave a lock locked or a phantom held lock that every later acquisition
+ * of that thread is checked against.
  *
- * <p>How to run: {@code java -jar stress-tests/target/jcstress.jar -t ThrowLeavesNothingHeld}
+ * Which bug fails it: taking the underlying lock before the check throws (the lock stays locked:
+ * the arbiter sees it busy), or recording the wanted lock as held before the check and not
+ * removing it when the check throws (the thread's held set keeps an entry).
  *
- * <pre>
- * Last run (JDK 25.0.3, 2 cores, loaded machine, -m quick -sc false -iters 1 -time 100):
- *    RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
- *   0, 1, 1   83,668   89.01%  Acceptable  actor 2 reported, nothing left held
- *   1, 0, 1   10,333   10.99%  Acceptable  actor 1 reported, nothing left held
- * </pre>
+ * How: one checker under THROW, locks a and b; actor aThenB takes a then b, actor bThenA b then
+ * a (Nest.take, timed), so one of them reports. Actor result: 0 took both, 1 reported; plus 10
+ * if the checker still records a held lock after the actor released everything. Arbiter: 1 if
+ * both locks are free afterwards.
+ *  - Platform: the actors take the locks on jcstress's own (platform) threads.
+ *
+ * How to run:
+ *   stress-tests/run -t ThrowLeavesNothingHeld
+ *
+ * Results of the last recorded run (JDK 25.0.3, 2 cores, loaded machine, -m quick -sc false
+ * -iters 1 -time 100). See docs/lock-ordering.md, "Verification".
+ *   Platform [OK]
+ *     0, 1, 1      83,668  ACCEPTABLE
+ *     1, 0, 1      10,333  ACCEPTABLE
  */
-@JCStressTest
 @Outcome(id = "0, 1, 1", expect = ACCEPTABLE, desc = "actor 2 reported, nothing left held")
 @Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "actor 1 reported, nothing left held")
 @Outcome(                expect = FORBIDDEN,  desc = "lock or held-lock record leaked, or lost report")
 @State
 public class ThrowLeavesNothingHeld {
-  private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
-  private final Lock a = checker.newLock("a");
-  private final Lock b = checker.newLock("b");
+  final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
+  final Lock a = checker.newLock("a");
+  final Lock b = checker.newLock("b");
 
-  @Actor
-  public void aThenB(III_Result r) {
-    r.r1 = takeAndCheck(a, b);
-  }
-
-  @Actor
-  public void bThenA(III_Result r) {
-    r.r2 = takeAndCheck(b, a);
-  }
-
-  @Arbiter
-  public void bothFree(III_Result r) {
+  int bothFree() {
     boolean freeA = a.tryLock();
     boolean freeB = b.tryLock();
     if (freeB) {
@@ -60,11 +60,30 @@ public class ThrowLeavesNothingHeld {
     if (freeA) {
       a.unlock();
     }
-    r.r3 = freeA && freeB ? 1 : 0;
+    return freeA && freeB ? 1 : 0;
   }
 
-  private static int takeAndCheck(Lock first, Lock second) {
+  static int takeAndCheck(Lock first, Lock second) {
     int result = ConcurrentEdgeInsertNoLostCycle.Nest.take(first, second);
     return HeldLocks.current().size() == 0 ? result : result + 10;
+  }
+
+  @JCStressTest
+  @JCStressMeta(ThrowLeavesNothingHeld.class)
+  public static class Platform {
+    @Actor
+    public void aThenB(ThrowLeavesNothingHeld run, III_Result r) {
+      r.r1 = takeAndCheck(run.a, run.b);
+    }
+
+    @Actor
+    public void bThenA(ThrowLeavesNothingHeld run, III_Result r) {
+      r.r2 = takeAndCheck(run.b, run.a);
+    }
+
+    @Arbiter
+    public void bothFree(ThrowLeavesNothingHeld run, III_Result r) {
+      r.r3 = run.bothFree();
+    }
   }
 }

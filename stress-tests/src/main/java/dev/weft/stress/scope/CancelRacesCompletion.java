@@ -12,6 +12,7 @@ import dev.weft.stress.shared.Published;
 import dev.weft.stress.shared.Threads;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -49,89 +50,79 @@ import org.openjdk.jcstress.infra.results.LL_Result;
  *     succeeded, delivered 42, succeeded, told 1  1,029,753  ACCEPTABLE
  *     succeeded, withheld, succeeded, told 1        144,139  ACCEPTABLE
  */
+@Outcome(id = "succeeded, delivered 42, succeeded, told 1", expect = ACCEPTABLE, desc = "a won the race; b received its value")
+@Outcome(id = "succeeded, withheld, succeeded, told 1",     expect = ACCEPTABLE, desc = "a succeeded; the cancel stopped b before it started")
+@Outcome(id = "cancelled, withheld, cancelled, told 1",     expect = ACCEPTABLE, desc = "the cancel won; a's result was discarded")
+@Outcome(                                                   expect = FORBIDDEN,  desc = "two final states, or a cancelled result delivered")
+@State
 public class CancelRacesCompletion {
+  // The per-iteration objects both actors and the arbiter see.
+  final Published<Scope<Void>> scope = new Published<>();
+  final CountingPolicy<Void> policy = new CountingPolicy<>(Policy.collectAll());
+  volatile Task<Integer> a;
+  volatile Integer delivered; // written by b's body
 
-  /** The per-iteration objects both actors and the arbiter see. */
-  static final class Run {
-    final Published<Scope<Void>> scope = new Published<>();
-    final CountingPolicy<Void> policy = new CountingPolicy<>(Policy.collectAll());
-    volatile Task<Integer> a;
-    volatile Integer delivered; // written by b's body
-
-    String owner(Threads threads) {
-      try (Scope<Void> s = Scope.open("cancel-race", policy, threads.config())) {
-        scope.set(s);
-        Task<Integer> ta = s.fork("a", () -> 42);
-        a = ta;
-        s.fork("b", ta, v -> delivered = v);
-        Joined<Void> j = Joined.join(s);
-        if (j.hung()) {
-          return "hung";
-        }
-        String state = ta.state().toString().toLowerCase();
-        return state + (delivered != null ? ", delivered " + delivered : ", withheld");
+  String owner(Threads threads) {
+    try (Scope<Void> s = Scope.open("cancel-race", policy, threads.config())) {
+      scope.set(s);
+      Task<Integer> ta = s.fork("a", () -> 42);
+      a = ta;
+      s.fork("b", ta, v -> delivered = v);
+      Joined<Void> j = Joined.join(s);
+      if (j.hung()) {
+        return "hung";
       }
-    }
-
-    void cancel() {
-      Scope<Void> s = scope.await();
-      if (s != null) {
-        s.cancel();
-      }
-    }
-
-    String after() {
-      Task<Integer> t = a;
-      return t.state().toString().toLowerCase() + ", told " + policy.endings(t);
+      String state = ta.state().toString().toLowerCase();
+      return state + (delivered != null ? ", delivered " + delivered : ", withheld");
     }
   }
 
-  @JCStressTest
-  @Outcome(id = "succeeded, delivered 42, succeeded, told 1", expect = ACCEPTABLE, desc = "a won the race; b received its value")
-  @Outcome(id = "succeeded, withheld, succeeded, told 1",     expect = ACCEPTABLE, desc = "a succeeded; the cancel stopped b before it started")
-  @Outcome(id = "cancelled, withheld, cancelled, told 1",     expect = ACCEPTABLE, desc = "the cancel won; a's result was discarded")
-  @Outcome(                                                   expect = FORBIDDEN,  desc = "two final states, or a cancelled result delivered")
-  @State
-  public static class Virtual {
-    final Run run = new Run();
+  void cancel() {
+    Scope<Void> s = scope.await();
+    if (s != null) {
+      s.cancel();
+    }
+  }
 
+  String after() {
+    Task<Integer> t = a;
+    return t.state().toString().toLowerCase() + ", told " + policy.endings(t);
+  }
+
+  @JCStressTest
+  @JCStressMeta(CancelRacesCompletion.class)
+  public static class Virtual {
     @Actor
-    public void owner(LL_Result r) {
+    public void owner(CancelRacesCompletion run, LL_Result r) {
       r.r1 = run.owner(Threads.VIRTUAL);
     }
 
     @Actor
-    public void canceller() {
+    public void canceller(CancelRacesCompletion run) {
       run.cancel();
     }
 
     @Arbiter
-    public void after(LL_Result r) {
+    public void after(CancelRacesCompletion run, LL_Result r) {
       r.r2 = run.after();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "succeeded, delivered 42, succeeded, told 1", expect = ACCEPTABLE, desc = "a won the race; b received its value")
-  @Outcome(id = "succeeded, withheld, succeeded, told 1",     expect = ACCEPTABLE, desc = "a succeeded; the cancel stopped b before it started")
-  @Outcome(id = "cancelled, withheld, cancelled, told 1",     expect = ACCEPTABLE, desc = "the cancel won; a's result was discarded")
-  @Outcome(                                                   expect = FORBIDDEN,  desc = "two final states, or a cancelled result delivered")
-  @State
+  @JCStressMeta(CancelRacesCompletion.class)
   public static class Platform {
-    final Run run = new Run();
-
     @Actor
-    public void owner(LL_Result r) {
+    public void owner(CancelRacesCompletion run, LL_Result r) {
       r.r1 = run.owner(Threads.PLATFORM);
     }
 
     @Actor
-    public void canceller() {
+    public void canceller(CancelRacesCompletion run) {
       run.cancel();
     }
 
     @Arbiter
-    public void after(LL_Result r) {
+    public void after(CancelRacesCompletion run, LL_Result r) {
       r.r2 = run.after();
     }
   }

@@ -11,6 +11,7 @@ import dev.weft.stress.shared.Threads;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -35,11 +36,13 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * reads isAlive() of that thread. The cancel in Cancelled and IgnoresInterrupt waits (bounded)
  * until the body has started, so it always interrupts a running body ("never ran" would mean it
  * did not start within Gate.BOUND_SECONDS).
- *  - Completes (virtual, platform): task "quick" returns at once; the owner joins and closes,
- *    racing the end of quick's thread.
- *  - Cancelled (virtual, platform): task "blocked" waits (interruptibly, bounded) for nothing;
- *    actor "canceller" cancels the scope from another thread; the owner joins and closes.
- *  - IgnoresInterrupt (virtual, platform): task "stubborn" spins, ignoring interrupts, until
+ *  - Completes (CompletesVirtual, CompletesPlatform): task "quick" returns at once; the owner
+ *    joins and closes, racing the end of quick's thread.
+ *  - Cancelled (CancelledVirtual, CancelledPlatform): task "blocked" waits (interruptibly,
+ *    bounded) for nothing; actor "canceller" cancels the scope from another thread; the owner
+ *    joins and closes.
+ *  - IgnoresInterrupt (IgnoresInterruptVirtual, IgnoresInterruptPlatform): task "stubborn" spins,
+ *    ignoring interrupts, until
  *    actor "release" opens its gate (bounded: Gate.BOUND_SECONDS); the owner cancels, joins and
  *    closes, so close() waits for the body, racing the release.
  *
@@ -49,24 +52,24 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * Results on bc6215f, which has the bug (2026-12-01, JDK 25.0.3 Temurin, 2 vCPUs AMD EPYC, shared
  * with other builds): stress-tests/run --ci -t CloseTerminatesThreads, i.e. -m quick -sc false
  * -iters 1 -time 100, 4 JVM modes, summed. See docs/verification.md.
- *   Cancelled [FAILED]
- *     alive                      1,891  FORBIDDEN
- *     terminated                31,914  ACCEPTABLE
  *   CancelledPlatform [FAILED]
  *     alive                      5,553  FORBIDDEN
  *     terminated                 7,815  ACCEPTABLE
- *   Completes [FAILED]
- *     alive                    170,573  FORBIDDEN
- *     terminated               401,250  ACCEPTABLE
+ *   CancelledVirtual [FAILED]
+ *     alive                      1,891  FORBIDDEN
+ *     terminated                31,914  ACCEPTABLE
  *   CompletesPlatform [FAILED]
  *     alive                     17,845  FORBIDDEN
  *     terminated                65,416  ACCEPTABLE
- *   IgnoresInterrupt [FAILED]
- *     alive                        130  FORBIDDEN
- *     terminated               356,958  ACCEPTABLE
+ *   CompletesVirtual [FAILED]
+ *     alive                    170,573  FORBIDDEN
+ *     terminated               401,250  ACCEPTABLE
  *   IgnoresInterruptPlatform [FAILED]
  *     alive                        753  FORBIDDEN
  *     terminated                 8,723  ACCEPTABLE
+ *   IgnoresInterruptVirtual [FAILED]
+ *     alive                        130  FORBIDDEN
+ *     terminated               356,958  ACCEPTABLE
  */
 public class CloseTerminatesThreads {
 
@@ -147,35 +150,34 @@ public class CloseTerminatesThreads {
     }
   }
 
-  @JCStressTest
+  /** Completes: quick returns at once, racing close(). */
   @Outcome(id = "terminated", expect = ACCEPTABLE, desc = "quick's thread had terminated when close() returned")
   @Outcome(id = "alive",      expect = FORBIDDEN,  desc = "close() returned while quick's thread was alive")
   @Outcome(                   expect = FORBIDDEN,  desc = "join() did not return normally")
   @State
   public static class Completes {
     final Recorded body = new Recorded();
+  }
 
+  @JCStressTest
+  @JCStressMeta(Completes.class)
+  public static class CompletesVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = completes(Threads.VIRTUAL, body);
+    public void owner(Completes run, L_Result r) {
+      r.r1 = completes(Threads.VIRTUAL, run.body);
     }
   }
 
   @JCStressTest
-  @Outcome(id = "terminated", expect = ACCEPTABLE, desc = "quick's thread had terminated when close() returned")
-  @Outcome(id = "alive",      expect = FORBIDDEN,  desc = "close() returned while quick's thread was alive")
-  @Outcome(                   expect = FORBIDDEN,  desc = "join() did not return normally")
-  @State
+  @JCStressMeta(Completes.class)
   public static class CompletesPlatform {
-    final Recorded body = new Recorded();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = completes(Threads.PLATFORM, body);
+    public void owner(Completes run, L_Result r) {
+      r.r1 = completes(Threads.PLATFORM, run.body);
     }
   }
 
-  @JCStressTest
+  /** Cancelled: another thread cancels the scope while blocked waits. */
   @Outcome(id = "terminated", expect = ACCEPTABLE, desc = "the cancelled task's thread had terminated when close() returned")
   @Outcome(id = "alive",      expect = FORBIDDEN,  desc = "close() returned while the cancelled task's thread was alive")
   @Outcome(                   expect = FORBIDDEN,  desc = "join() did not throw CancellationException, or the body never started")
@@ -183,39 +185,37 @@ public class CloseTerminatesThreads {
   public static class Cancelled {
     final Recorded body = new Recorded();
     final Published<Scope<Void>> scope = new Published<>();
+  }
 
+  @JCStressTest
+  @JCStressMeta(Cancelled.class)
+  public static class CancelledVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = cancelled(Threads.VIRTUAL, body, scope);
+    public void owner(Cancelled run, L_Result r) {
+      r.r1 = cancelled(Threads.VIRTUAL, run.body, run.scope);
     }
 
     @Actor
-    public void canceller() {
-      cancel(body, scope);
+    public void canceller(Cancelled run) {
+      cancel(run.body, run.scope);
     }
   }
 
   @JCStressTest
-  @Outcome(id = "terminated", expect = ACCEPTABLE, desc = "the cancelled task's thread had terminated when close() returned")
-  @Outcome(id = "alive",      expect = FORBIDDEN,  desc = "close() returned while the cancelled task's thread was alive")
-  @Outcome(                   expect = FORBIDDEN,  desc = "join() did not throw CancellationException, or the body never started")
-  @State
+  @JCStressMeta(Cancelled.class)
   public static class CancelledPlatform {
-    final Recorded body = new Recorded();
-    final Published<Scope<Void>> scope = new Published<>();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = cancelled(Threads.PLATFORM, body, scope);
+    public void owner(Cancelled run, L_Result r) {
+      r.r1 = cancelled(Threads.PLATFORM, run.body, run.scope);
     }
 
     @Actor
-    public void canceller() {
-      cancel(body, scope);
+    public void canceller(Cancelled run) {
+      cancel(run.body, run.scope);
     }
   }
 
-  @JCStressTest
+  /** IgnoresInterrupt: stubborn spins through the owner's cancel until the gate opens. */
   @Outcome(id = "terminated", expect = ACCEPTABLE, desc = "close() waited until the stubborn thread terminated")
   @Outcome(id = "alive",      expect = FORBIDDEN,  desc = "close() returned while the stubborn thread was alive")
   @Outcome(                   expect = FORBIDDEN,  desc = "join() did not throw CancellationException, or the body never started")
@@ -223,35 +223,33 @@ public class CloseTerminatesThreads {
   public static class IgnoresInterrupt {
     final Recorded body = new Recorded();
     final Gate gate = new Gate();
+  }
 
+  @JCStressTest
+  @JCStressMeta(IgnoresInterrupt.class)
+  public static class IgnoresInterruptVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = ignoresInterrupt(Threads.VIRTUAL, body, gate);
+    public void owner(IgnoresInterrupt run, L_Result r) {
+      r.r1 = ignoresInterrupt(Threads.VIRTUAL, run.body, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(IgnoresInterrupt run) {
+      run.gate.open();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "terminated", expect = ACCEPTABLE, desc = "close() waited until the stubborn thread terminated")
-  @Outcome(id = "alive",      expect = FORBIDDEN,  desc = "close() returned while the stubborn thread was alive")
-  @Outcome(                   expect = FORBIDDEN,  desc = "join() did not throw CancellationException, or the body never started")
-  @State
+  @JCStressMeta(IgnoresInterrupt.class)
   public static class IgnoresInterruptPlatform {
-    final Recorded body = new Recorded();
-    final Gate gate = new Gate();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = ignoresInterrupt(Threads.PLATFORM, body, gate);
+    public void owner(IgnoresInterrupt run, L_Result r) {
+      r.r1 = ignoresInterrupt(Threads.PLATFORM, run.body, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(IgnoresInterrupt run) {
+      run.gate.open();
     }
   }
 }

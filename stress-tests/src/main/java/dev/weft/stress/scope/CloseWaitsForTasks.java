@@ -12,6 +12,7 @@ import dev.weft.stress.shared.Threads;
 import java.util.concurrent.CountDownLatch;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Mode;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -33,14 +34,15 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * is published by a slower canceller after close() returned.
  *
  * How:
- *  - IgnoresInterrupt (virtual, platform): the owner forks a task whose body ignores interrupts
- *    until actor "release" opens a gate, cancels the scope, joins and closes, then reads what the
- *    body did. The arbiter reads it again: a body that was not running at close() must not have
- *    started since.
- *  - CancelRacesClose: actor "canceller" cancels while the owner closes a scope whose task
- *    returns at once; the task's state read right after close() must be final and must not change.
- *  - Terminates (Mode.Termination): a task blocked on an interruptible wait; the signal cancels
- *    the scope from another thread; join() and close() must then finish.
+ *  - IgnoresInterrupt (IgnoresInterruptVirtual, IgnoresInterruptPlatform): the owner forks a
+ *    task whose body ignores interrupts until actor "release" opens a gate, cancels the scope,
+ *    joins and closes, then reads what the body did. The arbiter reads it again: a body that was
+ *    not running at close() must not have started since.
+ *  - CancelRacesClose (CancelRacesCloseVirtual): actor "canceller" cancels while the owner closes
+ *    a scope whose task returns at once; the task's state read right after close() must be final
+ *    and must not change.
+ *  - Terminates (TerminatesVirtual, Mode.Termination): a task blocked on an interruptible wait;
+ *    the signal cancels the scope from another thread; join() and close() must then finish.
  *
  * Found a real core bug (fixed): close() returned while a concurrent cancel() had claimed a
  * task but not yet published CANCELLED; close() now also waits until every task is final. See
@@ -54,18 +56,18 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
  * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
  * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
- *   CancelRacesClose [FAILED]
+ *   CancelRacesCloseVirtual [FAILED]
  *     CANCELLED, CANCELLED      1,550,261  ACCEPTABLE
  *     PENDING, CANCELLED              446  FORBIDDEN
  *     RUNNING, CANCELLED           25,173  FORBIDDEN
  *     SUCCEEDED, SUCCEEDED        537,150  ACCEPTABLE
- *   IgnoresInterrupt [OK]
- *     finished, finished          807,550  ACCEPTABLE
- *     not started, not started    959,556  ACCEPTABLE
  *   IgnoresInterruptPlatform [OK]
  *     finished, finished           14,988  ACCEPTABLE
  *     not started, not started    555,205  ACCEPTABLE
- *   Terminates [OK]
+ *   IgnoresInterruptVirtual [OK]
+ *     finished, finished          807,550  ACCEPTABLE
+ *     not started, not started    959,556  ACCEPTABLE
+ *   TerminatesVirtual [OK]
  *     TERMINATED                   17,960  ACCEPTABLE
  */
 public class CloseWaitsForTasks {
@@ -94,7 +96,7 @@ public class CloseWaitsForTasks {
     return body.seen();
   }
 
-  @JCStressTest
+  /** IgnoresInterrupt: the body ignores the cancel until actor "release" opens the gate. */
   @Outcome(id = "finished, finished",       expect = ACCEPTABLE, desc = "close() waited for the body")
   @Outcome(id = "not started, not started", expect = ACCEPTABLE, desc = "cancelled before the body started; it never did")
   @Outcome(                                  expect = FORBIDDEN,  desc = "body ran during or after close() returned")
@@ -102,49 +104,47 @@ public class CloseWaitsForTasks {
   public static class IgnoresInterrupt {
     final Gate gate = new Gate();
     final Body body = new Body();
+  }
 
+  @JCStressTest
+  @JCStressMeta(IgnoresInterrupt.class)
+  public static class IgnoresInterruptVirtual {
     @Actor
-    public void owner(LL_Result r) {
-      r.r1 = ignoresInterrupt(Threads.VIRTUAL, gate, body);
+    public void owner(IgnoresInterrupt run, LL_Result r) {
+      r.r1 = ignoresInterrupt(Threads.VIRTUAL, run.gate, run.body);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(IgnoresInterrupt run) {
+      run.gate.open();
     }
 
     @Arbiter
-    public void after(LL_Result r) {
-      r.r2 = body.seen();
+    public void after(IgnoresInterrupt run, LL_Result r) {
+      r.r2 = run.body.seen();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "finished, finished",       expect = ACCEPTABLE, desc = "close() waited for the body")
-  @Outcome(id = "not started, not started", expect = ACCEPTABLE, desc = "cancelled before the body started; it never did")
-  @Outcome(                                  expect = FORBIDDEN,  desc = "body ran during or after close() returned")
-  @State
+  @JCStressMeta(IgnoresInterrupt.class)
   public static class IgnoresInterruptPlatform {
-    final Gate gate = new Gate();
-    final Body body = new Body();
-
     @Actor
-    public void owner(LL_Result r) {
-      r.r1 = ignoresInterrupt(Threads.PLATFORM, gate, body);
+    public void owner(IgnoresInterrupt run, LL_Result r) {
+      r.r1 = ignoresInterrupt(Threads.PLATFORM, run.gate, run.body);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(IgnoresInterrupt run) {
+      run.gate.open();
     }
 
     @Arbiter
-    public void after(LL_Result r) {
-      r.r2 = body.seen();
+    public void after(IgnoresInterrupt run, LL_Result r) {
+      r.r2 = run.body.seen();
     }
   }
 
-  @JCStressTest
+  /** CancelRacesClose: another thread cancels while the owner closes without join(). */
   @Outcome(id = "SUCCEEDED, SUCCEEDED", expect = ACCEPTABLE, desc = "the task ended before the cancel reached it")
   @Outcome(id = "CANCELLED, CANCELLED", expect = ACCEPTABLE, desc = "the cancel (or close's own) won")
   @Outcome(                             expect = FORBIDDEN,  desc = "task not final at close(), or changed after it")
@@ -152,45 +152,53 @@ public class CloseWaitsForTasks {
   public static class CancelRacesClose {
     final Published<Scope<Void>> scope = new Published<>();
     Task<Integer> task; // owner only; the arbiter runs after the owner
+  }
 
+  @JCStressTest
+  @JCStressMeta(CancelRacesClose.class)
+  public static class CancelRacesCloseVirtual {
     @Actor
-    public void owner(LL_Result r) {
+    public void owner(CancelRacesClose run, LL_Result r) {
       Scope<Void> s = Scope.open("close-vs-cancel");
-      scope.set(s);
-      task = s.fork("quick", () -> 1);
+      run.scope.set(s);
+      run.task = s.fork("quick", () -> 1);
       try {
         s.close(); // without join: close() still waits, then reports the misuse
       } catch (IllegalStateException expected) {
         // "closed without join()"
       }
-      r.r1 = task.state().toString();
+      r.r1 = run.task.state().toString();
     }
 
     @Actor
-    public void canceller() {
-      Scope<Void> s = scope.await();
+    public void canceller(CancelRacesClose run) {
+      Scope<Void> s = run.scope.await();
       if (s != null) {
         s.cancel();
       }
     }
 
     @Arbiter
-    public void after(LL_Result r) {
-      r.r2 = task.state().toString();
+    public void after(CancelRacesClose run, LL_Result r) {
+      r.r2 = run.task.state().toString();
     }
   }
 
-  @JCStressTest(Mode.Termination)
+  /** Terminates: the signal cancels a scope whose task waits until it is interrupted. */
   @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "cancel() from another thread let join() and close() finish")
   @Outcome(id = "STALE",      expect = FORBIDDEN,  desc = "join() or close() hangs after cancel()")
   @State
   public static class Terminates {
     final Published<Scope<Void>> scope = new Published<>();
+  }
 
+  @JCStressTest(Mode.Termination)
+  @JCStressMeta(Terminates.class)
+  public static class TerminatesVirtual {
     @Actor
-    public void owner() {
+    public void owner(Terminates run) {
       try (Scope<Void> s = Scope.open("terminates")) {
-        scope.set(s);
+        run.scope.set(s);
         s.fork("blocked", () -> {
           new CountDownLatch(1).await(); // ends only when interrupted
           return null;
@@ -202,8 +210,8 @@ public class CloseWaitsForTasks {
     }
 
     @Signal
-    public void cancel() {
-      Scope<Void> s = scope.await();
+    public void cancel(Terminates run) {
+      Scope<Void> s = run.scope.await();
       if (s != null) {
         s.cancel();
       }

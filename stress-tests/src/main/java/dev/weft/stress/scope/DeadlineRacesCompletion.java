@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -33,9 +34,11 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * task that succeeded named as unfinished.
  *
  * How: the scope has a 100 us timeout, shorter than most iterations.
- *  - Race: "quick" returns at once, "late" returns when actor "release" opens its gate.
- *  - AtDeadline: "late" never returns on its own (it ends when the deadline interrupts it), so
- *    the timer and the owner's own deadline check wake at the same moment in every iteration.
+ *  - Race (RaceVirtual, RacePlatform): "quick" returns at once, "late" returns when actor
+ *    "release" opens its gate.
+ *  - AtDeadline (AtDeadlineVirtual): "late" never returns on its own (it ends when the deadline
+ *    interrupts it), so the timer and the owner's own deadline check wake at the same moment in
+ *    every iteration.
  *
  * Found a real core bug (fixed): the timer cancelled a task before it recorded it as a
  * deadline victim, so join() could return normally (or name too few tasks). The fix derives the
@@ -50,21 +53,12 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
  * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
  * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
- *   AtDeadline [FAILED]
+ *   AtDeadlineVirtual [FAILED]
  *     returned, but [late] cancelled                              32,192  FORBIDDEN
  *     timeout [late]                                             545,171  ACCEPTABLE
  *     timeout [quick, late]                                        5,153  ACCEPTABLE
  *     timeout names [late] but [quick, late] did not succeed           3  FORBIDDEN
  *     timeout names [quick] but [quick, late] did not succeed          2  FORBIDDEN
- *   Race [FAILED]
- *     all results                                              1,594,871  ACCEPTABLE
- *     returned, but [late] cancelled                                 406  FORBIDDEN
- *     returned, but [quick] cancelled                                  8  FORBIDDEN
- *     timeout [late]                                              37,454  ACCEPTABLE
- *     timeout [quick, late]                                        6,331  ACCEPTABLE
- *     timeout [quick]                                                299  ACCEPTABLE
- *     timeout names [late] but [quick, late] did not succeed           2  FORBIDDEN
- *     timeout names [quick] but [quick, late] did not succeed          7  FORBIDDEN
  *   RacePlatform [FAILED]
  *     all results                                                 68,260  ACCEPTABLE
  *     returned, but [late] cancelled                                 526  FORBIDDEN
@@ -74,6 +68,15 @@ import org.openjdk.jcstress.infra.results.L_Result;
  *     timeout [quick]                                              1,685  ACCEPTABLE
  *     timeout names [late] but [quick, late] did not succeed          17  FORBIDDEN
  *     timeout names [quick] but [quick, late] did not succeed         18  FORBIDDEN
+ *   RaceVirtual [FAILED]
+ *     all results                                              1,594,871  ACCEPTABLE
+ *     returned, but [late] cancelled                                 406  FORBIDDEN
+ *     returned, but [quick] cancelled                                  8  FORBIDDEN
+ *     timeout [late]                                              37,454  ACCEPTABLE
+ *     timeout [quick, late]                                        6,331  ACCEPTABLE
+ *     timeout [quick]                                                299  ACCEPTABLE
+ *     timeout names [late] but [quick, late] did not succeed           2  FORBIDDEN
+ *     timeout names [quick] but [quick, late] did not succeed          7  FORBIDDEN
  */
 public class DeadlineRacesCompletion {
   static final Duration TIMEOUT = Duration.ofNanos(100_000);
@@ -110,7 +113,7 @@ public class DeadlineRacesCompletion {
     }
   }
 
-  @JCStressTest
+  /** Race: late returns when actor "release" opens its gate. */
   @Outcome(id = "all results",            expect = ACCEPTABLE, desc = "every task ended in time")
   @Outcome(id = "timeout [late]",         expect = ACCEPTABLE, desc = "the deadline cancelled late; quick kept its result")
   @Outcome(id = "timeout [quick]",        expect = ACCEPTABLE, desc = "the deadline cancelled quick (not yet started); late kept its result")
@@ -119,40 +122,37 @@ public class DeadlineRacesCompletion {
   @State
   public static class Race {
     final Gate gate = new Gate();
+  }
 
+  @JCStressTest
+  @JCStressMeta(Race.class)
+  public static class RaceVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = race(Threads.VIRTUAL, null, gate);
+    public void owner(Race run, L_Result r) {
+      r.r1 = race(Threads.VIRTUAL, null, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(Race run) {
+      run.gate.open();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "all results",            expect = ACCEPTABLE, desc = "every task ended in time")
-  @Outcome(id = "timeout [late]",         expect = ACCEPTABLE, desc = "the deadline cancelled late; quick kept its result")
-  @Outcome(id = "timeout [quick]",        expect = ACCEPTABLE, desc = "the deadline cancelled quick (not yet started); late kept its result")
-  @Outcome(id = "timeout [quick, late]",  expect = ACCEPTABLE, desc = "the deadline came before either ended")
-  @Outcome(                               expect = FORBIDDEN,  desc = "a mix: a hidden or misnamed result")
-  @State
+  @JCStressMeta(Race.class)
   public static class RacePlatform {
-    final Gate gate = new Gate();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = race(Threads.PLATFORM, null, gate);
+    public void owner(Race run, L_Result r) {
+      r.r1 = race(Threads.PLATFORM, null, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(Race run) {
+      run.gate.open();
     }
   }
 
-  @JCStressTest
+  /** AtDeadline: late ends only when the deadline interrupts it. */
   @Outcome(id = "timeout [late]",         expect = ACCEPTABLE, desc = "the deadline cancelled late; quick kept its result")
   @Outcome(id = "timeout [quick, late]",  expect = ACCEPTABLE, desc = "the deadline came before either ended")
   @Outcome(                               expect = FORBIDDEN,  desc = "late cannot finish: returning normally hides its result")
@@ -160,15 +160,19 @@ public class DeadlineRacesCompletion {
   public static class AtDeadline {
     final Gate quick = new Gate();
     final Gate never = new Gate(); // nobody opens it: late ends when the deadline interrupts it
+  }
 
+  @JCStressTest
+  @JCStressMeta(AtDeadline.class)
+  public static class AtDeadlineVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = race(Threads.VIRTUAL, quick, never);
+    public void owner(AtDeadline run, L_Result r) {
+      r.r1 = race(Threads.VIRTUAL, run.quick, run.never);
     }
 
     @Actor
-    public void release() {
-      quick.open();
+    public void release(AtDeadline run) {
+      run.quick.open();
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.weft.stress.shared.Gate;
 import dev.weft.stress.shared.Joined;
 import dev.weft.stress.shared.Threads;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -31,8 +32,10 @@ import org.openjdk.jcstress.infra.results.L_Result;
  *
  * How: actor "owner" forks a (waits at a gate, writes the plain field x = 1, returns 42), then
  * b(a), which reports what it saw; actor "release" opens the gate, so a ends before, during or
- * after the fork of b. Variants run on virtual and platform threads, and with two dependencies
- * (c ends at once, a at the gate) so the last release can come from either thread.
+ * after the fork of b.
+ *  - OneDependency (OneDependencyVirtual, OneDependencyPlatform): b(a) as above.
+ *  - TwoDependencies (TwoDependenciesVirtual): b(a, c), where c ends at once and a at the gate,
+ *    so the last release can come from either thread.
  *
  * How to run:
  *   stress-tests/run -t DependentStartsAfterDependency
@@ -40,12 +43,12 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
  * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
  * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
- *   Platform [OK]
+ *   OneDependencyPlatform [OK]
  *     42, x=1, SUCCEEDED                  342,977  ACCEPTABLE
- *   TwoDependencies [OK]
- *     42, x=1, SUCCEEDED, 7, SUCCEEDED  1,958,984  ACCEPTABLE
- *   Virtual [OK]
+ *   OneDependencyVirtual [OK]
  *     42, x=1, SUCCEEDED                1,838,359  ACCEPTABLE
+ *   TwoDependenciesVirtual [OK]
+ *     42, x=1, SUCCEEDED, 7, SUCCEEDED  1,958,984  ACCEPTABLE
  */
 public class DependentStartsAfterDependency {
 
@@ -77,60 +80,63 @@ public class DependentStartsAfterDependency {
     }
   }
 
-  @JCStressTest
+  /** OneDependency: b(a), a ends at the gate. */
   @Outcome(id = "42, x=1, SUCCEEDED", expect = ACCEPTABLE, desc = "b started after a succeeded, saw its value and writes")
   @Outcome(                           expect = FORBIDDEN,  desc = "b started early or saw a stale value")
   @State
-  public static class Virtual {
+  public static class OneDependency {
     final Gate gate = new Gate();
     final int[] x = new int[1]; // plain: visible to b only through the scope's happens-before edge
+  }
 
+  @JCStressTest
+  @JCStressMeta(OneDependency.class)
+  public static class OneDependencyVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = oneDependency(Threads.VIRTUAL, gate, x);
+    public void owner(OneDependency run, L_Result r) {
+      r.r1 = oneDependency(Threads.VIRTUAL, run.gate, run.x);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(OneDependency run) {
+      run.gate.open();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "42, x=1, SUCCEEDED", expect = ACCEPTABLE, desc = "b started after a succeeded, saw its value and writes")
-  @Outcome(                           expect = FORBIDDEN,  desc = "b started early or saw a stale value")
-  @State
-  public static class Platform {
-    final Gate gate = new Gate();
-    final int[] x = new int[1];
-
+  @JCStressMeta(OneDependency.class)
+  public static class OneDependencyPlatform {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = oneDependency(Threads.PLATFORM, gate, x);
+    public void owner(OneDependency run, L_Result r) {
+      r.r1 = oneDependency(Threads.PLATFORM, run.gate, run.x);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(OneDependency run) {
+      run.gate.open();
     }
   }
 
-  @JCStressTest
+  /** TwoDependencies: b(a, c), c ends at once, a at the gate. */
   @Outcome(id = "42, x=1, SUCCEEDED, 7, SUCCEEDED", expect = ACCEPTABLE, desc = "b started after a and c succeeded")
   @Outcome(                                         expect = FORBIDDEN,  desc = "b started before both succeeded")
   @State
   public static class TwoDependencies {
     final Gate gate = new Gate();
     final int[] x = new int[1];
+  }
 
+  @JCStressTest
+  @JCStressMeta(TwoDependencies.class)
+  public static class TwoDependenciesVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = twoDependencies(Threads.VIRTUAL, gate, x);
+    public void owner(TwoDependencies run, L_Result r) {
+      r.r1 = twoDependencies(Threads.VIRTUAL, run.gate, run.x);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(TwoDependencies run) {
+      run.gate.open();
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.weft.stress.shared.Gate;
 import dev.weft.stress.shared.Joined;
 import dev.weft.stress.shared.Threads;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -42,7 +43,13 @@ import org.openjdk.jcstress.infra.results.L_Result;
  *     reported, ok cancelled        378  ACCEPTABLE
  *     reported, ok succeeded  1,772,149  ACCEPTABLE
  */
+@Outcome(id = "reported, ok succeeded", expect = ACCEPTABLE, desc = "failure reported; ok ended first")
+@Outcome(id = "reported, ok cancelled", expect = ACCEPTABLE, desc = "failure reported; it cancelled ok")
+@Outcome(id = "lost",                   expect = FORBIDDEN,  desc = "join() returned normally: the failure was lost")
+@Outcome(                               expect = FORBIDDEN,  desc = "join() threw something else")
+@State
 public class FailFastNeverLosesFailure {
+  final Gate gate = new Gate(); // opened by actor "release"
 
   static final class Boom extends Exception {
     private static final long serialVersionUID = 1L;
@@ -70,42 +77,30 @@ public class FailFastNeverLosesFailure {
   }
 
   @JCStressTest
-  @Outcome(id = "reported, ok succeeded", expect = ACCEPTABLE, desc = "failure reported; ok ended first")
-  @Outcome(id = "reported, ok cancelled", expect = ACCEPTABLE, desc = "failure reported; it cancelled ok")
-  @Outcome(id = "lost",                   expect = FORBIDDEN,  desc = "join() returned normally: the failure was lost")
-  @Outcome(                               expect = FORBIDDEN,  desc = "join() threw something else")
-  @State
+  @JCStressMeta(FailFastNeverLosesFailure.class)
   public static class Virtual {
-    final Gate gate = new Gate();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = race(Threads.VIRTUAL, gate);
+    public void owner(FailFastNeverLosesFailure run, L_Result r) {
+      r.r1 = race(Threads.VIRTUAL, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(FailFastNeverLosesFailure run) {
+      run.gate.open();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "reported, ok succeeded", expect = ACCEPTABLE, desc = "failure reported; ok ended first")
-  @Outcome(id = "reported, ok cancelled", expect = ACCEPTABLE, desc = "failure reported; it cancelled ok")
-  @Outcome(id = "lost",                   expect = FORBIDDEN,  desc = "join() returned normally: the failure was lost")
-  @Outcome(                               expect = FORBIDDEN,  desc = "join() threw something else")
-  @State
+  @JCStressMeta(FailFastNeverLosesFailure.class)
   public static class Platform {
-    final Gate gate = new Gate();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = race(Threads.PLATFORM, gate);
+    public void owner(FailFastNeverLosesFailure run, L_Result r) {
+      r.r1 = race(Threads.PLATFORM, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(FailFastNeverLosesFailure run) {
+      run.gate.open();
     }
   }
 }

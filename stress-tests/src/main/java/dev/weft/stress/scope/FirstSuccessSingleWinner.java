@@ -12,6 +12,7 @@ import dev.weft.stress.shared.Joined;
 import dev.weft.stress.shared.Threads;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -50,7 +51,14 @@ import org.openjdk.jcstress.infra.results.L_Result;
  *     b won, a cancelled        338  ACCEPTABLE
  *     b won, a succeeded        858  ACCEPTABLE
  */
+@Outcome(id = "a won, b cancelled", expect = ACCEPTABLE, desc = "a won; b was cancelled")
+@Outcome(id = "a won, b succeeded", expect = ACCEPTABLE, desc = "a won; b succeeded before the cancel reached it")
+@Outcome(id = "b won, a cancelled", expect = ACCEPTABLE, desc = "b won; a was cancelled")
+@Outcome(id = "b won, a succeeded", expect = ACCEPTABLE, desc = "b won; a succeeded before the cancel reached it")
+@Outcome(                           expect = FORBIDDEN,  desc = "no winner, two winners, or a value that is not the winner's")
+@State
 public class FirstSuccessSingleWinner {
+  final Gate gate = new Gate(); // opened by actor "release"
 
   static String race(Threads threads, Gate gate) {
     CountingPolicy<Integer> policy = new CountingPolicy<>(Policy.firstSuccess());
@@ -78,44 +86,30 @@ public class FirstSuccessSingleWinner {
   }
 
   @JCStressTest
-  @Outcome(id = "a won, b cancelled", expect = ACCEPTABLE, desc = "a won; b was cancelled")
-  @Outcome(id = "a won, b succeeded", expect = ACCEPTABLE, desc = "a won; b succeeded before the cancel reached it")
-  @Outcome(id = "b won, a cancelled", expect = ACCEPTABLE, desc = "b won; a was cancelled")
-  @Outcome(id = "b won, a succeeded", expect = ACCEPTABLE, desc = "b won; a succeeded before the cancel reached it")
-  @Outcome(                           expect = FORBIDDEN,  desc = "no winner, two winners, or a value that is not the winner's")
-  @State
+  @JCStressMeta(FirstSuccessSingleWinner.class)
   public static class Virtual {
-    final Gate gate = new Gate();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = race(Threads.VIRTUAL, gate);
+    public void owner(FirstSuccessSingleWinner run, L_Result r) {
+      r.r1 = race(Threads.VIRTUAL, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(FirstSuccessSingleWinner run) {
+      run.gate.open();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "a won, b cancelled", expect = ACCEPTABLE, desc = "a won; b was cancelled")
-  @Outcome(id = "a won, b succeeded", expect = ACCEPTABLE, desc = "a won; b succeeded before the cancel reached it")
-  @Outcome(id = "b won, a cancelled", expect = ACCEPTABLE, desc = "b won; a was cancelled")
-  @Outcome(id = "b won, a succeeded", expect = ACCEPTABLE, desc = "b won; a succeeded before the cancel reached it")
-  @Outcome(                           expect = FORBIDDEN,  desc = "no winner, two winners, or a value that is not the winner's")
-  @State
+  @JCStressMeta(FirstSuccessSingleWinner.class)
   public static class Platform {
-    final Gate gate = new Gate();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = race(Threads.PLATFORM, gate);
+    public void owner(FirstSuccessSingleWinner run, L_Result r) {
+      r.r1 = race(Threads.PLATFORM, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(FirstSuccessSingleWinner run) {
+      run.gate.open();
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.weft.stress.shared.Threads;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -30,9 +31,9 @@ import org.openjdk.jcstress.infra.results.L_Result;
  *
  * How: each body counts itself in and out of a shared counter and records the maximum. The first
  * bodies wait at a gate that actor "release" opens, so slots free while the owner still forks.
- *  - Independent: maxConcurrency(2), four tasks.
- *  - Dependents: maxConcurrency(1), a, b, then c(a) and d(b), which become ready in task threads
- *    as slots free.
+ *  - Independent (IndependentVirtual, IndependentPlatform): maxConcurrency(2), four tasks.
+ *  - Dependents (DependentsVirtual): maxConcurrency(1), a, b, then c(a) and d(b), which become
+ *    ready in task threads as slots free.
  *
  * How to run:
  *   stress-tests/run -t MaxConcurrencyBound
@@ -40,14 +41,14 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
  * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
  * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
- *   Dependents [OK]
+ *   DependentsVirtual [OK]
  *     max 1  1,673,690  ACCEPTABLE
- *   Independent [OK]
- *     max 1     96,076  ACCEPTABLE
- *     max 2  1,641,102  ACCEPTABLE
  *   IndependentPlatform [OK]
  *     max 1     62,997  ACCEPTABLE
  *     max 2    116,650  ACCEPTABLE
+ *   IndependentVirtual [OK]
+ *     max 1     96,076  ACCEPTABLE
+ *     max 2  1,641,102  ACCEPTABLE
  */
 public class MaxConcurrencyBound {
 
@@ -109,7 +110,7 @@ public class MaxConcurrencyBound {
     }
   }
 
-  @JCStressTest
+  /** Independent: four tasks, at most two at once. */
   @Outcome(id = "max 1", expect = ACCEPTABLE, desc = "bodies did not overlap")
   @Outcome(id = "max 2", expect = ACCEPTABLE, desc = "two bodies overlapped: the limit")
   @Outcome(              expect = FORBIDDEN,  desc = "more than 2 bodies at once, or a task did not run")
@@ -117,54 +118,56 @@ public class MaxConcurrencyBound {
   public static class Independent {
     final Gate gate = new Gate();
     final Meter meter = new Meter();
+  }
 
+  @JCStressTest
+  @JCStressMeta(Independent.class)
+  public static class IndependentVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = independent(Threads.VIRTUAL, gate, meter);
+    public void owner(Independent run, L_Result r) {
+      r.r1 = independent(Threads.VIRTUAL, run.gate, run.meter);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(Independent run) {
+      run.gate.open();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "max 1", expect = ACCEPTABLE, desc = "bodies did not overlap")
-  @Outcome(id = "max 2", expect = ACCEPTABLE, desc = "two bodies overlapped: the limit")
-  @Outcome(              expect = FORBIDDEN,  desc = "more than 2 bodies at once, or a task did not run")
-  @State
+  @JCStressMeta(Independent.class)
   public static class IndependentPlatform {
-    final Gate gate = new Gate();
-    final Meter meter = new Meter();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = independent(Threads.PLATFORM, gate, meter);
+    public void owner(Independent run, L_Result r) {
+      r.r1 = independent(Threads.PLATFORM, run.gate, run.meter);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(Independent run) {
+      run.gate.open();
     }
   }
 
-  @JCStressTest
+  /** Dependents: one at a time, two of the tasks made ready by the others' threads. */
   @Outcome(id = "max 1", expect = ACCEPTABLE, desc = "one body at a time, dependents included")
   @Outcome(              expect = FORBIDDEN,  desc = "two bodies at once, or a task did not run")
   @State
   public static class Dependents {
     final Gate gate = new Gate();
     final Meter meter = new Meter();
+  }
 
+  @JCStressTest
+  @JCStressMeta(Dependents.class)
+  public static class DependentsVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = dependents(Threads.VIRTUAL, gate, meter);
+    public void owner(Dependents run, L_Result r) {
+      r.r1 = dependents(Threads.VIRTUAL, run.gate, run.meter);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(Dependents run) {
+      run.gate.open();
     }
   }
 }

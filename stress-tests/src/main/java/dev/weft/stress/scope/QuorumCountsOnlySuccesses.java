@@ -13,6 +13,7 @@ import dev.weft.stress.shared.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -30,10 +31,12 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * misses a success, or join returning before k successes.
  *
  * How:
- *  - LateThird: quorum(2) of a (1, at once), b (2, at once) and c (3, after actor "release"
- *    opens its gate): c ends SUCCEEDED or is cancelled by the quorum, racing.
- *  - ExternalCancel: quorum(2) of a (at once) and b (at the gate), while actor "canceller"
- *    cancels the scope: join either reaches the quorum or throws CancellationException.
+ *  - LateThird (LateThirdVirtual, LateThirdPlatform): quorum(2) of a (1, at once), b (2, at once)
+ *    and c (3, after actor "release" opens its gate): c ends SUCCEEDED or is cancelled by the
+ *    quorum, racing.
+ *  - ExternalCancel (ExternalCancelVirtual): quorum(2) of a and b (both return at once), while
+ *    actor "canceller" cancels the scope: join either reaches the quorum or throws
+ *    CancellationException.
  *
  * How to run:
  *   stress-tests/run -t QuorumCountsOnlySuccesses
@@ -41,15 +44,15 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * Results of the last deeper run (2026-11-25, JDK 25.0.3, 2 vCPUs shared with other builds):
  * stress-tests/run -- -sc false -fsm 1, i.e. -m default with 5 iterations of 1 s, one normal and one
  * stress fork, 4 JVM modes, summed. CI-pass figures are in docs/verification.md.
- *   ExternalCancel [OK]
+ *   ExternalCancelVirtual [OK]
  *     2 of 2       843,988  ACCEPTABLE
  *     cancelled  1,390,186  ACCEPTABLE
- *   LateThird [OK]
- *     2 of 3     1,760,955  ACCEPTABLE
- *     3 of 3         2,925  ACCEPTABLE
  *   LateThirdPlatform [OK]
  *     2 of 3       332,137  ACCEPTABLE
  *     3 of 3         3,434  ACCEPTABLE
+ *   LateThirdVirtual [OK]
+ *     2 of 3     1,760,955  ACCEPTABLE
+ *     3 of 3         2,925  ACCEPTABLE
  */
 public class QuorumCountsOnlySuccesses {
 
@@ -85,56 +88,59 @@ public class QuorumCountsOnlySuccesses {
     }
   }
 
-  @JCStressTest
+  /** LateThird: c ends at the gate, racing the cancel that the quorum of a and b sends. */
   @Outcome(id = "2 of 3", expect = ACCEPTABLE, desc = "quorum reached; c was cancelled and not counted")
   @Outcome(id = "3 of 3", expect = ACCEPTABLE, desc = "c succeeded before the cancel reached it; all counted")
   @Outcome(               expect = FORBIDDEN,  desc = "a cancelled task counted, a success lost, or too few")
   @State
   public static class LateThird {
     final Gate gate = new Gate();
+  }
 
+  @JCStressTest
+  @JCStressMeta(LateThird.class)
+  public static class LateThirdVirtual {
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = lateThird(Threads.VIRTUAL, gate);
+    public void owner(LateThird run, L_Result r) {
+      r.r1 = lateThird(Threads.VIRTUAL, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(LateThird run) {
+      run.gate.open();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "2 of 3", expect = ACCEPTABLE, desc = "quorum reached; c was cancelled and not counted")
-  @Outcome(id = "3 of 3", expect = ACCEPTABLE, desc = "c succeeded before the cancel reached it; all counted")
-  @Outcome(               expect = FORBIDDEN,  desc = "a cancelled task counted, a success lost, or too few")
-  @State
+  @JCStressMeta(LateThird.class)
   public static class LateThirdPlatform {
-    final Gate gate = new Gate();
-
     @Actor
-    public void owner(L_Result r) {
-      r.r1 = lateThird(Threads.PLATFORM, gate);
+    public void owner(LateThird run, L_Result r) {
+      r.r1 = lateThird(Threads.PLATFORM, run.gate);
     }
 
     @Actor
-    public void release() {
-      gate.open();
+    public void release(LateThird run) {
+      run.gate.open();
     }
   }
 
-  @JCStressTest
+  /** ExternalCancel: another thread cancels the scope while the quorum forms. */
   @Outcome(id = "2 of 2",    expect = ACCEPTABLE, desc = "quorum reached before the cancel")
   @Outcome(id = "cancelled", expect = ACCEPTABLE, desc = "the cancel came first; no quorum")
   @Outcome(                  expect = FORBIDDEN,  desc = "a cancelled task counted toward the quorum")
   @State
   public static class ExternalCancel {
     final Published<Scope<List<Integer>>> scope = new Published<>();
+  }
 
+  @JCStressTest
+  @JCStressMeta(ExternalCancel.class)
+  public static class ExternalCancelVirtual {
     @Actor
-    public void owner(L_Result r) {
+    public void owner(ExternalCancel run, L_Result r) {
       try (Scope<List<Integer>> s = Scope.open("quorum-cancel", Policy.<Integer>quorum(2))) {
-        scope.set(s);
+        run.scope.set(s);
         Task<Integer> a = s.fork("a", () -> 1);
         Task<Integer> b = s.fork("b", () -> 2);
         r.r1 = check(Joined.join(s), 2, List.of(a, b));
@@ -142,8 +148,8 @@ public class QuorumCountsOnlySuccesses {
     }
 
     @Actor
-    public void canceller() {
-      Scope<List<Integer>> s = scope.await();
+    public void canceller(ExternalCancel run) {
+      Scope<List<Integer>> s = run.scope.await();
       if (s != null) {
         s.cancel();
       }

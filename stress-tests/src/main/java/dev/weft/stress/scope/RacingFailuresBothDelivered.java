@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -63,6 +64,12 @@ import org.openjdk.jcstress.infra.results.L_Result;
  *     only a                        252  FORBIDDEN
  *     only b                     25,402  FORBIDDEN
  */
+@Outcome(id = "both, a first", expect = ACCEPTABLE, desc = "a's failure is the cause, b's is suppressed")
+@Outcome(id = "both, b first", expect = ACCEPTABLE, desc = "b's failure is the cause, a's is suppressed")
+@Outcome(id = "only a",        expect = FORBIDDEN,  desc = "b's failure was lost")
+@Outcome(id = "only b",        expect = FORBIDDEN,  desc = "a's failure was lost")
+@Outcome(                      expect = FORBIDDEN,  desc = "the block did not throw TaskFailedException with a or b as its cause")
+@State
 public class RacingFailuresBothDelivered {
 
   static final class Boom extends Exception {
@@ -73,106 +80,90 @@ public class RacingFailuresBothDelivered {
     }
   }
 
-  /** The per-iteration objects the owner and both actors see. */
-  static final class Run {
-    final Boom boomA = new Boom("a");
-    final Boom boomB = new Boom("b");
-    final Gate startedA = new Gate();
-    final Gate startedB = new Gate();
-    final Gate go = new Gate();
+  // The per-iteration objects the owner and both actors see.
+  final Boom boomA = new Boom("a");
+  final Boom boomB = new Boom("b");
+  final Gate startedA = new Gate();
+  final Gate startedB = new Gate();
+  final Gate go = new Gate();
 
-    String owner(Threads threads) {
-      try {
-        try (Scope<Void> s = Scope.open("racing-failures", threads.config())) {
-          s.fork("a", () -> throwWhenReleased(startedA, startedB, boomA));
-          s.fork("b", () -> throwWhenReleased(startedB, startedA, boomB));
-          Joined<Void> j = Joined.join(s);
-          if (j.hung()) {
-            return "hung";
-          }
-          if (j.failure() instanceof RuntimeException e) {
-            throw e; // what join() threw, so that close() runs as it would after join() throws
-          }
-          return j.describe();
+  String owner(Threads threads) {
+    try {
+      try (Scope<Void> s = Scope.open("racing-failures", threads.config())) {
+        s.fork("a", () -> throwWhenReleased(startedA, startedB, boomA));
+        s.fork("b", () -> throwWhenReleased(startedB, startedA, boomB));
+        Joined<Void> j = Joined.join(s);
+        if (j.hung()) {
+          return "hung";
         }
-      } catch (TaskFailedException e) {
-        return delivered(e);
-      } catch (RuntimeException e) {
-        return "threw " + e.getClass().getSimpleName();
-      }
-    }
-
-    private Void throwWhenReleased(Gate started, Gate other, Boom boom) throws Boom {
-      started.open();
-      other.awaitIgnoringInterrupts(); // both bodies run before either fails
-      go.awaitIgnoringInterrupts(); // the first failure cancels the other task: it throws anyway
-      throw boom;
-    }
-
-    private String delivered(TaskFailedException e) {
-      Throwable first = e.getCause();
-      if (first != boomA && first != boomB) {
-        return "cause " + (first == null ? "null" : first.getClass().getSimpleName());
-      }
-      Boom other = first == boomA ? boomB : boomA;
-      String primary = first == boomA ? "a" : "b";
-      if (!inSuppressed(e, other, Collections.newSetFromMap(new IdentityHashMap<>()))) {
-        return "only " + primary;
-      }
-      return "both, " + primary + " first";
-    }
-
-    /** Whether {@code target} is among the suppressed exceptions of {@code t}, at any depth. */
-    private static boolean inSuppressed(Throwable t, Throwable target, Set<Throwable> seen) {
-      for (Throwable s : t.getSuppressed()) {
-        for (Throwable c = s; c != null && seen.add(c); c = c.getCause()) {
-          if (c == target || inSuppressed(c, target, seen)) {
-            return true;
-          }
+        if (j.failure() instanceof RuntimeException e) {
+          throw e; // what join() threw, so that close() runs as it would after join() throws
         }
+        return j.describe();
       }
-      return false;
+    } catch (TaskFailedException e) {
+      return delivered(e);
+    } catch (RuntimeException e) {
+      return "threw " + e.getClass().getSimpleName();
     }
   }
 
-  @JCStressTest
-  @Outcome(id = "both, a first", expect = ACCEPTABLE, desc = "a's failure is the cause, b's is suppressed")
-  @Outcome(id = "both, b first", expect = ACCEPTABLE, desc = "b's failure is the cause, a's is suppressed")
-  @Outcome(id = "only a",        expect = FORBIDDEN,  desc = "b's failure was lost")
-  @Outcome(id = "only b",        expect = FORBIDDEN,  desc = "a's failure was lost")
-  @Outcome(                      expect = FORBIDDEN,  desc = "the block did not throw TaskFailedException with a or b as its cause")
-  @State
-  public static class Virtual {
-    final Run run = new Run();
+  private Void throwWhenReleased(Gate started, Gate other, Boom boom) throws Boom {
+    started.open();
+    other.awaitIgnoringInterrupts(); // both bodies run before either fails
+    go.awaitIgnoringInterrupts(); // the first failure cancels the other task: it throws anyway
+    throw boom;
+  }
 
+  private String delivered(TaskFailedException e) {
+    Throwable first = e.getCause();
+    if (first != boomA && first != boomB) {
+      return "cause " + (first == null ? "null" : first.getClass().getSimpleName());
+    }
+    Boom other = first == boomA ? boomB : boomA;
+    String primary = first == boomA ? "a" : "b";
+    if (!inSuppressed(e, other, Collections.newSetFromMap(new IdentityHashMap<>()))) {
+      return "only " + primary;
+    }
+    return "both, " + primary + " first";
+  }
+
+  /** Whether {@code target} is among the suppressed exceptions of {@code t}, at any depth. */
+  private static boolean inSuppressed(Throwable t, Throwable target, Set<Throwable> seen) {
+    for (Throwable s : t.getSuppressed()) {
+      for (Throwable c = s; c != null && seen.add(c); c = c.getCause()) {
+        if (c == target || inSuppressed(c, target, seen)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @JCStressTest
+  @JCStressMeta(RacingFailuresBothDelivered.class)
+  public static class Virtual {
     @Actor
-    public void owner(L_Result r) {
+    public void owner(RacingFailuresBothDelivered run, L_Result r) {
       r.r1 = run.owner(Threads.VIRTUAL);
     }
 
     @Actor
-    public void release() {
+    public void release(RacingFailuresBothDelivered run) {
       run.go.open();
     }
   }
 
   @JCStressTest
-  @Outcome(id = "both, a first", expect = ACCEPTABLE, desc = "a's failure is the cause, b's is suppressed")
-  @Outcome(id = "both, b first", expect = ACCEPTABLE, desc = "b's failure is the cause, a's is suppressed")
-  @Outcome(id = "only a",        expect = FORBIDDEN,  desc = "b's failure was lost")
-  @Outcome(id = "only b",        expect = FORBIDDEN,  desc = "a's failure was lost")
-  @Outcome(                      expect = FORBIDDEN,  desc = "the block did not throw TaskFailedException with a or b as its cause")
-  @State
+  @JCStressMeta(RacingFailuresBothDelivered.class)
   public static class Platform {
-    final Run run = new Run();
-
     @Actor
-    public void owner(L_Result r) {
+    public void owner(RacingFailuresBothDelivered run, L_Result r) {
       r.r1 = run.owner(Threads.PLATFORM);
     }
 
     @Actor
-    public void release() {
+    public void release(RacingFailuresBothDelivered run) {
       run.go.open();
     }
   }

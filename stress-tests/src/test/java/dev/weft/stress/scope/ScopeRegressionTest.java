@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * deadline that cancelled the last task while join() returned normally, a slot returned twice
  * when a task thread failed to start, and close() returning while a concurrent cancel() was still
  * publishing a task's final state. Each test failed before its fix. The matching jcstress tests
- * ({@code DeadlineRacesCompletion}, {@code CloseWaitsForTasks.CancelRacesClose}) guard the same
- * properties under stress.
+ * ({@code DeadlineRacesCompletion}, {@code CloseWaitsForTasks.CancelRacesCloseVirtual}) guard the
+ * same properties under stress.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS) // model checking is slow on a loaded 2-core machine
 class ScopeRegressionTest {
@@ -122,8 +122,8 @@ class ScopeRegressionTest {
    * thread then ends, close() returns while the task is not final (it reports RUNNING or
    * PENDING), and it turns CANCELLED, and the policy hears of it, after close() returned. Seen
    * on the paths where close() runs without a completed join(): a join() interrupted, or no
-   * join(). jcstress: CloseWaitsForTasks.CancelRacesClose, outcomes "RUNNING, CANCELLED" and
-   * "PENDING, CANCELLED".
+   * join(). jcstress: CloseWaitsForTasks.CancelRacesCloseVirtual, outcomes "RUNNING, CANCELLED"
+   * and "PENDING, CANCELLED".
    */
   @Test
   void close_racesExternalCancel_everyTaskFinalWhenCloseReturns() {
