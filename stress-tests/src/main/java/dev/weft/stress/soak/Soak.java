@@ -34,16 +34,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp stress-tests/target/jcstress.jar dev.weft.stress.soak.Soak --seconds 60 --seed 42
- *   --seconds N        how long to run (default 60)
- *   --seed S           run seed, decimal or 0x-hex (default: from the clock, printed)
- *   --report FILE      also write the summary there
- *   --tree-seed S      run only the tree with this seed, again and again (a replay)
- *   --keep-going       report every violation and go on; exit 1 at the end
- *   --max-chain N      longest "long chain" tree (default 3000; 0: none)
- *   --heap-every S     seconds between heap samples (default 10)
- *   --heap-growth-mb M allowed growth of used heap after GC (default 16)
- *   --examples N       with --keep-going, violations printed in full per kind (default 2)
  * </pre>
+ * {@code --help} lists the arguments.
  * Or {@code stress-tests/run --soak [SECONDS]}.
  */
 public final class Soak {
@@ -74,13 +66,33 @@ public final class Soak {
     examples = Integer.parseInt(args.getOrDefault("--examples", "2"));
   }
 
+  private static final String USAGE = """
+      usage: Soak [--seconds N] [--seed S] [--report FILE] [--tree-seed S] [--keep-going]
+                  [--max-chain N] [--heap-every S] [--heap-growth-mb M] [--examples N]
+        --seconds N        how long to run (default 60)
+        --seed S           run seed, decimal or 0x-hex (default: from the clock, printed)
+        --report FILE      also write the summary there
+        --tree-seed S      run only the tree with this seed, again and again (a replay)
+        --keep-going       report every violation and go on; exit 1 at the end
+        --max-chain N      longest "long chain" tree (default 3000; 0: none)
+        --heap-every S     seconds between heap samples (default 10)
+        --heap-growth-mb M allowed growth of used heap after GC (default 16)
+        --examples N       with --keep-going, violations printed in full per kind (default 2)
+      exit status: 0 no violation, 1 a violation or a hang, 2 bad arguments
+      """;
+
   /** Runs the soak; see the class comment for the arguments. */
   public static void main(String[] args) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
     Map<String, String> parsed;
     try {
       parsed = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("soak: " + e.getMessage());
+      System.err.print(USAGE);
       System.exit(2);
       return;
     }
@@ -222,7 +234,7 @@ public final class Soak {
         }
         m.put(a, args[++i]);
       } else {
-        throw new IllegalArgumentException("unknown argument '" + a + "'; arguments: " + valued + ", --keep-going");
+        throw new IllegalArgumentException("unknown argument '" + a + "'");
       }
     }
     try {
