@@ -103,6 +103,29 @@ final class Failures {
     }
   }
 
+  /**
+   * Logs (DEBUG) what cancelled tasks threw after a join() that returned normally, say the losers
+   * of a first-success scope: nothing to attach them to, and they are not failures of the scope.
+   */
+  static void logLate(ScopeImpl<?> scope) {
+    for (int i = 0, n = scope.forkedCount(); i < n; i++) {
+      TaskNode<?> t = scope.taskAt(i);
+      Throwable late = t.lateFailure();
+      if (late != null && ScopeImpl.Log.LOG.isDebugEnabled()) {
+        ScopeImpl.Log.LOG.debug("scope '{}': task '{}' threw after it was cancelled; join() had "
+            + "returned normally, so this is not reported to the caller", scope.name, t.name, late);
+      }
+    }
+  }
+
+  /** Logs (TRACE) the interrupt's echo that a cancelled or timed-out task threw. */
+  static void discarded(TaskNode<?> task, Throwable echo) {
+    if (ScopeImpl.Log.LOG.isTraceEnabled()) {
+      ScopeImpl.Log.LOG.trace("scope '{}': task '{}' ended after it was cancelled or timed out; "
+          + "its late outcome is discarded", task.scope.name, task.name, echo);
+    }
+  }
+
   /** Every throwable reachable from {@code root} through causes and suppressed exceptions. */
   private static Set<Throwable> carried(Throwable root) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());

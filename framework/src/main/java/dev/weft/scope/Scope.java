@@ -75,7 +75,7 @@ import java.util.function.UnaryOperator;
  *
  * @param <R> what {@link #join()} returns, as decided by the {@link Policy}
  */
-public sealed interface Scope<R> extends AutoCloseable permits ScopeImpl {
+public sealed interface Scope<R> extends AutoCloseable permits ForkOverloads {
 
   /** A task body that takes the result of one dependency. */
   @FunctionalInterface

@@ -235,7 +235,7 @@ final class TaskNode<T> implements Task<T> {
   void threadLost() {
     scope.threadEnded(); // run() never ran, so its slot was never given back
     IllegalStateException e = new IllegalStateException("task '" + name + "' never ran: its "
-        + "thread " + ScopeImpl.describe(thread) + " ended without running it; the thread factory "
+        + "thread " + TaskThreads.describe(thread) + " ended without running it; the thread factory "
         + "must return a new, unstarted thread that runs the Runnable it is given");
     if (claim(PENDING) || claim(RUNNING)) {
       finishFailure(e, FAILED, null);
@@ -390,8 +390,8 @@ final class TaskNode<T> implements Task<T> {
         if (claim(RUNNING)) {
           endedHere = true;
           finishFailure(new IllegalStateException("task '" + name + "' was run by thread "
-              + ScopeImpl.describe(Thread.currentThread()) + ", not by the thread "
-              + ScopeImpl.describe(thread) + " that the thread factory returned: the thread factory "
+              + TaskThreads.describe(Thread.currentThread()) + ", not by the thread "
+              + TaskThreads.describe(thread) + " that the thread factory returned: the thread factory "
               + "must return a new, unstarted thread that runs the Runnable it is given"), FAILED, null);
         }
         return;
@@ -399,6 +399,7 @@ final class TaskNode<T> implements Task<T> {
       T value = null;
       Throwable failure = null;
       try {
+        scope.listener.taskStarted(this);
         if (timeout != null) {
           timeoutFuture = Timer.schedule(this::timeoutExpired, timeout);
         }
@@ -406,13 +407,13 @@ final class TaskNode<T> implements Task<T> {
       } catch (Throwable ex) {
         failure = ex;
       }
-      failure = scope.closeLeftoverScopes(this, failure);
+      failure = Nesting.closeLeftoverScopes(this, failure);
       if (!claim(RUNNING)) {
         // Cancelled or timed out meanwhile: an echo of the interrupt is dropped, anything else is
         // reported with the failures of the scope.
         if (failure != null) {
           if (Failures.isEcho(failure)) {
-            ScopeImpl.discarded(this, failure);
+            Failures.discarded(this, failure);
           } else {
             lateFailure = failure;
           }
@@ -527,6 +528,7 @@ final class TaskNode<T> implements Task<T> {
     // getAndSet that follows is the full fence (and a reader that sees ENDED sees the state).
     STATE.setRelease(this, finalState);
     Object waiting = DEPENDENTS.getAndSet(this, ENDED);
+    scope.listener.taskEnded(this, state(), finalState == SUCCEEDED ? recoveredFrom : (Throwable) outcome);
     if (waiting instanceof Link) {
       boolean first = cascade == null;
       if (first && finalState != SUCCEEDED) {
@@ -535,7 +537,7 @@ final class TaskNode<T> implements Task<T> {
       for (Object l = waiting; l instanceof Link link; l = link.next) {
         if (finalState == SUCCEEDED) {
           if (link.task.releaseOne()) {
-            scope.ready(link.task);
+            scope.limit.ready(link.task);
           }
         } else {
           cascade.add(this);

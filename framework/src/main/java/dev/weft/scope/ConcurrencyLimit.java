@@ -1,0 +1,93 @@
+package dev.weft.scope;
+
+import java.util.Comparator;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The concurrency limit of a scope ({@code withMaxConcurrency(n)}): at most {@code n} task bodies
+ * run at once; a ready task waits for a slot, in fork order, without a thread. {@link #NONE}-like
+ * unlimited instances start every ready task at once.
+ */
+class ConcurrencyLimit {
+  final TaskThreads threads;
+
+  private ConcurrencyLimit(TaskThreads threads) {
+    this.threads = threads;
+  }
+
+  /** The limit for {@code max} slots (0: no limit) over {@code threads}. */
+  static ConcurrencyLimit of(int max, TaskThreads threads) {
+    return max > 0 ? new Slots(max, threads) : new ConcurrencyLimit(threads);
+  }
+
+  /** Whether every ready task starts at once (no limit). */
+  boolean unlimited() {
+    return true;
+  }
+
+  /** A task whose dependencies all succeeded: start it, or queue it for a slot. */
+  void ready(TaskNode<?> node) {
+    threads.start(node);
+  }
+
+  /** A task thread ended (or was lost): give back its slot and start the next task. */
+  void released() {}
+
+  /** The limited kind: free slots and the ready tasks waiting for one. */
+  private static final class Slots extends ConcurrencyLimit {
+    // permits: free slots; taken by whoever starts a queued task, given back by a task thread
+    // as it ends (or by the owner for a lost thread).
+    private final AtomicInteger permits;
+    // readyQueue: ready tasks waiting for a slot, in fork order (seq).
+    private final PriorityBlockingQueue<TaskNode<?>> readyQueue =
+        new PriorityBlockingQueue<>(16, Comparator.comparingInt(n -> n.seq));
+
+    Slots(int max, TaskThreads threads) {
+      super(threads);
+      this.permits = new AtomicInteger(max);
+    }
+
+    @Override
+    boolean unlimited() {
+      return false;
+    }
+
+    @Override
+    void ready(TaskNode<?> node) {
+      node.scope.listener.slotWaitBegun(node);
+      readyQueue.add(node);
+      drain();
+    }
+
+    @Override
+    void released() {
+      permits.incrementAndGet();
+      drain();
+    }
+
+    /**
+     * Starts queued tasks while slots are free. Lost wake-ups cannot happen: a thread that queues
+     * then finds no slot, and a thread that frees a slot then finds the queue empty, cannot both
+     * happen, since each writes before it reads (sequentially consistent atomics).
+     */
+    private void drain() {
+      while (!readyQueue.isEmpty()) {
+        int p = permits.get();
+        if (p == 0) {
+          return;
+        }
+        if (!permits.compareAndSet(p, p - 1)) {
+          continue;
+        }
+        TaskNode<?> next = readyQueue.poll();
+        if (next != null) {
+          next.scope.listener.slotWaitEnded(next);
+        }
+        if (next == null || !threads.start(next)) {
+          permits.incrementAndGet();
+        }
+      }
+    }
+  }
+}

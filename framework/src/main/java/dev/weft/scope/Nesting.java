@@ -1,0 +1,139 @@
+package dev.weft.scope;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Where a scope sits in the tree of scopes: the innermost scope a thread owns, a scope's parent
+ * (the scope it hides on its owner's thread, or the scope of the task whose body opened it) and
+ * its children, the cancellation of the children with their parent, and the closing of scopes
+ * that were left open (by an outer {@code close()} or by a task body that returned).
+ */
+final class Nesting {
+  // Per thread: the innermost open scope this thread owns (each scope links to the one it hides).
+  // The task whose body a thread runs is in CurrentTask.
+  private static final ThreadLocal<ScopeImpl<?>> INNERMOST = new ThreadLocal<>();
+
+  // parent: the enclosing scope, or null for a root.
+  final ScopeImpl<?> parent;
+  // hiddenOnThread: the scope this one hides as its owner's innermost, or null.
+  private final ScopeImpl<?> hiddenOnThread;
+  // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
+  // removes itself. Read by whoever cancels this scope.
+  private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
+
+  /** The nesting of a scope about to open on the current thread (no side effect yet but one). */
+  Nesting() {
+    this.hiddenOnThread = INNERMOST.get();
+    TaskNode<?> task = CurrentTask.get();
+    if (task != null) {
+      task.openedScope = true; // closeLeftoverScopes() then looks for scopes the body left open
+    }
+    this.parent = hiddenOnThread != null ? hiddenOnThread : task != null ? task.scope : null;
+  }
+
+  /** The scope whose deadline applies here: the innermost scope owned, or the current task's. */
+  static ScopeImpl<?> current() {
+    ScopeImpl<?> s = INNERMOST.get();
+    if (s == null) {
+      TaskNode<?> t = CurrentTask.get();
+      s = t == null ? null : t.scope;
+    }
+    return s;
+  }
+
+  /**
+   * Makes {@code scope} its thread's innermost and its parent's child; cancels it if the parent
+   * is already stopping (the parent's cancel may have walked its children before the add).
+   */
+  void link(ScopeImpl<?> scope) {
+    INNERMOST.set(scope);
+    if (parent != null) {
+      parent.nesting.children.add(scope);
+      if (parent.stopDetail() != null) {
+        scope.stopFromParent(parent);
+      }
+    }
+  }
+
+  /** Undoes {@link #link}: the hidden scope is the thread's innermost again. */
+  void unlink(ScopeImpl<?> scope) {
+    if (parent != null) {
+      parent.nesting.children.remove(scope);
+    }
+    if (hiddenOnThread == null) {
+      INNERMOST.remove();
+    } else {
+      INNERMOST.set(hiddenOnThread);
+    }
+  }
+
+  /** Cancels every child, because {@code scope} (their parent) stops. */
+  void stopChildren(ScopeImpl<?> scope) {
+    for (ScopeImpl<?> child : children) {
+      child.stopFromParent(scope);
+    }
+  }
+
+  /**
+   * Closes the scopes the current thread opened after {@code outer} and left open, innermost
+   * first; returns them (empty if none). An exception while closing one goes to {@code errors}.
+   */
+  static List<ScopeImpl<?>> closeInner(ScopeImpl<?> outer, List<Throwable> errors) {
+    List<ScopeImpl<?>> leftOpen = new ArrayList<>();
+    for (ScopeImpl<?> inner = INNERMOST.get(); inner != null && inner != outer; inner = INNERMOST.get()) {
+      leftOpen.add(inner);
+      try {
+        inner.closeNow();
+      } catch (Throwable e) {
+        errors.add(e);
+      }
+    }
+    return leftOpen;
+  }
+
+  /** Scopes a task's body left open: close them, and turn it into a failure of the task. */
+  static Throwable closeLeftoverScopes(TaskNode<?> task, Throwable failure) {
+    if (!task.openedScope || INNERMOST.get() == null) {
+      return failure; // openedScope saves a thread-local look-up (and map entry) in most tasks
+    }
+    List<Throwable> broken = new ArrayList<>();
+    List<ScopeImpl<?>> leftOpen = closeInner(null, broken);
+    IllegalStateException e = new IllegalStateException("task '" + task.name + "' ended with "
+        + (leftOpen.size() == 1 ? "scope " + quote(leftOpen) + " still open; it was"
+            : "scopes " + quote(leftOpen) + " still open; they were")
+        + " cancelled and closed: open nested scopes with try-with-resources");
+    for (ScopeImpl<?> sc : leftOpen) {
+      Failures.attachMissing(e, sc); // their failures, which no join() reported
+    }
+    broken.forEach(e::addSuppressed);
+    if (failure == null) {
+      return e;
+    }
+    failure.addSuppressed(e);
+    return failure;
+  }
+
+  /**
+   * Describes the task (or nested task) that {@code t} runs in the subtree of {@code scope}, or
+   * null (for the lock-ordering checker's structural check, see OwnerWaits).
+   */
+  String findTaskThread(ScopeImpl<?> scope, Thread t) {
+    String found = scope.describeTaskThread(t);
+    for (ScopeImpl<?> child : children) {
+      if (found != null) {
+        return found;
+      }
+      found = child.nesting.findTaskThread(child, t);
+    }
+    return found;
+  }
+
+  /** Names as messages list them: 'a', 'b'. */
+  static String quote(List<ScopeImpl<?>> scopes) {
+    return scopes.stream().map(s -> "'" + s.name + "'").collect(Collectors.joining(", "));
+  }
+}

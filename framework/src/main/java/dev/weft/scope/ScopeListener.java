@@ -1,0 +1,62 @@
+package dev.weft.scope;
+
+/**
+ * The one seam through which observers (metrics, traces, a live scope tree) learn what scopes
+ * and tasks do. Internal: {@link #install} sets the listener for the scopes opened after it; a
+ * scope reads it once, when it opens.
+ *
+ * <p>Each event is called in the thread where it happens, so a listener must be thread-safe and
+ * quick, and must not throw: an exception from a listener is not caught (it would be thrown into
+ * a fork, a task thread or a join). With no listener installed every call goes to {@link #NONE},
+ * whose methods are empty: the JIT inlines them away, so the seam costs nothing measurable
+ * ({@code FanOutBenchmark}, see docs/performance.md).
+ */
+interface ScopeListener {
+  /** The listener that ignores every event. */
+  ScopeListener NONE = new ScopeListener() {};
+
+  /** The listener for scopes that open now. */
+  static ScopeListener current() {
+    return Installed.listener;
+  }
+
+  /** Installs {@code listener} for scopes opened from now on ({@code null}: none). */
+  static void install(ScopeListener listener) {
+    Installed.listener = listener == null ? NONE : listener;
+  }
+
+  /** In the owner, once the scope is open (its parent and deadline set). */
+  default void scopeOpened(ScopeImpl<?> scope) {}
+
+  /** In the owner, once the task is registered (before it can start). */
+  default void taskForked(TaskNode<?> task) {}
+
+  /** In the thread that made the task ready: it waits for a slot of the concurrency limit. */
+  default void slotWaitBegun(TaskNode<?> task) {}
+
+  /** In the thread that gives the task its slot (it starts next, unless it was cancelled). */
+  default void slotWaitEnded(TaskNode<?> task) {}
+
+  /** In the task's own thread, after its dependencies and its slot, just before its body. */
+  default void taskStarted(TaskNode<?> task) {}
+
+  /**
+   * In the thread that ended the task, once its final state is published: {@code failure} is its
+   * exception (null if it succeeded; for a success through a fallback, the failure it replaced).
+   */
+  default void taskEnded(TaskNode<?> task, Task.State state, Throwable failure) {}
+
+  /** In the owner, when {@code join()} returns ({@code thrown} null) or throws {@code thrown}. */
+  default void scopeJoined(ScopeImpl<?> scope, Throwable thrown) {}
+
+  /** In the owner, when {@code close()} has waited for every thread and unlinked the scope. */
+  default void scopeClosed(ScopeImpl<?> scope) {}
+
+  /** Holder of the installed listener (interfaces have no mutable fields). */
+  final class Installed {
+    private Installed() {}
+
+    // listener: written by install(), read by every Scope.open.
+    static volatile ScopeListener listener = NONE;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.weft.scope;
+
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * How a scope starts its task threads: virtual threads from a builder, or threads from the
+ * user's thread factory; their names ({@code scope/task}, so thread dumps show them); what
+ * happens when a thread cannot be created or started (the task fails); and threads from a
+ * factory that break its contract (they end without running the task: the task fails too).
+ */
+final class TaskThreads {
+  private final ScopeImpl<?> scope;
+  // factory: the user's thread factory, or null for virtual threads.
+  private final ThreadFactory factory;
+  // namePrefix: "scope/", the start of every task thread's name.
+  private final String namePrefix;
+  // ownerBuilder: owner only (a builder is not thread-safe); creates the threads the owner starts.
+  private Thread.Builder.OfVirtual ownerBuilder;
+
+  TaskThreads(ScopeImpl<?> scope, ThreadFactory factory) {
+    this.scope = scope;
+    this.factory = factory;
+    this.namePrefix = scope.name + "/";
+  }
+
+  /** Whether threads come from a user's factory (which may break its contract). */
+  boolean fromFactory() {
+    return factory != null;
+  }
+
+  /** Starts a task that only the owner can see so far (see ScopeImpl.fork). Owner only. */
+  void startUnpublished(TaskNode<?> node) {
+    if (ownerBuilder == null && factory == null) {
+      ownerBuilder = Thread.ofVirtual();
+    }
+    Thread t;
+    try {
+      t = newThread(node, ownerBuilder);
+    } catch (Throwable e) {
+      node.failToStart(e);
+      return;
+    }
+    node.claimUnpublished(t);
+    try {
+      t.start();
+    } catch (Throwable e) {
+      node.failToStart(e);
+    }
+  }
+
+  /**
+   * Creates and starts the task's thread; false if the task already ended (cancelled, skipped)
+   * or its thread could not start. Any thread (the owner, or a dependency's thread).
+   */
+  boolean start(TaskNode<?> node) {
+    if (node.isFinal()) {
+      return false;
+    }
+    String stop = scope.stopDetail();
+    if (stop != null) {
+      // A cancel in progress may not have reached this task yet: never start it.
+      node.cancel(stop);
+      return false;
+    }
+    Thread t;
+    try {
+      t = newThread(node, factory == null ? Thread.ofVirtual() : null);
+    } catch (Throwable e) {
+      node.failToStart(e);
+      return false;
+    }
+    if (!node.claimStart(t)) {
+      return false; // ended meanwhile; whoever ended it marked it finished
+    }
+    try {
+      t.start();
+    } catch (Throwable e) {
+      node.failToStart(e); // the caller returns the slot: start() reports false
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Fails the tasks {@code from} to {@code to - 1} whose thread, from the user's thread factory,
+   * ended without running them (they would never settle). Owner only.
+   */
+  void failLost(TaskList tasks, int from, int to) {
+    for (int i = from; i < to; i++) {
+      TaskNode<?> t = tasks.get(i);
+      Thread th = t.thread;
+      if (!t.isFinished() && th != null && th.getState() == Thread.State.TERMINATED
+          && !t.isFinished()) { // re-read: a thread that ran its task released it before it ended
+        t.threadLost();
+      }
+    }
+  }
+
+  /**
+   * The task's thread, unstarted, named scope/task so that thread dumps show it: from the thread
+   * factory if the scope has one, else from {@code builder} (used by one thread at a time).
+   */
+  private Thread newThread(TaskNode<?> node, Thread.Builder.OfVirtual builder) {
+    String threadName = namePrefix.concat(node.name);
+    if (factory == null) {
+      return builder.name(threadName).unstarted(CurrentTask.threadBody(node));
+    }
+    Thread t = Objects.requireNonNull(factory.newThread(CurrentTask.threadBody(node)),
+        "thread factory returned null for task '" + node.name + "': the thread factory must return "
+            + "a new, unstarted thread that runs the Runnable it is given");
+    if (t.getState() != Thread.State.NEW) {
+      throw new IllegalThreadStateException("thread factory returned thread " + describe(t) + " for "
+          + "task '" + node.name + "', which is " + t.getState() + ": the thread factory must return "
+          + "a new, unstarted thread that runs the Runnable it is given");
+    }
+    t.setName(threadName);
+    return t;
+  }
+
+  /** A thread as messages show it: its name in quotes, or its id if it has no name. */
+  static String describe(Thread t) {
+    String n = t.getName();
+    return n.isEmpty() ? "#" + t.threadId() + (t.isVirtual() ? " (unnamed virtual thread)" : "") : "'" + n + "'";
+  }
+}
