@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -96,8 +95,6 @@ final class TaskNode<T> implements Task<T> {
   final TaskNode<?>[] dependencies;
   // recoveredFrom: written with outcome by the same thread, under the same publication.
   private Throwable recoveredFrom;
-  // timeoutFuture: written by the task thread before the body runs, read by the same thread after.
-  private ScheduledFuture<?> timeoutFuture;
   // lateFailure: an exception the body threw after another thread ended the task (cancel or
   // timeout), unless it is the interrupt's echo (Failures.isEcho). Written once by the task's
   // thread before it marks RELEASED; read by the owner when it reports (join, close).
@@ -273,46 +270,25 @@ final class TaskNode<T> implements Task<T> {
 
   /** Called when a dependency that did not succeed ended before this task was forked. */
   void skip(TaskNode<?> dependency) {
-    skip(dependency, null);
+    skipOrCancel(dependency, null);
   }
 
   /**
-   * Called by a dependency that did not succeed: skip, or fall back; cancel instead if the
-   * dependency was cancelled or the scope is being cancelled (a cancelled task never runs its
-   * fallback). This task's own dependents go to {@code cascade} (see {@link #publish}).
+   * Called by a dependency that did not succeed (see Cascade): skip, or fall back; cancel instead
+   * if the dependency was cancelled or the scope is being cancelled (a cancelled task never runs
+   * its fallback). This task's own dependents go to {@code cascade}.
    */
-  private void skip(TaskNode<?> dependency, ArrayDeque<TaskNode<?>> cascade) {
+  void skipOrCancel(TaskNode<?> dependency, ArrayDeque<TaskNode<?>> cascade) {
     if (state != PENDING) {
       return;
     }
     String stop = scope.stopDetail();
     if (stop != null || dependency.state == CANCELLED) {
       cancel(stop != null ? stop : "dependency '" + dependency.name + "' was cancelled", cascade, true);
-      return;
-    }
-    // The cause is the failure that started the chain, so messages and cause chains do not grow
-    // with the length of a chain of dependents.
-    Throwable failure = (Throwable) dependency.outcome;
-    String failedTask = dependency.name;
-    if (dependency.state == SKIPPED && failure instanceof TaskSkippedException skipped) {
-      failedTask = skipped.failedTaskName();
-      failure = skipped.getCause();
-    }
-    TaskSkippedException why = new TaskSkippedException(
-        name, dependency.name, dependency.state(), failedTask, failure);
-    if (claim(PENDING)) {
-      finishFailure(why, SKIPPED, cascade);
+    } else if (claim(PENDING)) {
+      finishFailure(TaskSkippedException.of(name, dependency.name, dependency.state(),
+          (Throwable) dependency.outcome), SKIPPED, cascade);
       mark(SETTLED_AND_RELEASED); // no thread was started, and none will be
-    }
-  }
-
-  /**
-   * Ends the dependents queued in {@code cascade} (pairs: dependency, dependent), and theirs, in
-   * a loop: a chain of 100,000 dependents must not recurse 100,000 deep.
-   */
-  private static void runCascade(ArrayDeque<TaskNode<?>> cascade) {
-    for (TaskNode<?> dependency; (dependency = cascade.poll()) != null; ) {
-      cascade.poll().skip(dependency, cascade);
     }
   }
 
@@ -374,81 +350,59 @@ final class TaskNode<T> implements Task<T> {
     }
   }
 
-  /**
-   * The body of the task's thread (run with this task as the {@link CurrentTask}). Whatever
-   * happens here, the task ends in a final state.
-   */
+  /** The body of the task's thread (see TaskRun). */
   void run() {
-    boolean endedHere = false; // whether this thread published the final state
-    try {
-      if (state != RUNNING) {
-        return; // cancelled between start and now
-      }
-      if (Thread.currentThread() != thread) {
-        // A thread factory whose thread hands the Runnable to another thread: close() could not
-        // wait for the thread that really runs the body.
-        if (claim(RUNNING)) {
-          endedHere = true;
-          finishFailure(new IllegalStateException("task '" + name + "' was run by thread "
-              + TaskThreads.describe(Thread.currentThread()) + ", not by the thread "
-              + TaskThreads.describe(thread) + " that the thread factory returned: the thread factory "
-              + "must return a new, unstarted thread that runs the Runnable it is given"), FAILED, null);
-        }
-        return;
-      }
-      T value = null;
-      Throwable failure = null;
-      try {
-        scope.listener.taskStarted(this);
-        if (timeout != null) {
-          timeoutFuture = Timer.schedule(this::timeoutExpired, timeout);
-        }
-        value = body.call();
-      } catch (Throwable ex) {
-        failure = ex;
-      }
-      failure = Nesting.closeLeftoverScopes(this, failure);
-      if (!claim(RUNNING)) {
-        // Cancelled or timed out meanwhile: an echo of the interrupt is dropped, anything else is
-        // reported with the failures of the scope.
-        if (failure != null) {
-          if (Failures.isEcho(failure)) {
-            Failures.discarded(this, failure);
-          } else {
-            lateFailure = failure;
-          }
-        }
-      } else {
-        endedHere = true;
-        if (failure != null) {
-          finishFailure(failure, FAILED, null);
-        } else {
-          outcome = value;
-          publish(SUCCEEDED);
-        }
-      }
-    } catch (Throwable unexpected) {
-      // A bug in Weft or an Error while ending the task: never leave it unfinished (join would hang).
-      if (!endedHere && claim(RUNNING)) {
-        endedHere = true;
-        finishFailure(unexpected, FAILED, null);
-      }
-      throw unexpected;
-    } finally {
-      if (timeoutFuture != null) {
-        timeoutFuture.cancel(false);
-      }
-      scope.threadEnded();
-      if (endedHere) {
-        done = SETTLED_AND_RELEASED; // nobody else writes `done` for a task its thread ended
-        scope.taskDone(this);
-      } else {
-        mark(RELEASED);
-      }
-    }
+    TaskRun.run(this);
   }
 
-  private void timeoutExpired() {
+  // --- for TaskRun, the body of the task's thread ---
+
+  boolean isRunning() {
+    return state == RUNNING;
+  }
+
+  Callable<? extends T> body() {
+    return body;
+  }
+
+  Duration timeout() { // or null
+    return timeout;
+  }
+
+  /** Claims RUNNING -> COMPLETING: true if the calling thread ends the task. */
+  boolean claimRunning() {
+    return claim(RUNNING);
+  }
+
+  /** With COMPLETING claimed: the task failed with {@code failure} (a fallback may replace it). */
+  void fail(Throwable failure) {
+    finishFailure(failure, FAILED, null);
+  }
+
+  /** With COMPLETING claimed: the body returned {@code value}. */
+  void succeed(T value) {
+    outcome = value;
+    publish(SUCCEEDED, null);
+  }
+
+  /** Records an exception the body threw after another thread ended the task. Task thread only. */
+  void lateFailure(Throwable failure) {
+    lateFailure = failure;
+  }
+
+  /** The task's own thread ended it: both done bits in one write (nobody else writes them then). */
+  void markEndedByOwnThread() {
+    done = SETTLED_AND_RELEASED;
+    scope.taskDone(this);
+  }
+
+  /** The task's thread ran its last action (another thread ended the task). */
+  void markReleased() {
+    mark(RELEASED);
+  }
+
+  /** The timeout fired: the task fails with a TimeoutException, and its thread is interrupted. */
+  void timeoutExpired() {
     if (claim(RUNNING)) {
       finishFailure(new TimeoutException("task '" + name + "' timed out after " + timeout.toMillis()
           + " ms"), FAILED, null);
@@ -512,11 +466,6 @@ final class TaskNode<T> implements Task<T> {
     publish(finalState, cascade);
   }
 
-  /** Publishes SUCCEEDED and starts the dependents it made ready. */
-  private void publish(int finalState) {
-    publish(finalState, null);
-  }
-
   /**
    * Publishes the final state, then tells dependents and the scope. A task that did not succeed
    * skips (or cancels) its dependents before the policy sees it, so a fail-fast stop finds them
@@ -545,7 +494,7 @@ final class TaskNode<T> implements Task<T> {
         }
       }
       if (first && cascade != null) {
-        runCascade(cascade);
+        Cascade.run(cascade);
       }
     }
     scope.taskEnded(this);

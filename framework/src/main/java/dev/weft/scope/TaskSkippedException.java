@@ -50,6 +50,19 @@ public class TaskSkippedException extends RuntimeException {
     return failedTaskName;
   }
 
+  /**
+   * The exception of {@code taskName}, skipped because {@code dependency} ended in {@code state}
+   * with {@code outcome}: if the dependency was itself skipped, the cause is the failure that
+   * started the chain, so messages and cause chains do not grow with the chain's length.
+   */
+  static TaskSkippedException of(String taskName, String dependency, Task.State state, Throwable outcome) {
+    if (state == Task.State.SKIPPED && outcome instanceof TaskSkippedException skipped) {
+      return new TaskSkippedException(taskName, dependency, state, skipped.failedTaskName(),
+          skipped.getCause());
+    }
+    return new TaskSkippedException(taskName, dependency, state, dependency, outcome);
+  }
+
   private static String message(
       String taskName, String dependencyName, Task.State state, String failedTaskName, Throwable cause) {
     String why = switch (state) {

@@ -1,0 +1,82 @@
+package dev.weft.scope;
+
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The body of a task's thread (run with the task as the {@link CurrentTask}): the factory
+ * contract check, the timeout, the user's body, the scopes it left open, and the end of the task.
+ * Whatever happens here, the task ends in a final state and is released, so {@code join()} and
+ * {@code close()} cannot hang on it.
+ */
+final class TaskRun {
+  private TaskRun() {}
+
+  static <T> void run(TaskNode<T> task) {
+    boolean endedHere = false; // whether this thread published the final state
+    ScheduledFuture<?> timeout = null;
+    try {
+      if (!task.isRunning()) {
+        return; // cancelled between start and now
+      }
+      if (Thread.currentThread() != task.thread) {
+        // A thread factory whose thread hands the Runnable to another thread: close() could not
+        // wait for the thread that really runs the body.
+        if (task.claimRunning()) {
+          endedHere = true;
+          task.fail(new IllegalStateException("task '" + task.name + "' was run by thread "
+              + TaskThreads.describe(Thread.currentThread()) + ", not by the thread "
+              + TaskThreads.describe(task.thread) + " that the thread factory returned: the thread "
+              + "factory must return a new, unstarted thread that runs the Runnable it is given"));
+        }
+        return;
+      }
+      T value = null;
+      Throwable failure = null;
+      try {
+        task.scope.listener.taskStarted(task);
+        if (task.timeout() != null) {
+          timeout = Timer.schedule(task::timeoutExpired, task.timeout());
+        }
+        value = task.body().call();
+      } catch (Throwable ex) {
+        failure = ex;
+      }
+      failure = Nesting.closeLeftoverScopes(task, failure);
+      if (!task.claimRunning()) {
+        // Cancelled or timed out meanwhile: an echo of the interrupt is dropped, anything else is
+        // reported with the failures of the scope.
+        if (failure != null) {
+          if (Failures.isEcho(failure)) {
+            Failures.discarded(task, failure);
+          } else {
+            task.lateFailure(failure);
+          }
+        }
+      } else {
+        endedHere = true;
+        if (failure != null) {
+          task.fail(failure);
+        } else {
+          task.succeed(value);
+        }
+      }
+    } catch (Throwable unexpected) {
+      // A bug in Weft or an Error while ending the task: never leave it unfinished (join would hang).
+      if (!endedHere && task.claimRunning()) {
+        endedHere = true;
+        task.fail(unexpected);
+      }
+      throw unexpected;
+    } finally {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      task.scope.threadEnded();
+      if (endedHere) {
+        task.markEndedByOwnThread();
+      } else {
+        task.markReleased();
+      }
+    }
+  }
+}
