@@ -22,6 +22,17 @@ import java.util.concurrent.CancellationException;
 final class Failures {
   private Failures() {}
 
+  /** Weft's logger, created on first use so that opening the first scope sets up no logging. */
+  static final class Log {
+    static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Scope.class);
+  }
+
+  /** Throws {@code t} whatever its type (callers: {@code throw sneaky(t)}). */
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
   /** At most this many late failures are attached to one exception. */
   static final int LATE_CAP = 16;
 
@@ -60,9 +71,9 @@ final class Failures {
    */
   static void attachMissing(Throwable target, ScopeImpl<?> scope) {
     Set<Throwable> carried = carried(target);
-    int n = scope.forkedCount();
+    int n = scope.tasks.size(true);
     for (int i = 0; i < n; i++) {
-      TaskNode<?> t = scope.taskAt(i);
+      TaskNode<?> t = scope.tasks.get(i);
       if (t.state() == Task.State.FAILED) {
         Throwable failure = t.exception();
         if (carried.add(failure)) {
@@ -81,7 +92,7 @@ final class Failures {
     }
     int omitted = 0;
     for (int i = 0; i < n; i++) {
-      TaskNode<?> t = scope.taskAt(i);
+      TaskNode<?> t = scope.tasks.get(i);
       Throwable late = t.lateFailure();
       if (late == null || t.lateReported || !carried.add(late)) {
         continue;
@@ -108,11 +119,11 @@ final class Failures {
    * of a first-success scope: nothing to attach them to, and they are not failures of the scope.
    */
   static void logLate(ScopeImpl<?> scope) {
-    for (int i = 0, n = scope.forkedCount(); i < n; i++) {
-      TaskNode<?> t = scope.taskAt(i);
+    for (int i = 0, n = scope.tasks.size(true); i < n; i++) {
+      TaskNode<?> t = scope.tasks.get(i);
       Throwable late = t.lateFailure();
-      if (late != null && ScopeImpl.Log.LOG.isDebugEnabled()) {
-        ScopeImpl.Log.LOG.debug("scope '{}': task '{}' threw after it was cancelled; join() had "
+      if (late != null && Log.LOG.isDebugEnabled()) {
+        Log.LOG.debug("scope '{}': task '{}' threw after it was cancelled; join() had "
             + "returned normally, so this is not reported to the caller", scope.name, t.name, late);
       }
     }
@@ -120,8 +131,8 @@ final class Failures {
 
   /** Logs (TRACE) the interrupt's echo that a cancelled or timed-out task threw. */
   static void discarded(TaskNode<?> task, Throwable echo) {
-    if (ScopeImpl.Log.LOG.isTraceEnabled()) {
-      ScopeImpl.Log.LOG.trace("scope '{}': task '{}' ended after it was cancelled or timed out; "
+    if (Log.LOG.isTraceEnabled()) {
+      Log.LOG.trace("scope '{}': task '{}' ended after it was cancelled or timed out; "
           + "its late outcome is discarded", task.scope.name, task.name, echo);
     }
   }

@@ -122,7 +122,14 @@ final class Nesting {
    * null (for the lock-ordering checker's structural check, see OwnerWaits).
    */
   String findTaskThread(ScopeImpl<?> scope, Thread t) {
-    String found = scope.describeTaskThread(t);
+    String found = null;
+    for (int i = 0, size = scope.tasks.size(Thread.currentThread() == scope.owner); i < size; i++) {
+      TaskNode<?> n = scope.tasks.get(i);
+      if (n.thread == t && n.threadRunning()) {
+        found = "task '" + n.name + "' of scope '" + scope.name + "' (thread " + t.getName() + ")";
+        break;
+      }
+    }
     for (ScopeImpl<?> child : children) {
       if (found != null) {
         return found;

@@ -46,12 +46,52 @@ final class Outcome {
         }
       }
       Failures.attachMissing(e, s); // what the policy did not report (or could not: it broke)
-      throw ScopeImpl.sneaky(e);
+      throw Failures.sneaky(e);
     }
     try {
       return s.policy.result(s);
     } catch (Throwable e) {
       Failures.attachMissing(e, s); // a policy that throws without every failure
+      throw e;
+    }
+  }
+
+  /**
+   * What close() throws after it closed the scope: an error that happened while closing; else
+   * an {@code IllegalStateException} for nested scopes it had to close first ({@code leftOpen}) or
+   * for {@code neverJoined} forked tasks without join(), with their failures attached. The
+   * failures of cancelled tasks that arrived after {@code join()} threw go to that exception.
+   */
+  static void ofClose(ScopeImpl<?> s, Throwable thrownByJoin, List<Throwable> broken,
+      List<ScopeImpl<?>> leftOpen, int neverJoined) {
+    if (thrownByJoin != null) {
+      Failures.attachMissing(thrownByJoin, s); // failures of cancelled tasks that came later
+    } else if (neverJoined == 0) {
+      Failures.logLate(s); // join() returned normally: the losers' late failures fail nothing
+    }
+    if (!broken.isEmpty()) {
+      Throwable first = broken.get(0);
+      broken.stream().skip(1).filter(e -> e != first).forEach(first::addSuppressed);
+      throw Failures.sneaky(first);
+    }
+    IllegalStateException e = null;
+    if (!leftOpen.isEmpty()) {
+      e = new IllegalStateException("scope '" + s.name + "' was closed while nested "
+          + (leftOpen.size() == 1 ? "scope " + Nesting.quote(leftOpen) + " was still open; it was"
+              : "scopes " + Nesting.quote(leftOpen) + " were still open; they were")
+          + " closed first: close scopes in reverse order of opening (use try-with-resources)");
+      for (ScopeImpl<?> inner : leftOpen) {
+        Failures.attachMissing(e, inner);
+      }
+    } else if (neverJoined != 0) {
+      e = new IllegalStateException("scope '" + s.name + "' was closed without join(): call "
+          + "scope.join() before the end of the block to wait for its " + neverJoined
+          + (neverJoined == 1 ? " task" : " tasks") + " and see their failures");
+    }
+    if (e != null) {
+      if (neverJoined != 0) {
+        Failures.attachMissing(e, s);
+      }
       throw e;
     }
   }

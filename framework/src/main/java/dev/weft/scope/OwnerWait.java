@@ -192,7 +192,7 @@ final class OwnerWait {
       if (t.threadRunning() || (th != null && th.isAlive())) {
         Throwable where = new Throwable("stack of thread '" + th.getName() + "'");
         where.setStackTrace(th.getStackTrace());
-        ScopeImpl.Log.LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; "
+        Failures.Log.LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; "
             + "it does not respond to interrupts, and close() waits for it", s.name, t.name,
             waited.toMillis(), where);
       }

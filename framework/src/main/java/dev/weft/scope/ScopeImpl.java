@@ -11,8 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The scope core: its state machine (open, joined, closed; cancelled), the one fork, join,
@@ -65,20 +63,12 @@ import org.slf4j.LoggerFactory;
  *   scopes and the raw-thread baseline do (ADR 0006).
  */
 final class ScopeImpl<R> extends ForkOverloads<R> {
-  /** The logger, created on first use so that opening the first scope does not set up logging. */
-  static final class Log {
-    static final Logger LOG = LoggerFactory.getLogger(Scope.class);
-  }
-
-  private static final VarHandle POLICY_FAILURE;
   private static final VarHandle FAILURES;
 
   static {
     OwnerWaits.install(); // the lock-ordering checker can now ask about blocked owners
     try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      POLICY_FAILURE = l.findVarHandle(ScopeImpl.class, "policyFailure", Throwable.class);
-      FAILURES = l.findVarHandle(ScopeImpl.class, "failures", int.class);
+      FAILURES = MethodHandles.lookup().findVarHandle(ScopeImpl.class, "failures", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -91,6 +81,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   final String name;
   final Thread owner;
   final Policy<R> policy;
+  final PolicyCalls<R> calls;
   final ScopeListener listener;
   final Nesting nesting;
   final Deadline deadline;
@@ -103,9 +94,6 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   // phase: written by the owner, read by any thread (Task.get, a dependency's message).
   private volatile int phase = OPEN;
-  // ownerInPolicy: owner only; true while the owner runs a policy callback (which may read results
-  // before join, e.g. for a dependent completed at fork, and may not fork).
-  private boolean ownerInPolicy;
   // awaited: the task the owner waits for in join() or close(), or null (edge 2).
   volatile TaskNode<?> awaited;
   // allSettled: set by the owner once join() saw every task settled; a cancel then has nothing to
@@ -113,9 +101,6 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   private volatile boolean allSettled;
   // stopped: why, when and by whom the scope stopped; CAS from null once, by any thread (edge 5).
   private final AtomicReference<Stop> stopped = new AtomicReference<>();
-  // policyFailure: the first exception (or Error) a policy callback threw, CAS from null once by
-  // whichever thread ran the callback (later ones are suppressed in it); read by the owner.
-  private volatile Throwable policyFailure;
   // failures: how many tasks have failed so far; each failing thread takes its rank with an atomic
   // increment (TaskNode.failureOrder), so "the first failure" is the task that failed first.
   private volatile int failures;
@@ -126,6 +111,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   private ScopeImpl(String name, Policy<R> policy, ScopeConfig config) {
     this.name = name;
     this.policy = policy;
+    this.calls = new PolicyCalls<>(this, policy);
     this.owner = Thread.currentThread();
     this.listener = ScopeListener.current();
     this.nesting = new Nesting();
@@ -183,16 +169,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
           + "once, or open a new scope for another round of tasks");
     }
     phase = JOINED;
-    ownerInPolicy = true;
-    try {
-      if (policy.onJoin()) {
-        stop(StopReason.POLICY, "policy " + Messages.describe(policy) + " stopped the scope at join()");
-      }
-    } catch (Throwable e) {
-      policyFailed(e);
-    } finally {
-      ownerInPolicy = false;
-    }
+    calls.onJoin();
     try {
       OwnerWait.untilSettled(this);
       allSettled = true;
@@ -238,41 +215,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
     } catch (Throwable e) {
       broken.add(e);
     }
-    if (thrownByJoin != null) {
-      Failures.attachMissing(thrownByJoin, this); // failures of cancelled tasks that came later
-    } else if (!neverJoined) {
-      Failures.logLate(this); // join() returned normally: the losers' late failures fail nothing
-    }
-    if (!broken.isEmpty()) {
-      Throwable first = broken.get(0);
-      broken.stream().skip(1).filter(e -> e != first).forEach(first::addSuppressed);
-      throw sneaky(first);
-    }
-    IllegalStateException e = null;
-    if (!leftOpen.isEmpty()) {
-      e = new IllegalStateException("scope '" + name + "' was closed while nested "
-          + (leftOpen.size() == 1 ? "scope " + Nesting.quote(leftOpen) + " was still open; it was"
-              : "scopes " + Nesting.quote(leftOpen) + " were still open; they were")
-          + " closed first: close scopes in reverse order of opening (use try-with-resources)");
-      for (ScopeImpl<?> inner : leftOpen) {
-        Failures.attachMissing(e, inner);
-      }
-    } else if (neverJoined) {
-      e = new IllegalStateException("scope '" + name + "' was closed without join(): call "
-          + "scope.join() before the end of the block to wait for its " + forked
-          + (forked == 1 ? " task" : " tasks") + " and see their failures");
-    }
-    if (e != null) {
-      if (neverJoined) {
-        Failures.attachMissing(e, this);
-      }
-      throw e;
-    }
+    Outcome.ofClose(this, thrownByJoin, broken, leftOpen, neverJoined ? forked : 0);
   }
 
   @Override
   public String toString() {
-    return "Scope[" + name + ", policy=" + Messages.describe(policy) + ", tasks="
+    return "Scope[" + name + ", policy=" + calls.describe() + ", tasks="
         + tasks.size(Thread.currentThread() == owner) + (isCancelled() ? ", cancelled" : "") + "]";
   }
 
@@ -295,9 +243,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
       UnaryOperator<TaskOptions<T>> options) {
     ensureOwner();
     ensureForkable();
-    if (ownerInPolicy) {
+    if (calls.ownerInCallback()) {
       throw new IllegalStateException("fork() was called from a callback of policy "
-          + Messages.describe(policy) + " in scope '" + name + "': a policy decides when the scope "
+          + calls.describe() + " in scope '" + name + "': a policy decides when the scope "
           + "is done, it does not fork; fork every task from the scope's block, before join()");
     }
     TaskOptions<T> opts = options(taskName, name, options);
@@ -307,14 +255,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
     listener.taskForked(node);
-    ownerInPolicy = true;
-    try {
-      policy.onFork(node);
-    } catch (Throwable e) {
-      policyFailed(e);
-    } finally {
-      ownerInPolicy = false;
-    }
+    calls.onFork(node);
     // The common case, a task that can start now, is started before it is published: no other
     // thread can see it yet, so it needs no CAS to claim it.
     boolean startNow = deps.length == 0 && limit.unlimited() && stopped.get() == null;
@@ -364,22 +305,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   /** Called by a task once it reached a final state and told its dependents. */
   void taskEnded(TaskNode<?> node) {
-    boolean inOwner = Thread.currentThread() == owner;
-    try {
-      if (inOwner) {
-        ownerInPolicy = true; // never written by task threads: it shares a cache line with what they read
-      }
-      if (policy.onComplete(node)) {
-        stop(StopReason.POLICY, "policy " + Messages.describe(policy) + " stopped the scope after task '"
-            + node.name + "' " + node.state().name().toLowerCase());
-      }
-    } catch (Throwable e) {
-      policyFailed(e); // an Error too: the task must still settle, or join() would hang
-    } finally {
-      if (inOwner) {
-        ownerInPolicy = false;
-      }
-    }
+    calls.onComplete(node);
   }
 
   // --- cancellation ---
@@ -422,13 +348,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
     return stop(StopReason.INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
   }
 
-  private void policyFailed(Throwable e) {
-    POLICY_FAILURE.compareAndSet(this, null, e); // the first one; later ones are suppressed in it
-    Throwable first = policyFailure;
-    if (first != e) {
-      first.addSuppressed(e);
-    }
-    stop(StopReason.POLICY, "policy " + Messages.describe(policy) + " threw " + Messages.describe(e));
+  /** The policy said so, or one of its callbacks threw (see PolicyCalls). */
+  void stopByPolicy(String detail) {
+    stop(StopReason.POLICY, detail);
   }
 
   /**
@@ -472,12 +394,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   /** The first exception a policy callback threw, or null. */
   Throwable policyFailure() {
-    return policyFailure;
+    return calls.failure();
   }
 
   /** Adds the policy's failure, and every task failure not yet carried, to {@code e}. */
   void attachFailures(Throwable e) {
-    Throwable pf = policyFailure;
+    Throwable pf = calls.failure();
     if (pf != null) {
       e.addSuppressed(pf);
     }
@@ -489,45 +411,18 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
     return (int) FAILURES.getAndAdd(this, 1);
   }
 
-  /** How many tasks the owner forked (owner only, or after join). */
-  int forkedCount() {
-    return tasks.size(true);
-  }
-
-  /** The task forked {@code i}-th (owner only, or after join). */
-  TaskNode<?> taskAt(int i) {
-    return tasks.get(i);
-  }
-
   private static int phaseOf(Task<?> task) {
     return task instanceof TaskNode<?> n ? n.scope.phase : OPEN;
   }
 
   /** Whether the owner may read results now: after join, or inside a policy callback. */
   boolean resultsReadable() {
-    return phase != OPEN || ownerInPolicy;
-  }
-
-  /** Describes the task of this scope whose body {@code t} runs, or null. */
-  String describeTaskThread(Thread t) {
-    for (int i = 0, size = tasks.size(Thread.currentThread() == owner); i < size; i++) {
-      TaskNode<?> n = tasks.get(i);
-      if (n.thread == t && n.threadRunning()) {
-        return "task '" + n.name + "' of scope '" + name + "' (thread " + t.getName() + ")";
-      }
-    }
-    return null;
+    return phase != OPEN || calls.ownerInCallback();
   }
 
   /** Describes the task (or nested task) that {@code t} runs in this scope's subtree, or null. */
   String findTaskThread(Thread t) {
     return nesting.findTaskThread(this, t);
-  }
-
-  /** Throws {@code t} whatever its type (callers: {@code throw sneaky(t)}). */
-  @SuppressWarnings("unchecked")
-  static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
-    throw (E) t;
   }
 
   private void ensureOwner() {

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * a task writes nothing that other tasks' threads share: a counter shared by every task of a scope
  * costs a cache-line transfer between cores per task (see docs/performance.md).
  */
-final class TaskNode<T> implements Task<T> {
+final class TaskNode<T> extends TaskHandle<T> {
   static final int PENDING = 0;
   static final int RUNNING = 1;
   static final int COMPLETING = 2;
@@ -56,9 +56,10 @@ final class TaskNode<T> implements Task<T> {
     }
   }
 
-  // Field order: the JVM lays out ints first, then references in declaration order. The fields
-  // that the task's thread writes and the owner reads after join (state, done, outcome) come
-  // first, so that they usually share one cache line: the owner then moves one line per task.
+  // Field order: the JVM lays out the superclass's fields (TaskHandle: scope, name, thread) first,
+  // then ints, then references in declaration order. The fields that the task's thread writes and
+  // the owner reads after join (state, done, outcome) come early, so that they usually share one
+  // cache line: the owner then moves one line per task.
 
   // state: CAS by the owner (start, cancel), task thread (complete), timer (timeout), any thread
   // that cancels the scope, and dependency threads (skip, start). Read by any thread.
@@ -78,20 +79,13 @@ final class TaskNode<T> implements Task<T> {
   // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING,
   // before the release write of the final state; read after reading a final state.
   private Object outcome;
-  final ScopeImpl<?> scope;
   private final Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
   private volatile Object dependents;
-  // thread: written (plainly) by the starter before its CAS PENDING -> RUNNING, which publishes
-  // it, or by the owner before it starts and publishes the task (claimUnpublished); cancel reads
-  // it after its own CAS from RUNNING, so it sees it. The stuck-task warning and ScopeWaits read
-  // it racily (they may miss a task that is just starting). Plain, because a volatile write
-  // before the CAS is a second fence on every fork.
-  Thread thread;
+  // (thread, scope and name are in TaskHandle, the Task view.)
   private final Duration timeout;
   private final Function<? super Throwable, ? extends T> fallback;
-  final String name;
   final TaskNode<?>[] dependencies;
   // recoveredFrom: written with outcome by the same thread, under the same publication.
   private Throwable recoveredFrom;
@@ -112,8 +106,7 @@ final class TaskNode<T> implements Task<T> {
       Callable<? extends T> body,
       TaskOptions<T> options,
       TaskNode<?>[] dependencies) {
-    this.scope = scope;
-    this.name = name;
+    super(scope, name);
     this.seq = seq;
     this.body = body;
     this.timeout = options.timeout().orElse(null);
@@ -122,70 +115,21 @@ final class TaskNode<T> implements Task<T> {
     this.remaining = dependencies.length + 1; // +1: released by the fork itself
   }
 
-  // --- Task ---
+  // --- what the Task view (TaskHandle) reads ---
 
   @Override
-  public String name() {
-    return name;
+  int rawState() {
+    return state;
   }
 
   @Override
-  public State state() {
-    return switch (state) {
-      case PENDING -> State.PENDING;
-      case RUNNING -> State.RUNNING;
-      case COMPLETING -> thread == null ? State.PENDING : State.RUNNING;
-      case SUCCEEDED -> State.SUCCEEDED;
-      case FAILED -> State.FAILED;
-      case CANCELLED -> State.CANCELLED;
-      default -> State.SKIPPED;
-    };
+  Object rawOutcome() {
+    return outcome;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public T get() {
-    int s = state;
-    if (Thread.currentThread() == scope.owner && !scope.resultsReadable()) {
-      throw new IllegalStateException("result of task '" + name + "' read before join(): call "
-          + "scope.join() first, or pass the task as a dependency to the task that needs it");
-    }
-    if (s == SUCCEEDED) {
-      return (T) outcome;
-    }
-    if (s < SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
-          + "' has not ended: read results after scope.join(), or declare the task as a "
-          + "dependency: scope.fork(name, task, value -> ...)");
-    }
-    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + ": "
-        + Messages.describe(outcome) + "): check state() before get(), or read exception()",
-        (Throwable) outcome);
-  }
-
-  @Override
-  public Throwable exception() {
-    int s = state;
-    if (s < SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
-          + "' has not ended: read its exception after scope.join()");
-    }
-    if (s == SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' succeeded and has no exception"
-          + (recoveredFrom != null ? ": see recoveredFrom() for the failure its fallback replaced"
-              : ": read its result with get()"));
-    }
-    return (Throwable) outcome;
-  }
-
-  @Override
-  public Optional<Throwable> recoveredFrom() {
-    return state == SUCCEEDED ? Optional.ofNullable(recoveredFrom) : Optional.empty();
-  }
-
-  @Override
-  public String toString() {
-    return "Task[" + scope.name + "/" + name + ", " + state() + "]";
+  Throwable rawRecoveredFrom() {
+    return recoveredFrom;
   }
 
   // --- implementation ---
@@ -216,24 +160,22 @@ final class TaskNode<T> implements Task<T> {
   /** The thread could not be created or started: the task fails with that error. */
   void failToStart(Throwable e) {
     thread = null; // not a thread of the scope: close() must not wait for it (read after RELEASED)
-    if (claim(PENDING) || claim(RUNNING)) {
-      finishFailure(e, FAILED, null);
-      mark(SETTLED_AND_RELEASED);
-    } else {
-      mark(RELEASED); // whoever ended it saw RUNNING and leaves RELEASED to the thread
-    }
+    failWithoutThread(e);
   }
 
   /**
    * The task's thread ended without running the task (a thread factory that broke its contract):
-   * fail the task unless it already ended, give back its slot, and release it. Called by the owner
+   * give back its slot, fail the task unless it already ended, and release it. Called by the owner
    * once it saw the thread terminated and the task still not released.
    */
   void threadLost() {
     scope.threadEnded(); // run() never ran, so its slot was never given back
-    IllegalStateException e = new IllegalStateException("task '" + name + "' never ran: its "
-        + "thread " + TaskThreads.describe(thread) + " ended without running it; the thread factory "
-        + "must return a new, unstarted thread that runs the Runnable it is given");
+    failWithoutThread(TaskThreads.lostThreadFailure(this));
+  }
+
+  // No thread runs or will run for this task: it fails with `e` unless another thread ended it
+  // (that thread saw RUNNING and left RELEASED to the task's thread, which never comes).
+  private void failWithoutThread(Throwable e) {
     if (claim(PENDING) || claim(RUNNING)) {
       finishFailure(e, FAILED, null);
       mark(SETTLED_AND_RELEASED);

@@ -118,6 +118,13 @@ final class TaskThreads {
     return t;
   }
 
+  /** The failure of a task whose thread from the factory ended without running it. */
+  static IllegalStateException lostThreadFailure(TaskNode<?> task) {
+    return new IllegalStateException("task '" + task.name + "' never ran: its thread "
+        + describe(task.thread) + " ended without running it; the thread factory must return a "
+        + "new, unstarted thread that runs the Runnable it is given");
+  }
+
   /** A thread as messages show it: its name in quotes, or its id if it has no name. */
   static String describe(Thread t) {
     String n = t.getName();

@@ -1,0 +1,107 @@
+package dev.weft.scope;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A scope's calls into its {@link Policy}: {@code onFork} and {@code onJoin} in the owner,
+ * {@code onComplete} in whichever thread ended a task. A callback that returns true cancels the
+ * scope; one that throws (an {@code Error} too) cancels it and its exception is what
+ * {@code join()} throws. While the owner runs a callback it may read results before
+ * {@code join()}, and may not fork.
+ */
+final class PolicyCalls<R> {
+  private static final VarHandle FAILURE;
+
+  static {
+    try {
+      FAILURE = MethodHandles.lookup().findVarHandle(PolicyCalls.class, "failure", Throwable.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Policy<R> policy;
+  private final ScopeImpl<R> scope;
+  // inOwner: owner only; true while the owner runs a callback. Never written by task threads: it
+  // shares a cache line with what they read.
+  private boolean inOwner;
+  // failure: the first exception (or Error) a callback threw, CAS from null once by whichever
+  // thread ran the callback (later ones are suppressed in it); read by the owner.
+  private volatile Throwable failure;
+
+  PolicyCalls(ScopeImpl<R> scope, Policy<R> policy) {
+    this.scope = scope;
+    this.policy = policy;
+  }
+
+  /** Whether the owner runs a callback now. Owner only. */
+  boolean ownerInCallback() {
+    return inOwner;
+  }
+
+  /** The first exception a callback threw, or null. */
+  Throwable failure() {
+    return failure;
+  }
+
+  /** {@code onFork}, in the owner. */
+  void onFork(TaskNode<?> node) {
+    inOwner = true;
+    try {
+      policy.onFork(node);
+    } catch (Throwable e) {
+      failed(e);
+    } finally {
+      inOwner = false;
+    }
+  }
+
+  /** {@code onJoin}, in the owner. */
+  void onJoin() {
+    inOwner = true;
+    try {
+      if (policy.onJoin()) {
+        scope.stopByPolicy("policy " + describe() + " stopped the scope at join()");
+      }
+    } catch (Throwable e) {
+      failed(e);
+    } finally {
+      inOwner = false;
+    }
+  }
+
+  /** {@code onComplete}, in the thread that ended {@code node}. */
+  void onComplete(TaskNode<?> node) {
+    boolean owner = Thread.currentThread() == scope.owner;
+    try {
+      if (owner) {
+        inOwner = true;
+      }
+      if (policy.onComplete(node)) {
+        scope.stopByPolicy("policy " + describe() + " stopped the scope after task '" + node.name
+            + "' " + node.state().name().toLowerCase());
+      }
+    } catch (Throwable e) {
+      failed(e); // an Error too: the task must still settle, or join() would hang
+    } finally {
+      if (owner) {
+        inOwner = false;
+      }
+    }
+  }
+
+  /** The policy as messages name it, even if its toString() throws. */
+  String describe() {
+    return Messages.describe(policy);
+  }
+
+  private void failed(Throwable e) {
+    FAILURE.compareAndSet(this, null, e); // the first one; later ones are suppressed in it
+    Throwable first = failure;
+    if (first != e) {
+      first.addSuppressed(e);
+    }
+    scope.stopByPolicy("policy " + describe() + " threw " + Messages.describe(e));
+  }
+}

@@ -1,0 +1,98 @@
+package dev.weft.scope;
+
+import java.util.Optional;
+
+/**
+ * The {@link Task} view of a task: its name, state, result and exception, and the messages of
+ * reads that come too early or find no result. The state machine behind it is {@link TaskNode}.
+ */
+abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
+  final ScopeImpl<?> scope;
+  final String name;
+  // thread: written (plainly) by the starter before its CAS PENDING -> RUNNING, which publishes
+  // it, or by the owner before it starts and publishes the task (claimUnpublished); cancel reads
+  // it after its own CAS from RUNNING, so it sees it. The stuck-task warning and the lock checker
+  // read it racily (they may miss a task that is just starting). Plain, because a volatile write
+  // before the CAS is a second fence on every fork.
+  Thread thread;
+
+  TaskHandle(ScopeImpl<?> scope, String name) {
+    this.scope = scope;
+    this.name = name;
+  }
+
+  /** The state word (TaskNode's constants), read once. */
+  abstract int rawState();
+
+  /** The value or Throwable; read only after reading a final state. */
+  abstract Object rawOutcome();
+
+  /** The failure a fallback replaced, or null; read only after reading SUCCEEDED. */
+  abstract Throwable rawRecoveredFrom();
+
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public State state() {
+    return switch (rawState()) {
+      case TaskNode.PENDING -> State.PENDING;
+      case TaskNode.RUNNING -> State.RUNNING;
+      case TaskNode.COMPLETING -> thread == null ? State.PENDING : State.RUNNING;
+      case TaskNode.SUCCEEDED -> State.SUCCEEDED;
+      case TaskNode.FAILED -> State.FAILED;
+      case TaskNode.CANCELLED -> State.CANCELLED;
+      default -> State.SKIPPED;
+    };
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public T get() {
+    int s = rawState();
+    if (Thread.currentThread() == scope.owner && !scope.resultsReadable()) {
+      throw new IllegalStateException("result of task '" + name + "' read before join(): call "
+          + "scope.join() first, or pass the task as a dependency to the task that needs it");
+    }
+    if (s == TaskNode.SUCCEEDED) {
+      return (T) rawOutcome();
+    }
+    if (s < TaskNode.SUCCEEDED) {
+      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
+          + "' has not ended: read results after scope.join(), or declare the task as a "
+          + "dependency: scope.fork(name, task, value -> ...)");
+    }
+    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + ": "
+        + Messages.describe(rawOutcome()) + "): check state() before get(), or read exception()",
+        (Throwable) rawOutcome());
+  }
+
+  @Override
+  public Throwable exception() {
+    int s = rawState();
+    if (s < TaskNode.SUCCEEDED) {
+      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
+          + "' has not ended: read its exception after scope.join()");
+    }
+    if (s == TaskNode.SUCCEEDED) {
+      throw new IllegalStateException("task '" + name + "' succeeded and has no exception"
+          + (rawRecoveredFrom() != null ? ": see recoveredFrom() for the failure its fallback replaced"
+              : ": read its result with get()"));
+    }
+    return (Throwable) rawOutcome();
+  }
+
+  @Override
+  public Optional<Throwable> recoveredFrom() {
+    return rawState() == TaskNode.SUCCEEDED ? Optional.ofNullable(rawRecoveredFrom()) : Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return "Task[" + scope.name + "/" + name + ", " + state() + "]";
+  }
+
+}
