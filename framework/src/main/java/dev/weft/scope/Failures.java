@@ -115,6 +115,25 @@ final class Failures {
   }
 
   /**
+   * Adds the late failure of each task that timed out to the task's own failure, its
+   * {@code TimeoutException} (its {@code exception()}, or the {@code recoveredFrom()} a fallback
+   * replaced): that is where a reader of the task looks, also when {@code join()} returned
+   * normally. Called by close() once every thread has ended (so every late failure is there).
+   */
+  static void attachLateToTimedOut(ScopeImpl<?> scope) {
+    for (int i = 0, n = scope.tasks.size(true); i < n; i++) {
+      TaskNode<?> t = scope.tasks.get(i);
+      Throwable late = t.lateFailure();
+      Task.State state = late == null ? null : t.state();
+      Throwable own = state == Task.State.FAILED ? t.exception()
+          : state == Task.State.SUCCEEDED ? t.recoveredFrom().orElse(null) : null;
+      if (own != null && own != late && !carried(own).contains(late)) {
+        own.addSuppressed(late);
+      }
+    }
+  }
+
+  /**
    * Logs (DEBUG) what cancelled tasks threw after a join() that returned normally, say the losers
    * of a first-success scope: nothing to attach them to, and they are not failures of the scope.
    */
@@ -122,7 +141,7 @@ final class Failures {
     for (int i = 0, n = scope.tasks.size(true); i < n; i++) {
       TaskNode<?> t = scope.tasks.get(i);
       Throwable late = t.lateFailure();
-      if (late != null && Log.LOG.isDebugEnabled()) {
+      if (late != null && t.state() == Task.State.CANCELLED && Log.LOG.isDebugEnabled()) {
         Log.LOG.debug("scope '{}': task '{}' threw after it was cancelled; join() had "
             + "returned normally, so this is not reported to the caller", scope.name, t.name, late);
       }

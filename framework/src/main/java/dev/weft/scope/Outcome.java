@@ -64,6 +64,7 @@ final class Outcome {
    */
   static void ofClose(ScopeImpl<?> s, Throwable thrownByJoin, List<Throwable> broken,
       List<ScopeImpl<?>> leftOpen, int neverJoined) {
+    Failures.attachLateToTimedOut(s);
     if (thrownByJoin != null) {
       Failures.attachMissing(thrownByJoin, s); // failures of cancelled tasks that came later
     } else if (neverJoined == 0) {
