@@ -119,7 +119,7 @@ final class Nesting {
 
   /**
    * Describes the task (or nested task) that {@code t} runs in the subtree of {@code scope}, or
-   * null (for the lock-ordering checker's structural check, see OwnerWaits).
+   * null (for the lock-ordering checker's structural check, see BlockedOwners).
    */
   String findTaskThread(ScopeImpl<?> scope, Thread t) {
     String found = null;

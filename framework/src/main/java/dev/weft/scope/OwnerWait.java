@@ -41,7 +41,7 @@ final class OwnerWait {
           continue;
         }
         if (!registered) {
-          OwnerWaits.ownerBlocks(s); // only while tasks can still block us
+          BlockedOwners.ownerBlocks(s); // only while tasks can still block us
           registered = true;
         }
         // Wait for a task a batch further on, then come back: tasks tend to end in fork order,
@@ -94,7 +94,7 @@ final class OwnerWait {
     } finally {
       s.awaited = null;
       if (registered) {
-        OwnerWaits.ownerUnblocks(s);
+        BlockedOwners.ownerUnblocks(s);
       }
       if (echo) {
         Thread.currentThread().interrupt();
@@ -141,7 +141,7 @@ final class OwnerWait {
         TaskNode<?> t = tasks.get(i);
         if (!t.isFinished()) {
           if (!registered) {
-            OwnerWaits.ownerBlocks(s); // only while task threads can still block us
+            BlockedOwners.ownerBlocks(s); // only while task threads can still block us
             registered = true;
           }
           s.awaited = t;
@@ -177,7 +177,7 @@ final class OwnerWait {
     } finally {
       s.awaited = null;
       if (registered) {
-        OwnerWaits.ownerUnblocks(s);
+        BlockedOwners.ownerUnblocks(s);
       }
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -66,7 +66,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   private static final VarHandle FAILURES;
 
   static {
-    OwnerWaits.install(); // the lock-ordering checker can now ask about blocked owners
+    BlockedOwners.install(); // the lock-ordering checker can now ask about blocked owners
     try {
       FAILURES = MethodHandles.lookup().findVarHandle(ScopeImpl.class, "failures", int.class);
     } catch (ReflectiveOperationException e) {

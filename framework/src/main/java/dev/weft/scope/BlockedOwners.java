@@ -9,14 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * another thread runs a task. The lock-ordering checker asks through {@code ScopeWaits}, so that
  * neither package depends on the other.
  */
-final class OwnerWaits {
-  private OwnerWaits() {}
+final class BlockedOwners {
+  private BlockedOwners() {}
 
   // Owners blocked in join() or close(). Written by each owner for itself; read by any thread.
   private static final ConcurrentHashMap<Thread, ScopeImpl<?>> WAITING = new ConcurrentHashMap<>();
 
   static {
-    ScopeWaits.setStructure(OwnerWaits::blockingJoin);
+    ScopeWaits.setStructure(BlockedOwners::blockingJoin);
   }
 
   /** Installs the probe: called when the first scope opens (this class then loads). */
