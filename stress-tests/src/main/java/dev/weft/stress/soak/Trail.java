@@ -183,8 +183,7 @@ final class Trail {
     volatile long endSeq;
     final AtomicInteger starts = new AtomicInteger();
     // thrown: what the body threw; endedBeforeThrow: the task was already final (cancelled or
-    // timed out) when the body threw it, as its handle (or, before the handle is set, the scope's
-    // cancelled flag) showed at that moment.
+    // timed out) when the body threw it, as its handle showed (see threw()).
     volatile Throwable thrown;
     volatile boolean endedBeforeThrow;
     // What a RECOVER fallback was given, and what a RECOVER_THROWS fallback threw.
@@ -266,6 +265,13 @@ final class Trail {
     /** The body throws {@code t}: note whether its task had already ended. */
     void threw(Throwable t) {
       Task<Object> h = handle;
+      // A body can end before the owner's fork() returned and set the handle (a 3 ms timeout
+      // while the owner still forks): wait for it, briefly, rather than guess from the scope's
+      // cancelled flag (that guess took a timed-out task for one still running). The state only
+      // moves forward, so a late read can only find "ended" where it was: lenient for that case.
+      for (long until = System.nanoTime() + 2_000_000_000L; h == null && System.nanoTime() - until < 0; h = handle) {
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+      }
       endedBeforeThrow = h != null ? h.state().isFinal() : scope.scope.isCancelled();
       thrown = t;
     }
