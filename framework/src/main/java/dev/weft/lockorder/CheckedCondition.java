@@ -1,7 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Graph;
-import dev.weft.lockorder.internal.HeldLocks;
 import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;

@@ -1,13 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Acq;
-import dev.weft.lockorder.internal.Chain;
-import dev.weft.lockorder.internal.Graph;
-import dev.weft.lockorder.internal.HeldLocks;
-import dev.weft.lockorder.internal.LockView;
-import dev.weft.lockorder.internal.StackTraces;
-import dev.weft.lockorder.internal.Violation;
-import dev.weft.lockorder.internal.Waits;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Graph;
-import dev.weft.lockorder.internal.Waits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -1,10 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Chain;
-import dev.weft.lockorder.internal.Graph;
-import dev.weft.lockorder.internal.StackTraces;
-import dev.weft.lockorder.internal.Violation;
-import dev.weft.lockorder.internal.Waits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -158,10 +153,7 @@ final class Reports {
   private static int userFrames(StackTraceElement[] stack) {
     int last = -1;
     for (int i = 0; i < stack.length; i++) {
-      String c = stack[i].getClassName();
-      if (c.startsWith("dev.weft.lockorder.Checked")
-          || c.startsWith("dev.weft.lockorder.Reports")
-          || c.startsWith("dev.weft.lockorder.internal.")) {
+      if (StackTraces.isImplementation(stack[i].getClassName())) {
         last = i;
       }
     }

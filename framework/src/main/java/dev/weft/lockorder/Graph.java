@@ -1,4 +1,4 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The lock is taken only when a thread's held chain is new to the checker (or in THROW mode on
  * every violating acquisition), so it is off the fast path.
  */
-public final class Graph {
+final class Graph {
   /** Guards edges of all nodes, {@link #warned}, {@link #declared} and {@link #epoch} writes. */
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -49,13 +49,13 @@ public final class Graph {
   private record Declaration(List<String> names, StackTraceElement[] stack) {}
 
   /** Returns the class named {@code name}, creating it on first use. Any thread. */
-  public LockNode node(String name) {
+  LockNode node(String name) {
     LockNode n = nodes.get(name);
     return n != null ? n : nodes.computeIfAbsent(name, k -> new LockNode(this, k));
   }
 
   /** The current epoch; a chain validated in an older epoch must be validated again. */
-  public int epoch() {
+  int epoch() {
     return epoch;
   }
 
@@ -64,7 +64,7 @@ public final class Graph {
    * whose held chain after the acquisition is {@code chain}. Adds the missing edges; returns the
    * first cycle found, or {@code null} after marking {@code chain} valid.
    */
-  public Violation validate(HeldLocks held, LockView wanted, Chain chain) {
+  Violation validate(HeldLocks held, LockView wanted, Chain chain) {
     lock.lock();
     try {
       Violation first = null;
@@ -88,7 +88,7 @@ public final class Graph {
   }
 
   /** Marks {@code chain} checked (WARN: reported once, then proceeds silently). */
-  public void markValid(Chain chain) {
+  void markValid(Chain chain) {
     lock.lock();
     try {
       chain.validEpoch = epoch;
@@ -98,7 +98,7 @@ public final class Graph {
   }
 
   /** Returns {@code true} the first time {@code v}'s cycle is reported in this epoch. */
-  public boolean firstReport(Violation v) {
+  boolean firstReport(Violation v) {
     lock.lock();
     try {
       return warned.add(v.key);
@@ -108,7 +108,7 @@ public final class Graph {
   }
 
   /** Builds the report for a read-to-write upgrade of {@code wanted}, which never succeeds. */
-  public Violation upgrade(LockView wanted) {
+  Violation upgrade(LockView wanted) {
     String name = wanted.acq.node.name;
     String message =
         name + " -> " + name + "\n"
@@ -260,7 +260,7 @@ public final class Graph {
    *
    * @throws IllegalArgumentException if the order contradicts an order seen or declared before
    */
-  public void declareOrder(List<String> names) {
+  void declareOrder(List<String> names) {
     StackTraceElement[] stack = StackTraces.trim(new Throwable()).getStackTrace();
     lock.lock();
     try {
@@ -303,7 +303,7 @@ public final class Graph {
   }
 
   /** Forgets all learned edges and reported cycles; keeps declared orders. Any thread. */
-  public void reset() {
+  void reset() {
     lock.lock();
     try {
       for (LockNode n : nodes.values()) {
@@ -320,7 +320,7 @@ public final class Graph {
   }
 
   /** The edges as {@code "a -> b"} strings, sorted. */
-  public List<String> edges() {
+  List<String> edges() {
     List<String> out = new ArrayList<>();
     lock.lock();
     try {
@@ -337,7 +337,7 @@ public final class Graph {
   }
 
   /** The graph in Graphviz DOT; declared edges are dashed, read modes are labelled. */
-  public String toDot() {
+  String toDot() {
     TreeMap<String, String> lines = new TreeMap<>();
     lock.lock();
     try {
@@ -380,7 +380,7 @@ public final class Graph {
   }
 
   /** A thread's name for reports: its name, or {@code virtual#id} for unnamed virtual threads. */
-  public static String threadName(Thread t) {
+  static String threadName(Thread t) {
     String n = t.getName();
     if (n.isEmpty()) {
       return (t.isVirtual() ? "virtual#" : "thread#") + t.threadId();
