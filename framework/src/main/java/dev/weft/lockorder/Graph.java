@@ -7,9 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The order graph of one checker: lock classes and the orders learned between them.
@@ -107,19 +107,6 @@ final class Graph {
     }
   }
 
-  /** Builds the report for a read-to-write upgrade of {@code wanted}, which never succeeds. */
-  Violation upgrade(LockView wanted) {
-    String name = wanted.acq.node.name;
-    String message =
-        name + " -> " + name + "\n"
-            + "thread '" + threadName(Thread.currentThread()) + "' acquires the write lock of '"
-            + wanted.label + "' while holding its read lock: a read lock cannot be upgraded, so"
-            + " this waits forever\n"
-            + "fix: release the read lock before taking the write lock, or take the write lock"
-            + " from the start";
-    return new Violation(List.of(name), message, List.of());
-  }
-
   private Violation addEdge(LockView heldView, LockView wantedView) {
     Acq from = heldView.acq;
     Acq to = wantedView.acq;
@@ -136,11 +123,7 @@ final class Graph {
       e = new Edge(from.node, to.node, false);
       from.node.out.put(to.node, e);
     }
-    e.seen[combo] =
-        new EdgeTrace(
-            from + " -> " + to + " first seen in thread '" + threadName(Thread.currentThread())
-                + "' (acquiring '" + wantedView.describe() + "' while holding '"
-                + heldView.describe() + "')");
+    e.seen[combo] = new EdgeTrace(ReportText.firstSeen(from, to, heldView, wantedView));
     return null;
   }
 
@@ -152,7 +135,7 @@ final class Graph {
     Acq to = wantedView.acq;
     if (from.node == to.node) {
       return Acq.conflicts(to.write, from.write)
-          ? report(heldView, wantedView, List.of(), List.of())
+          ? ReportText.cycle(heldView, wantedView, List.of(), List.of())
           : null;
     }
     List<Step> path = shortestPath(to, from);
@@ -165,7 +148,7 @@ final class Graph {
       edges.add(s.edge);
       traces.add(s.edge.seen[s.combo]);
     }
-    return report(heldView, wantedView, edges, traces);
+    return ReportText.cycle(heldView, wantedView, edges, traces);
   }
 
   /**
@@ -206,54 +189,6 @@ final class Graph {
     return null;
   }
 
-  private Violation report(
-      LockView heldView, LockView wantedView, List<Edge> path, List<EdgeTrace> traces) {
-    String from = heldView.acq.node.name;
-    String to = wantedView.acq.node.name;
-    StringBuilder text = new StringBuilder(from).append(" -> ").append(to);
-    boolean anyDeclared = false;
-    for (Edge e : path) {
-      text.append(", ").append(e.from.name).append(" -> ").append(e.to.name);
-      anyDeclared |= e.declared;
-    }
-    text.append('\n');
-    text.append("thread '").append(threadName(Thread.currentThread())).append("' acquires '")
-        .append(wantedView.describe()).append("' while holding '").append(heldView.describe())
-        .append('\'');
-    if (path.isEmpty()) {
-      text.append(", another lock of the same class '").append(from).append('\'');
-    }
-    text.append('\n');
-    if (!traces.isEmpty()) {
-      text.append("seen before: ");
-      for (int i = 0; i < traces.size(); i++) {
-        text.append(i == 0 ? "" : "; ").append(traces.get(i).getMessage());
-      }
-      text.append(" (stacks in the causes)\n");
-    }
-    if (path.isEmpty()) {
-      text.append("fix: do not nest locks of class '").append(from)
-          .append("', or give the instances separate classes and one declared order");
-    } else if (anyDeclared) {
-      text.append("fix: take these locks in the declared order");
-    } else {
-      List<String> order = new ArrayList<>();
-      for (Edge e : path) {
-        order.add('"' + e.from.name + '"');
-      }
-      order.add('"' + from + '"');
-      text.append("fix: take these locks in one global order everywhere; declareOrder(")
-          .append(String.join(", ", order)).append(") has it checked on every acquisition");
-    }
-    // cycle = from, to, then the classes the path passes through (the path ends at from)
-    List<String> names = new ArrayList<>();
-    names.add(from);
-    for (Edge e : path) {
-      names.add(e.from.name);
-    }
-    return new Violation(names, text.toString(), traces);
-  }
-
   /**
    * Declares {@code names} to be taken in this order, checked from now on even before any thread
    * took them.
@@ -277,13 +212,11 @@ final class Graph {
       LockNode b = node(names.get(i + 1));
       List<Step> back = shortestPath(b.write, a.write);
       if (back != null) {
-        StringBuilder cycle = new StringBuilder(a.name + " -> " + b.name);
+        List<Edge> edges = new ArrayList<>();
         for (Step s : back) {
-          cycle.append(", ").append(s.edge.from.name).append(" -> ").append(s.edge.to.name);
+          edges.add(s.edge);
         }
-        throw new IllegalArgumentException(
-            "declared order " + names + " contradicts an order seen or declared before: " + cycle
-                + ": take these locks in one order everywhere, then declare that order");
+        throw new IllegalArgumentException(ReportText.contradiction(names, a, b, edges));
       }
       Edge e = a.out.get(b);
       if (e == null || !e.declared) {
@@ -295,7 +228,7 @@ final class Graph {
         a.out.put(b, e);
       }
       for (int c = 0; c < 4; c++) {
-        EdgeTrace t = new EdgeTrace(a.name + " -> " + b.name + " declared by declareOrder");
+        EdgeTrace t = new EdgeTrace(ReportText.declared(a, b));
         t.setStackTrace(stack);
         e.seen[c] = t;
       }
@@ -336,55 +269,16 @@ final class Graph {
     return out;
   }
 
-  /** The graph in Graphviz DOT; declared edges are dashed, read modes are labelled. */
-  String toDot() {
-    TreeMap<String, String> lines = new TreeMap<>();
+  /**
+   * Runs {@code reader} on the lock classes while holding the graph lock, so that it sees their
+   * edges as one consistent state, and returns its result. Any thread.
+   */
+  <T> T read(Function<Iterable<LockNode>, T> reader) {
     lock.lock();
     try {
-      for (LockNode n : nodes.values()) {
-        lines.put(n.name, "  " + quote(n.name) + ";\n");
-        for (Edge e : n.out.values()) {
-          StringBuilder attrs = new StringBuilder();
-          if (e.declared) {
-            attrs.append("style=dashed");
-          } else {
-            List<String> modes = new ArrayList<>();
-            for (int c = 0; c < 4; c++) {
-              if (e.seen[c] != null && c != 3) {
-                modes.add((Edge.heldWrite(c) ? "W" : "R") + "->" + (Edge.wantedWrite(c) ? "W" : "R"));
-              }
-            }
-            if (!modes.isEmpty()) {
-              if (e.seen[3] != null) {
-                modes.add(0, "W->W");
-              }
-              attrs.append("label=").append(quote(String.join(" ", modes)));
-            }
-          }
-          lines.put(
-              n.name + "\u0000" + e.to.name,
-              "  " + quote(n.name) + " -> " + quote(e.to.name)
-                  + (attrs.isEmpty() ? "" : " [" + attrs + "]") + ";\n");
-        }
-      }
+      return reader.apply(nodes.values());
     } finally {
       lock.unlock();
     }
-    StringBuilder dot = new StringBuilder("digraph \"lock order\" {\n");
-    lines.values().forEach(dot::append);
-    return dot.append("}\n").toString();
-  }
-
-  private static String quote(String s) {
-    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-  }
-
-  /** A thread's name for reports: its name, or {@code virtual#id} for unnamed virtual threads. */
-  static String threadName(Thread t) {
-    String n = t.getName();
-    if (n.isEmpty()) {
-      return (t.isVirtual() ? "virtual#" : "thread#") + t.threadId();
-    }
-    return n;
   }
 }

@@ -42,8 +42,8 @@ final class StackTraces {
   private static final Set<String> IMPLEMENTATION =
       Set.of(
           "Acq", "Chain", "CheckedCondition", "CheckedLock", "CheckedReadWriteLock", "CheckedView",
-          "Edge", "EdgeTrace", "Graph", "HeldLocks", "LockNode", "LockView", "Reports",
-          "StackTraces", "Violation", "Waits");
+          "DotExport", "Edge", "EdgeTrace", "Graph", "HeldLocks", "LockNode", "LockView",
+          "ReportText", "Reports", "StackTraces", "Violation", "Waits");
 
   // Frames trim() removes: the implementation, and the constructors of the reports themselves.
   private static boolean isChecker(String className) {

@@ -164,8 +164,8 @@ final class Waits {
     if (why == null) {
       return null;
     }
-    return new Structural(hop, "thread '" + Graph.threadName(hop.waiter) + "' waits for lock '"
-        + hop.lock.describe() + "' held by thread '" + Graph.threadName(hop.holder) + "'"
+    return new Structural(hop, "thread '" + ReportText.threadName(hop.waiter) + "' waits for lock '"
+        + hop.lock.describe() + "' held by thread '" + ReportText.threadName(hop.holder) + "'"
         + hop.heldMode() + ", and " + why);
   }
 
