@@ -1,7 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Graph;
-import dev.weft.lockorder.internal.HeldLocks;
 import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +97,7 @@ final class CheckedCondition implements Condition {
     if (!view.heldByCurrentThread()) {
       String lock = view.describe();
       throw new IllegalMonitorStateException(
-          "thread '" + Graph.threadName(Thread.currentThread()) + "' " + verb
+          "thread '" + ReportText.threadName(Thread.currentThread()) + "' " + verb
               + " a condition of lock '" + lock + "', which it does not hold: take lock '" + lock
               + "' in the same thread before calling " + method);
     }

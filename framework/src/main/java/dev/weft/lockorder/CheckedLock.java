@@ -1,6 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.LockNode;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** A checked exclusive lock wrapping a non-fair {@link ReentrantLock}. */
@@ -36,17 +35,17 @@ final class CheckedLock extends CheckedView {
   }
 
   @Override
-  public Thread exclusiveOwner() {
+  Thread exclusiveOwner() {
     return sync.owner();
   }
 
   @Override
-  public String describe() {
+  String describe() {
     return label;
   }
 
   @Override
-  public boolean readWrite() {
+  boolean readWrite() {
     return false;
   }
 

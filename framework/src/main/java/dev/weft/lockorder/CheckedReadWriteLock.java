@@ -1,6 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.LockNode;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -69,17 +68,17 @@ final class CheckedReadWriteLock implements ReadWriteLock {
     }
 
     @Override
-    public Thread exclusiveOwner() {
+    Thread exclusiveOwner() {
       return sync.owner();
     }
 
     @Override
-    public String describe() {
+    String describe() {
       return label + " (read)";
     }
 
     @Override
-    public boolean readWrite() {
+    boolean readWrite() {
       return true;
     }
   }
@@ -101,17 +100,17 @@ final class CheckedReadWriteLock implements ReadWriteLock {
     }
 
     @Override
-    public Thread exclusiveOwner() {
+    Thread exclusiveOwner() {
       return sync.owner();
     }
 
     @Override
-    public String describe() {
+    String describe() {
       return label + " (write)";
     }
 
     @Override
-    public boolean readWrite() {
+    boolean readWrite() {
       return true;
     }
   }

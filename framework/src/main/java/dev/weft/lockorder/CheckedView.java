@@ -1,13 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Acq;
-import dev.weft.lockorder.internal.Chain;
-import dev.weft.lockorder.internal.Graph;
-import dev.weft.lockorder.internal.HeldLocks;
-import dev.weft.lockorder.internal.LockView;
-import dev.weft.lockorder.internal.StackTraces;
-import dev.weft.lockorder.internal.Violation;
-import dev.weft.lockorder.internal.Waits;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -191,7 +183,7 @@ abstract class CheckedView extends LockView implements Lock {
     } catch (IllegalMonitorStateException e) {
       IllegalMonitorStateException named =
           new IllegalMonitorStateException(
-              "thread '" + Graph.threadName(Thread.currentThread()) + "' unlocks lock '"
+              "thread '" + ReportText.threadName(Thread.currentThread()) + "' unlocks lock '"
                   + describe() + "', which it does not hold: unlock a lock only in the thread"
                   + " that locked it, once for each lock() or successful tryLock()");
       named.initCause(e);
@@ -227,7 +219,7 @@ abstract class CheckedView extends LockView implements Lock {
 
   private void validate(HeldLocks held, Chain chain) {
     if (upgradeAttempt()) {
-      Reports.violation(checker, graph.upgrade(this), null);
+      Reports.violation(checker, ReportText.upgrade(this), null);
       return;
     }
     Violation v = graph.validate(held, this, chain);

@@ -1,6 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.LockNode;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;

@@ -1,7 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Graph;
-import dev.weft.lockorder.internal.Waits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -238,7 +236,7 @@ public final class LockOrderChecker {
    * are dashed, edges seen with read locks are labelled with their modes ({@code R->W}).
    */
   public String toDot() {
-    return graph.toDot();
+    return DotExport.of(graph);
   }
 
   /** Resets every live checker in this JVM, as {@link #reset()} does; for test set-up. */

@@ -1,10 +1,5 @@
 package dev.weft.lockorder;
 
-import dev.weft.lockorder.internal.Chain;
-import dev.weft.lockorder.internal.Graph;
-import dev.weft.lockorder.internal.StackTraces;
-import dev.weft.lockorder.internal.Violation;
-import dev.weft.lockorder.internal.Waits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,9 +70,9 @@ final class Reports {
       Waits.Hop h = cycle.get(i);
       threads.add(h.waiter());
       locks.add(h.lock().describe());
-      summary.append(i == 0 ? "" : ", ").append("thread '").append(Graph.threadName(h.waiter()))
-          .append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
-          .append(Graph.threadName(h.holder())).append('\'').append(h.heldMode());
+      summary.append(i == 0 ? "" : ", ").append("thread '")
+          .append(ReportText.threadName(h.waiter())).append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
+          .append(ReportText.threadName(h.holder())).append('\'').append(h.heldMode());
     }
     if (why != null) {
       summary.setLength(0);
@@ -119,9 +114,9 @@ final class Reports {
   static DeadlockReport abandonedReport(Waits.Hop h) {
     String wanted = h.lock().describe();
     String summary =
-        "deadlock: thread '" + Graph.threadName(h.waiter()) + "' waits forever for lock '" + wanted
-            + "': lock '" + h.lock().label + "' is held by thread '" + Graph.threadName(h.holder())
-            + "'" + h.heldMode() + ", which has terminated without unlocking it\n"
+        "deadlock: thread '" + ReportText.threadName(h.waiter()) + "' waits forever for lock '"
+            + wanted + "': lock '" + h.lock().label + "' is held by thread '"
+            + ReportText.threadName(h.holder()) + "'" + h.heldMode() + ", which has terminated without unlocking it\n"
             + "fix: unlock every lock in a finally block of the thread that locked it";
     StringBuilder text = new StringBuilder(summary);
     appendThread(text, h.waiter(), " waiting for lock '" + wanted + "'");
@@ -136,7 +131,7 @@ final class Reports {
 
   // A line naming t and what it does, then its stack from the first frame of user code.
   private static void appendThread(StringBuilder text, Thread t, String state) {
-    text.append("\n\"").append(Graph.threadName(t)).append('"')
+    text.append("\n\"").append(ReportText.threadName(t)).append('"')
         .append(t.isVirtual() ? " (virtual)" : "").append(state);
     StackTraceElement[] stack = t.getStackTrace();
     int from = userFrames(stack);
@@ -158,10 +153,7 @@ final class Reports {
   private static int userFrames(StackTraceElement[] stack) {
     int last = -1;
     for (int i = 0; i < stack.length; i++) {
-      String c = stack[i].getClassName();
-      if (c.startsWith("dev.weft.lockorder.Checked")
-          || c.startsWith("dev.weft.lockorder.Reports")
-          || c.startsWith("dev.weft.lockorder.internal.")) {
+      if (StackTraces.isImplementation(stack[i].getClassName())) {
         last = i;
       }
     }

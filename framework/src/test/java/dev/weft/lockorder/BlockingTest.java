@@ -3,8 +3,6 @@ package dev.weft.lockorder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.weft.lockorder.internal.HeldLocks;
-import dev.weft.lockorder.internal.Waits;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;

@@ -3,7 +3,6 @@ package dev.weft.lockorder;
 import static dev.weft.lockorder.Violations.assertViolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.lockorder.internal.HeldLocks;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;

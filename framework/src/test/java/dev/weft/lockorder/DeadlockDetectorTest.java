@@ -160,7 +160,7 @@ class DeadlockDetectorTest {
     waiter.start();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> dev.weft.lockorder.internal.Waits.isWaiting(waiter));
+        .until(() -> Waits.isWaiting(waiter));
     assertThat(DeadlockDetector.create().findDeadlocks()).isEmpty();
     a.unlock();
     assertThat(waiter.join(Duration.ofSeconds(10))).isTrue();

@@ -3,8 +3,6 @@ package dev.weft.lockorder;
 import static dev.weft.lockorder.Violations.assertViolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.lockorder.internal.EdgeTrace;
-import dev.weft.lockorder.internal.HeldLocks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;

@@ -3,7 +3,6 @@ package dev.weft.lockorder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.weft.lockorder.internal.Waits;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -17,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A scope owner that holds a lock while joining, and a task of that scope that blocks on the
- * lock: reported instead of hanging. The scope structure is faked through the internal probe
- * (ScopeWaits is the scope core's); the core adds an integration test on the real scope API.
+ * lock: reported instead of hanging. The scope structure is faked through the package-private
+ * probe {@code Waits.setStructureProbe} (ScopeWaits is the scope core's); the core adds an
+ * integration test on the real scope API.
  */
 class ScopeDeadlockTest {
   private static final String WHY =

@@ -30,7 +30,7 @@ class LockOrderExtensionTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageStartingWith("1 lock-order report in swallowed():\n")
         .hasMessageContaining("LockOrderViolationException: b -> a, a -> b")
-        .hasMessageContaining("Caused by: dev.weft.lockorder.internal.EdgeTrace: a -> b first seen")
+        .hasMessageContaining("Caused by: dev.weft.lockorder.EdgeTrace: a -> b first seen")
         .hasCauseInstanceOf(LockOrderViolationException.class);
   }
 

@@ -85,7 +85,7 @@ class HugeDurationsDoNotOverflowTest {
     waiter.start();
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> dev.weft.lockorder.internal.Waits.isWaiting(waiter));
+        .until(() -> waiter.getState() == Thread.State.TIMED_WAITING); // in its timed wait
     release.countDown();
     assertThat(waiter.join(Duration.ofSeconds(10))).isTrue();
     assertThat(holder.join(Duration.ofSeconds(10))).isTrue();

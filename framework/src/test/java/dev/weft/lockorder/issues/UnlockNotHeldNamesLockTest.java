@@ -3,10 +3,10 @@ package dev.weft.lockorder.issues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.lockorder.HeldProbe;
 import dev.weft.lockorder.LockOrderChecker;
 import dev.weft.lockorder.LockOrderPolicy;
 import dev.weft.lockorder.Threads;
-import dev.weft.lockorder.internal.HeldLocks;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -45,7 +45,7 @@ class UnlockNotHeldNamesLockTest {
           assertThatThrownBy(cache.writeLock()::unlock)
               .isInstanceOf(IllegalMonitorStateException.class)
               .hasMessage(notHeld(me, "cache (write)"));
-          assertThat(HeldLocks.current().size()).isZero();
+          assertThat(HeldProbe.heldClasses(checker)).isEmpty();
         });
   }
 
@@ -70,7 +70,7 @@ class UnlockNotHeldNamesLockTest {
           } finally {
             accounts.unlock();
           }
-          assertThat(HeldLocks.current().size()).isZero();
+          assertThat(HeldProbe.heldClasses(checker)).isEmpty();
           audit.lock();
           audit.unlock();
         });

@@ -1,4 +1,4 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,11 +7,11 @@ import java.util.List;
  * A potential deadlock found by the order graph: acquiring {@code to} while holding {@code from}
  * closes a cycle. Immutable.
  */
-public final class Violation {
+final class Violation {
   /** Lock class names of the cycle, starting with the held class: {@code [b, a]} for b -> a -> b. */
-  public final List<String> cycle;
+  final List<String> cycle;
   /** The report text (several lines, the first one is the cycle). */
-  public final String message;
+  final String message;
   /** Where each earlier edge of the cycle was first seen, in cycle order. */
   private final List<EdgeTrace> traces;
   /** Key of the cycle independent of where it starts, to report each cycle once under WARN. */
@@ -28,7 +28,7 @@ public final class Violation {
    * Fresh copies of the edge traces linked as a cause chain (the first edge is the head), ready
    * to be the cause of a report.
    */
-  public Throwable causeChain() {
+  Throwable causeChain() {
     List<EdgeTrace> copies = new ArrayList<>(traces.size());
     for (EdgeTrace t : traces) {
       copies.add(t.copy());

@@ -1,4 +1,4 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,9 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The order graph of one checker: lock classes and the orders learned between them.
@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The lock is taken only when a thread's held chain is new to the checker (or in THROW mode on
  * every violating acquisition), so it is off the fast path.
  */
-public final class Graph {
+final class Graph {
   /** Guards edges of all nodes, {@link #warned}, {@link #declared} and {@link #epoch} writes. */
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -49,13 +49,13 @@ public final class Graph {
   private record Declaration(List<String> names, StackTraceElement[] stack) {}
 
   /** Returns the class named {@code name}, creating it on first use. Any thread. */
-  public LockNode node(String name) {
+  LockNode node(String name) {
     LockNode n = nodes.get(name);
     return n != null ? n : nodes.computeIfAbsent(name, k -> new LockNode(this, k));
   }
 
   /** The current epoch; a chain validated in an older epoch must be validated again. */
-  public int epoch() {
+  int epoch() {
     return epoch;
   }
 
@@ -64,7 +64,7 @@ public final class Graph {
    * whose held chain after the acquisition is {@code chain}. Adds the missing edges; returns the
    * first cycle found, or {@code null} after marking {@code chain} valid.
    */
-  public Violation validate(HeldLocks held, LockView wanted, Chain chain) {
+  Violation validate(HeldLocks held, LockView wanted, Chain chain) {
     lock.lock();
     try {
       Violation first = null;
@@ -88,7 +88,7 @@ public final class Graph {
   }
 
   /** Marks {@code chain} checked (WARN: reported once, then proceeds silently). */
-  public void markValid(Chain chain) {
+  void markValid(Chain chain) {
     lock.lock();
     try {
       chain.validEpoch = epoch;
@@ -98,26 +98,13 @@ public final class Graph {
   }
 
   /** Returns {@code true} the first time {@code v}'s cycle is reported in this epoch. */
-  public boolean firstReport(Violation v) {
+  boolean firstReport(Violation v) {
     lock.lock();
     try {
       return warned.add(v.key);
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Builds the report for a read-to-write upgrade of {@code wanted}, which never succeeds. */
-  public Violation upgrade(LockView wanted) {
-    String name = wanted.acq.node.name;
-    String message =
-        name + " -> " + name + "\n"
-            + "thread '" + threadName(Thread.currentThread()) + "' acquires the write lock of '"
-            + wanted.label + "' while holding its read lock: a read lock cannot be upgraded, so"
-            + " this waits forever\n"
-            + "fix: release the read lock before taking the write lock, or take the write lock"
-            + " from the start";
-    return new Violation(List.of(name), message, List.of());
   }
 
   private Violation addEdge(LockView heldView, LockView wantedView) {
@@ -136,11 +123,7 @@ public final class Graph {
       e = new Edge(from.node, to.node, false);
       from.node.out.put(to.node, e);
     }
-    e.seen[combo] =
-        new EdgeTrace(
-            from + " -> " + to + " first seen in thread '" + threadName(Thread.currentThread())
-                + "' (acquiring '" + wantedView.describe() + "' while holding '"
-                + heldView.describe() + "')");
+    e.seen[combo] = new EdgeTrace(ReportText.firstSeen(from, to, heldView, wantedView));
     return null;
   }
 
@@ -152,7 +135,7 @@ public final class Graph {
     Acq to = wantedView.acq;
     if (from.node == to.node) {
       return Acq.conflicts(to.write, from.write)
-          ? report(heldView, wantedView, List.of(), List.of())
+          ? ReportText.cycle(heldView, wantedView, List.of(), List.of())
           : null;
     }
     List<Step> path = shortestPath(to, from);
@@ -165,7 +148,7 @@ public final class Graph {
       edges.add(s.edge);
       traces.add(s.edge.seen[s.combo]);
     }
-    return report(heldView, wantedView, edges, traces);
+    return ReportText.cycle(heldView, wantedView, edges, traces);
   }
 
   /**
@@ -206,61 +189,13 @@ public final class Graph {
     return null;
   }
 
-  private Violation report(
-      LockView heldView, LockView wantedView, List<Edge> path, List<EdgeTrace> traces) {
-    String from = heldView.acq.node.name;
-    String to = wantedView.acq.node.name;
-    StringBuilder text = new StringBuilder(from).append(" -> ").append(to);
-    boolean anyDeclared = false;
-    for (Edge e : path) {
-      text.append(", ").append(e.from.name).append(" -> ").append(e.to.name);
-      anyDeclared |= e.declared;
-    }
-    text.append('\n');
-    text.append("thread '").append(threadName(Thread.currentThread())).append("' acquires '")
-        .append(wantedView.describe()).append("' while holding '").append(heldView.describe())
-        .append('\'');
-    if (path.isEmpty()) {
-      text.append(", another lock of the same class '").append(from).append('\'');
-    }
-    text.append('\n');
-    if (!traces.isEmpty()) {
-      text.append("seen before: ");
-      for (int i = 0; i < traces.size(); i++) {
-        text.append(i == 0 ? "" : "; ").append(traces.get(i).getMessage());
-      }
-      text.append(" (stacks in the causes)\n");
-    }
-    if (path.isEmpty()) {
-      text.append("fix: do not nest locks of class '").append(from)
-          .append("', or give the instances separate classes and one declared order");
-    } else if (anyDeclared) {
-      text.append("fix: take these locks in the declared order");
-    } else {
-      List<String> order = new ArrayList<>();
-      for (Edge e : path) {
-        order.add('"' + e.from.name + '"');
-      }
-      order.add('"' + from + '"');
-      text.append("fix: take these locks in one global order everywhere; declareOrder(")
-          .append(String.join(", ", order)).append(") has it checked on every acquisition");
-    }
-    // cycle = from, to, then the classes the path passes through (the path ends at from)
-    List<String> names = new ArrayList<>();
-    names.add(from);
-    for (Edge e : path) {
-      names.add(e.from.name);
-    }
-    return new Violation(names, text.toString(), traces);
-  }
-
   /**
    * Declares {@code names} to be taken in this order, checked from now on even before any thread
    * took them.
    *
    * @throws IllegalArgumentException if the order contradicts an order seen or declared before
    */
-  public void declareOrder(List<String> names) {
+  void declareOrder(List<String> names) {
     StackTraceElement[] stack = StackTraces.trim(new Throwable()).getStackTrace();
     lock.lock();
     try {
@@ -277,13 +212,11 @@ public final class Graph {
       LockNode b = node(names.get(i + 1));
       List<Step> back = shortestPath(b.write, a.write);
       if (back != null) {
-        StringBuilder cycle = new StringBuilder(a.name + " -> " + b.name);
+        List<Edge> edges = new ArrayList<>();
         for (Step s : back) {
-          cycle.append(", ").append(s.edge.from.name).append(" -> ").append(s.edge.to.name);
+          edges.add(s.edge);
         }
-        throw new IllegalArgumentException(
-            "declared order " + names + " contradicts an order seen or declared before: " + cycle
-                + ": take these locks in one order everywhere, then declare that order");
+        throw new IllegalArgumentException(ReportText.contradiction(names, a, b, edges));
       }
       Edge e = a.out.get(b);
       if (e == null || !e.declared) {
@@ -295,7 +228,7 @@ public final class Graph {
         a.out.put(b, e);
       }
       for (int c = 0; c < 4; c++) {
-        EdgeTrace t = new EdgeTrace(a.name + " -> " + b.name + " declared by declareOrder");
+        EdgeTrace t = new EdgeTrace(ReportText.declared(a, b));
         t.setStackTrace(stack);
         e.seen[c] = t;
       }
@@ -303,7 +236,7 @@ public final class Graph {
   }
 
   /** Forgets all learned edges and reported cycles; keeps declared orders. Any thread. */
-  public void reset() {
+  void reset() {
     lock.lock();
     try {
       for (LockNode n : nodes.values()) {
@@ -320,7 +253,7 @@ public final class Graph {
   }
 
   /** The edges as {@code "a -> b"} strings, sorted. */
-  public List<String> edges() {
+  List<String> edges() {
     List<String> out = new ArrayList<>();
     lock.lock();
     try {
@@ -336,55 +269,16 @@ public final class Graph {
     return out;
   }
 
-  /** The graph in Graphviz DOT; declared edges are dashed, read modes are labelled. */
-  public String toDot() {
-    TreeMap<String, String> lines = new TreeMap<>();
+  /**
+   * Runs {@code reader} on the lock classes while holding the graph lock, so that it sees their
+   * edges as one consistent state, and returns its result. Any thread.
+   */
+  <T> T read(Function<Iterable<LockNode>, T> reader) {
     lock.lock();
     try {
-      for (LockNode n : nodes.values()) {
-        lines.put(n.name, "  " + quote(n.name) + ";\n");
-        for (Edge e : n.out.values()) {
-          StringBuilder attrs = new StringBuilder();
-          if (e.declared) {
-            attrs.append("style=dashed");
-          } else {
-            List<String> modes = new ArrayList<>();
-            for (int c = 0; c < 4; c++) {
-              if (e.seen[c] != null && c != 3) {
-                modes.add((Edge.heldWrite(c) ? "W" : "R") + "->" + (Edge.wantedWrite(c) ? "W" : "R"));
-              }
-            }
-            if (!modes.isEmpty()) {
-              if (e.seen[3] != null) {
-                modes.add(0, "W->W");
-              }
-              attrs.append("label=").append(quote(String.join(" ", modes)));
-            }
-          }
-          lines.put(
-              n.name + "\u0000" + e.to.name,
-              "  " + quote(n.name) + " -> " + quote(e.to.name)
-                  + (attrs.isEmpty() ? "" : " [" + attrs + "]") + ";\n");
-        }
-      }
+      return reader.apply(nodes.values());
     } finally {
       lock.unlock();
     }
-    StringBuilder dot = new StringBuilder("digraph \"lock order\" {\n");
-    lines.values().forEach(dot::append);
-    return dot.append("}\n").toString();
-  }
-
-  private static String quote(String s) {
-    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-  }
-
-  /** A thread's name for reports: its name, or {@code virtual#id} for unnamed virtual threads. */
-  public static String threadName(Thread t) {
-    String n = t.getName();
-    if (n.isEmpty()) {
-      return (t.isVirtual() ? "virtual#" : "thread#") + t.threadId();
-    }
-    return n;
   }
 }

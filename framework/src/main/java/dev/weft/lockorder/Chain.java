@@ -1,4 +1,4 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Chains are immutable apart from {@link #validEpoch} and the child cache.
  */
-public final class Chain {
+final class Chain {
   /** The chain without its last class, or {@code null} for the empty chain. */
   final Chain parent;
   /** The last class of this chain, or {@code null} for the empty chain. */
@@ -35,7 +35,7 @@ public final class Chain {
   }
 
   /** Returns this chain extended by {@code next}, creating it on first use. Any thread. */
-  public Chain child(Acq next) {
+  Chain child(Acq next) {
     Chain h = hot;
     if (h != null && h.acq == next) {
       return h;
@@ -49,7 +49,7 @@ public final class Chain {
   }
 
   /** Whether acquiring this chain's last class while holding its parent was checked in {@code epoch}. */
-  public boolean isValid(int epoch) {
+  boolean isValid(int epoch) {
     return validEpoch == epoch;
   }
 

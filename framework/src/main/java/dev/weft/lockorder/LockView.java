@@ -1,20 +1,20 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 /**
  * A checked lock as the held-lock bookkeeping sees it: one lock instance in one access mode. The
  * read and write views of one read/write lock share {@link #identity}.
  */
-public abstract class LockView {
+abstract class LockView {
   /** The lock class and access mode. */
-  public final Acq acq;
+  final Acq acq;
   /** Identifies the underlying lock: equal for the read and write views of one lock. */
-  public final Object identity;
+  final Object identity;
   /** The instance label used in reports, e.g. {@code account#2}. */
-  public final String label;
+  final String label;
   /** The graph (checker) this lock belongs to. */
-  public final Graph graph;
+  final Graph graph;
 
-  protected LockView(Acq acq, Object identity, String label) {
+  LockView(Acq acq, Object identity, String label) {
     this.acq = acq;
     this.identity = identity;
     this.label = label;
@@ -22,7 +22,7 @@ public abstract class LockView {
   }
 
   /** The graph (checker) this lock belongs to. */
-  public final Graph graph() {
+  final Graph graph() {
     return graph;
   }
 
@@ -30,16 +30,16 @@ public abstract class LockView {
    * The thread holding this lock exclusively (for a read/write lock: its write lock), or {@code
    * null}. Best effort, may be stale; used only by deadlock detection.
    */
-  public abstract Thread exclusiveOwner();
+  abstract Thread exclusiveOwner();
 
   /** The label with the mode for read/write locks, e.g. {@code cache (read)}. */
-  public abstract String describe();
+  abstract String describe();
 
   /** Whether this is one side of a read/write lock, so that reports name modes. */
-  public abstract boolean readWrite();
+  abstract boolean readWrite();
 
   /** The label with the mode {@code write} (or {@code read}) for read/write locks. */
-  public final String describe(boolean write) {
+  final String describe(boolean write) {
     return readWrite() ? label + (write ? " (write)" : " (read)") : label;
   }
 

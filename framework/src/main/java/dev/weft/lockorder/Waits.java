@@ -1,4 +1,4 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 import dev.weft.internal.ScopeWaits;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import java.util.function.BiFunction;
  * <p>{@code ThreadMXBean.findDeadlockedThreads} does not see virtual threads; this registry sees
  * platform and virtual threads alike, because it is keyed by the {@link Thread} object.
  */
-public final class Waits {
+final class Waits {
   private static final ConcurrentHashMap<Thread, Record> WAITING = new ConcurrentHashMap<>();
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -35,11 +35,11 @@ public final class Waits {
   private Waits() {}
 
   /** A thread waiting for a checked lock. Immutable. */
-  public static final class Record {
+  static final class Record {
     /** The waiting thread. */
-    public final Thread thread;
+    final Thread thread;
     /** The lock (and mode) it waits for. */
-    public final LockView lock;
+    final LockView lock;
     final LockView[] held;
     final long sequence;
     final boolean mayThrow;
@@ -57,16 +57,16 @@ public final class Waits {
    * One step of a wait cycle: {@code waiter} waits for {@code lock}, held by {@code holder} in
    * write (or exclusive) mode if {@code heldWrite}, else in read mode.
    */
-  public record Hop(
+  record Hop(
       Thread waiter, LockView lock, Thread holder, boolean heldWrite, long sequence) {
     /** {@code " in read mode"} or {@code " in write mode"} for a read/write lock, else empty. */
-    public String heldMode() {
+    String heldMode() {
       return lock.readWrite() ? (heldWrite ? " in write mode" : " in read mode") : "";
     }
   }
 
   /** A scope deadlock: {@code hop} leads to a scope owner that joins the waiter's scope. */
-  public record Structural(Hop hop, String why) {}
+  record Structural(Hop hop, String why) {}
 
   // Scope owners blocked in join() or close() while holding checked locks, with a copy of those
   // locks (the only way to see another thread's read locks). Written by each owner for itself
@@ -95,7 +95,7 @@ public final class Waits {
   }
 
   /** Has scope owners publish their checked locks while they block; the first checker calls it. */
-  public static void listenToScopes() {
+  static void listenToScopes() {
     // the static initializer installs the listener
   }
 
@@ -103,24 +103,27 @@ public final class Waits {
    * Publishes that the current thread starts waiting for {@code lock}. {@code mayThrow}: the
    * thread breaks a wait cycle it is chosen for.
    */
-  public static Record begin(LockView lock, HeldLocks held, boolean mayThrow) {
+  static Record begin(LockView lock, HeldLocks held, boolean mayThrow) {
     Record r = new Record(Thread.currentThread(), lock, held.snapshot(), mayThrow);
     WAITING.put(r.thread, r);
     return r;
   }
 
   /** Withdraws {@code r}; the thread no longer waits. */
-  public static void end(Record r) {
+  static void end(Record r) {
     WAITING.remove(r.thread, r);
   }
 
   /** Whether {@code t} is waiting for a checked lock now. */
-  public static boolean isWaiting(Thread t) {
+  static boolean isWaiting(Thread t) {
     return WAITING.containsKey(t);
   }
 
-  /** Test hook: replaces the scope-structure probe; {@code null} restores the real one. */
-  public static void setStructureProbe(BiFunction<Thread, Thread, String> probe) {
+  /**
+   * Test hook, package-private for {@code ScopeDeadlockTest}: replaces the scope-structure probe;
+   * {@code null} restores the real one.
+   */
+  static void setStructureProbe(BiFunction<Thread, Thread, String> probe) {
     structure = probe != null ? probe : ScopeWaits::blockingJoin;
   }
 
@@ -129,7 +132,7 @@ public final class Waits {
    * {@code r}'s thread, or {@code null}. The holder is the lock's owner, or a joining owner that
    * published a conflicting hold of the lock (a read lock, when {@code r} wants to write).
    */
-  public static Structural structuralDeadlock(Record r) {
+  static Structural structuralDeadlock(Record r) {
     Thread owner = r.lock.exclusiveOwner();
     if (owner != null && owner != r.thread) {
       Structural s = structural(new Hop(r.thread, r.lock, owner, true, r.sequence));
@@ -161,8 +164,8 @@ public final class Waits {
     if (why == null) {
       return null;
     }
-    return new Structural(hop, "thread '" + Graph.threadName(hop.waiter) + "' waits for lock '"
-        + hop.lock.describe() + "' held by thread '" + Graph.threadName(hop.holder) + "'"
+    return new Structural(hop, "thread '" + ReportText.threadName(hop.waiter) + "' waits for lock '"
+        + hop.lock.describe() + "' held by thread '" + ReportText.threadName(hop.holder) + "'"
         + hop.heldMode() + ", and " + why);
   }
 
@@ -181,7 +184,7 @@ public final class Waits {
    * {@code r} is the one to break it (the latest waiter among those that may throw); else {@code
    * null}. Choosing one victim lets the other threads of the cycle proceed.
    */
-  public static List<Hop> cycleToBreak(Record r) {
+  static List<Hop> cycleToBreak(Record r) {
     List<Hop> cycle = cycleThrough(r);
     if (cycle == null) {
       return null;
@@ -200,7 +203,7 @@ public final class Waits {
    * Returns the hop from {@code r} to the owner of its lock if that owner has terminated without
    * unlocking it, so {@code r} would wait forever; else {@code null}.
    */
-  public static Hop deadOwner(Record r) {
+  static Hop deadOwner(Record r) {
     Thread owner = r.lock.exclusiveOwner();
     if (owner == null || owner == r.thread || owner.isAlive()) {
       return null;
@@ -211,7 +214,7 @@ public final class Waits {
   }
 
   /** The threads waiting now for a lock whose owner terminated without unlocking it. */
-  public static List<Hop> findAbandoned() {
+  static List<Hop> findAbandoned() {
     List<Hop> found = new ArrayList<>();
     for (Record r : WAITING.values()) {
       Hop h = deadOwner(r);
@@ -223,7 +226,7 @@ public final class Waits {
   }
 
   /** All wait cycles among checked locks now, each reported once. */
-  public static List<List<Hop>> findCycles() {
+  static List<List<Hop>> findCycles() {
     List<List<Hop>> found = new ArrayList<>();
     Set<Set<Thread>> seen = new HashSet<>();
     for (Record r : WAITING.values()) {
@@ -241,7 +244,7 @@ public final class Waits {
   }
 
   /** A stable key for a cycle: the wait records' sequence numbers, sorted. */
-  public static String key(List<Hop> cycle) {
+  static String key(List<Hop> cycle) {
     TreeSet<Long> seqs = new TreeSet<>();
     cycle.forEach(h -> seqs.add(h.sequence));
     return seqs.toString();

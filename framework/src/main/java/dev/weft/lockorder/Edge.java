@@ -1,4 +1,4 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 /**
  * A learned or declared order {@code from -> to}: some thread acquired {@code to} while holding

@@ -1,11 +1,11 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 /**
  * Where an edge of the order graph was first seen (or declared): its stack trace is that of the
  * acquisition that first took the two locks in this order. Appears in the cause chain of a
  * lock-order report; never thrown on its own.
  */
-public final class EdgeTrace extends IllegalStateException {
+final class EdgeTrace extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
   EdgeTrace(String message) {

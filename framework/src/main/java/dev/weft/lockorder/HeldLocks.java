@@ -1,4 +1,4 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 import java.util.Arrays;
 
@@ -13,7 +13,7 @@ import java.util.Arrays;
  * or pop touches one array. A re-entrant entry (its lock is held by an entry below it) carries the
  * chain of the entry below it: re-acquiring adds no class to the chain.
  */
-public final class HeldLocks {
+final class HeldLocks {
   private static final ThreadLocal<HeldLocks> CURRENT = ThreadLocal.withInitial(HeldLocks::new);
 
   private Object[] entries = new Object[16];
@@ -22,17 +22,17 @@ public final class HeldLocks {
   private HeldLocks() {}
 
   /** The current thread's held locks. */
-  public static HeldLocks current() {
+  static HeldLocks current() {
     return CURRENT.get();
   }
 
   /** How many acquisitions the thread holds (re-entrant ones counted separately). */
-  public int size() {
+  int size() {
     return size;
   }
 
   /** The held chain of {@code graph}: its classes held by this thread, in order. */
-  public Chain top(Graph graph) {
+  Chain top(Graph graph) {
     Object[] e = entries;
     for (int i = 2 * size - 2; i >= 0; i -= 2) {
       if (((LockView) e[i]).graph == graph) {
@@ -43,7 +43,7 @@ public final class HeldLocks {
   }
 
   /** Records a first (non-reentrant) acquisition whose held chain becomes {@code chain}. */
-  public void push(LockView view, Chain chain) {
+  void push(LockView view, Chain chain) {
     int at = 2 * size;
     Object[] e = entries;
     if (at == e.length) {
@@ -55,12 +55,12 @@ public final class HeldLocks {
   }
 
   /** Records a re-entrant acquisition: the chain does not change. */
-  public void pushReentrant(LockView view) {
+  void pushReentrant(LockView view) {
     push(view, top(view.graph));
   }
 
   /** Forgets the most recent acquisition of {@code view}; no-op if none is recorded. */
-  public void pop(LockView view) {
+  void pop(LockView view) {
     Object[] e = entries;
     int top = 2 * size - 2;
     if (top >= 0 && e[top] == view) {
@@ -110,7 +110,7 @@ public final class HeldLocks {
    * Forgets every acquisition of {@code view} (a condition wait releases the lock fully) and
    * returns their positions for {@link #restore}.
    */
-  public int[] removeAll(LockView view) {
+  int[] removeAll(LockView view) {
     int[] positions = new int[size];
     int count = 0;
     for (int i = 0; i < size; i++) {
@@ -128,7 +128,7 @@ public final class HeldLocks {
   }
 
   /** Puts back acquisitions removed by {@link #removeAll} at their old positions. */
-  public void restore(LockView view, int[] positions) {
+  void restore(LockView view, int[] positions) {
     for (int p : positions) {
       int at = Math.min(p, size);
       if (2 * size + 2 > entries.length) {
@@ -161,7 +161,7 @@ public final class HeldLocks {
   }
 
   /** A copy of the held views, for publication in a wait record. */
-  public LockView[] snapshot() {
+  LockView[] snapshot() {
     LockView[] out = new LockView[size];
     for (int i = 0; i < size; i++) {
       out[i] = view(i);

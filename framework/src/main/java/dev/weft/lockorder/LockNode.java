@@ -1,19 +1,19 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A lock class: a node of one checker's order graph. Many lock instances may share one. */
-public final class LockNode {
+final class LockNode {
   /** The graph this class belongs to; never changes. */
-  public final Graph graph;
+  final Graph graph;
   /** The class name, as it appears in reports. */
-  public final String name;
+  final String name;
   /** Shared (read) access to this class. */
-  public final Acq read = new Acq(this, false);
+  final Acq read = new Acq(this, false);
   /** Exclusive or write access to this class. */
-  public final Acq write = new Acq(this, true);
+  final Acq write = new Acq(this, true);
 
   // Out-edges: this -> target. Written and read only while holding graph.lock.
   final Map<LockNode, Edge> out = new LinkedHashMap<>();
@@ -26,7 +26,7 @@ public final class LockNode {
   }
 
   /** Returns the label for a new instance: the class name, then {@code name#2}, {@code name#3}. */
-  public String nextInstanceLabel() {
+  String nextInstanceLabel() {
     int n = instances.incrementAndGet();
     return n == 1 ? name : name + "#" + n;
   }

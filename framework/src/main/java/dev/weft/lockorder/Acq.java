@@ -1,4 +1,4 @@
-package dev.weft.lockorder.internal;
+package dev.weft.lockorder;
 
 /**
  * A lock class in one access mode: the unit the order graph and the held-chain cache work on.
@@ -6,11 +6,11 @@ package dev.weft.lockorder.internal;
  * <p>Immutable; two instances exist per {@link LockNode} (read and write). Exclusive locks use
  * the write instance.
  */
-public final class Acq {
+final class Acq {
   /** The lock class. */
-  public final LockNode node;
+  final LockNode node;
   /** {@code true} for exclusive or write access, {@code false} for shared (read) access. */
-  public final boolean write;
+  final boolean write;
 
   Acq(LockNode node, boolean write) {
     this.node = node;
