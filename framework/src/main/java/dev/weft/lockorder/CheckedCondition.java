@@ -1,5 +1,6 @@
 package dev.weft.lockorder;
 
+import dev.weft.internal.ThreadNames;
 import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +98,7 @@ final class CheckedCondition implements Condition {
     if (!view.heldByCurrentThread()) {
       String lock = view.describe();
       throw new IllegalMonitorStateException(
-          "thread '" + ReportText.threadName(Thread.currentThread()) + "' " + verb
+          "thread '" + ThreadNames.of(Thread.currentThread()) + "' " + verb
               + " a condition of lock '" + lock + "', which it does not hold: take lock '" + lock
               + "' in the same thread before calling " + method);
     }

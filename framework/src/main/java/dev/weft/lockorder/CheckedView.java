@@ -1,5 +1,6 @@
 package dev.weft.lockorder;
 
+import dev.weft.internal.ThreadNames;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -183,7 +184,7 @@ abstract class CheckedView extends LockView implements Lock {
     } catch (IllegalMonitorStateException e) {
       IllegalMonitorStateException named =
           new IllegalMonitorStateException(
-              "thread '" + ReportText.threadName(Thread.currentThread()) + "' unlocks lock '"
+              "thread '" + ThreadNames.of(Thread.currentThread()) + "' unlocks lock '"
                   + describe() + "', which it does not hold: unlock a lock only in the thread"
                   + " that locked it, once for each lock() or successful tryLock()");
       named.initCause(e);

@@ -1,12 +1,13 @@
 package dev.weft.lockorder;
 
+import dev.weft.internal.ThreadNames;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The words of the order graph's reports: the text of a violation (the cycle line, the acquiring
  * thread, where the earlier edges were seen, the fix), the messages of edge traces and of a
- * contradicting declared order, and thread names as every report shows them.
+ * contradicting declared order (threads are named by {@code ThreadNames}).
  *
  * <p>Stateless. The methods that take edges read their fields, so they run while holding the
  * graph lock, as their callers in {@link Graph} do.
@@ -14,21 +15,12 @@ import java.util.List;
 final class ReportText {
   private ReportText() {}
 
-  /** A thread's name for reports: its name, or {@code virtual#id} for unnamed virtual threads. */
-  static String threadName(Thread t) {
-    String n = t.getName();
-    if (n.isEmpty()) {
-      return (t.isVirtual() ? "virtual#" : "thread#") + t.threadId();
-    }
-    return n;
-  }
-
   /** The report for a read-to-write upgrade of {@code wanted}, which never succeeds. */
   static Violation upgrade(LockView wanted) {
     String name = wanted.acq.node.name;
     String message =
         name + " -> " + name + "\n"
-            + "thread '" + threadName(Thread.currentThread()) + "' acquires the write lock of '"
+            + "thread '" + ThreadNames.of(Thread.currentThread()) + "' acquires the write lock of '"
             + wanted.label + "' while holding its read lock: a read lock cannot be upgraded, so"
             + " this waits forever\n"
             + "fix: release the read lock before taking the write lock, or take the write lock"
@@ -52,7 +44,7 @@ final class ReportText {
       anyDeclared |= e.declared;
     }
     text.append('\n');
-    text.append("thread '").append(threadName(Thread.currentThread())).append("' acquires '")
+    text.append("thread '").append(ThreadNames.of(Thread.currentThread())).append("' acquires '")
         .append(wantedView.describe()).append("' while holding '").append(heldView.describe())
         .append('\'');
     if (path.isEmpty()) {
@@ -91,7 +83,7 @@ final class ReportText {
 
   /** The message of the trace of {@code from -> to}, first seen now in the current thread. */
   static String firstSeen(Acq from, Acq to, LockView heldView, LockView wantedView) {
-    return from + " -> " + to + " first seen in thread '" + threadName(Thread.currentThread())
+    return from + " -> " + to + " first seen in thread '" + ThreadNames.of(Thread.currentThread())
         + "' (acquiring '" + wantedView.describe() + "' while holding '" + heldView.describe()
         + "')";
   }

@@ -1,5 +1,6 @@
 package dev.weft.lockorder;
 
+import dev.weft.internal.ThreadNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,8 +72,8 @@ final class Reports {
       threads.add(h.waiter());
       locks.add(h.lock().describe());
       summary.append(i == 0 ? "" : ", ").append("thread '")
-          .append(ReportText.threadName(h.waiter())).append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
-          .append(ReportText.threadName(h.holder())).append('\'').append(h.heldMode());
+          .append(ThreadNames.of(h.waiter())).append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
+          .append(ThreadNames.of(h.holder())).append('\'').append(h.heldMode());
     }
     if (why != null) {
       summary.setLength(0);
@@ -114,9 +115,9 @@ final class Reports {
   static DeadlockReport abandonedReport(Waits.Hop h) {
     String wanted = h.lock().describe();
     String summary =
-        "deadlock: thread '" + ReportText.threadName(h.waiter()) + "' waits forever for lock '"
+        "deadlock: thread '" + ThreadNames.of(h.waiter()) + "' waits forever for lock '"
             + wanted + "': lock '" + h.lock().label + "' is held by thread '"
-            + ReportText.threadName(h.holder()) + "'" + h.heldMode() + ", which has terminated without unlocking it\n"
+            + ThreadNames.of(h.holder()) + "'" + h.heldMode() + ", which has terminated without unlocking it\n"
             + "fix: unlock every lock in a finally block of the thread that locked it";
     StringBuilder text = new StringBuilder(summary);
     appendThread(text, h.waiter(), " waiting for lock '" + wanted + "'");
@@ -131,7 +132,7 @@ final class Reports {
 
   // A line naming t and what it does, then its stack from the first frame of user code.
   private static void appendThread(StringBuilder text, Thread t, String state) {
-    text.append("\n\"").append(ReportText.threadName(t)).append('"')
+    text.append("\n\"").append(ThreadNames.of(t)).append('"')
         .append(t.isVirtual() ? " (virtual)" : "").append(state);
     StackTraceElement[] stack = t.getStackTrace();
     int from = userFrames(stack);

@@ -1,5 +1,6 @@
 package dev.weft.lockorder;
 
+import dev.weft.internal.ThreadNames;
 import dev.weft.internal.ScopeWaits;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -164,8 +165,8 @@ final class Waits {
     if (why == null) {
       return null;
     }
-    return new Structural(hop, "thread '" + ReportText.threadName(hop.waiter) + "' waits for lock '"
-        + hop.lock.describe() + "' held by thread '" + ReportText.threadName(hop.holder) + "'"
+    return new Structural(hop, "thread '" + ThreadNames.of(hop.waiter) + "' waits for lock '"
+        + hop.lock.describe() + "' held by thread '" + ThreadNames.of(hop.holder) + "'"
         + hop.heldMode() + ", and " + why);
   }
 

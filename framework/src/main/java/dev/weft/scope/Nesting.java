@@ -53,8 +53,8 @@ final class Nesting {
     INNERMOST.set(scope);
     if (parent != null) {
       parent.nesting.children.add(scope);
-      if (parent.stopDetail() != null) {
-        scope.stopFromParent(parent);
+      if (parent.cancelDetail() != null) {
+        scope.cancelFromParent(parent);
       }
     }
   }
@@ -72,9 +72,9 @@ final class Nesting {
   }
 
   /** Cancels every child, because {@code scope} (their parent) stops. */
-  void stopChildren(ScopeImpl<?> scope) {
+  void cancelChildren(ScopeImpl<?> scope) {
     for (ScopeImpl<?> child : children) {
-      child.stopFromParent(scope);
+      child.cancelFromParent(scope);
     }
   }
 

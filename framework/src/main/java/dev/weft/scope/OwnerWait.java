@@ -60,7 +60,7 @@ final class OwnerWait {
         s.awaited = t; // then re-check: a task reads `awaited` after it marks itself settled
         while (!t.isSettled()) {
           if (Thread.interrupted()) {
-            if (s.interruptedInJoin()) {
+            if (s.cancelOnOwnerInterrupt()) {
               InterruptedException e = new InterruptedException("interrupted while joining scope '"
                   + s.name + "': its tasks were cancelled");
               uninterruptiblyUntilSettled(s); // brief: the cancel made every task final but those completing
@@ -155,7 +155,7 @@ final class OwnerWait {
         while (!t.isFinished() || ((th = t.thread) != null && th.isAlive())) {
           long now = System.nanoTime();
           if (now - nextWarning >= 0) {
-            warnStuck(s, Duration.ofNanos(now - s.stop().nanos()));
+            warnStuck(s, Duration.ofNanos(now - s.cancellation().nanos()));
             step = Math.min(step, Duration.ofMinutes(5).toNanos()) * 2;
             nextWarning = now + step;
           }

@@ -62,7 +62,7 @@ final class PolicyCalls<R> {
     inOwner = true;
     try {
       if (policy.onJoin()) {
-        scope.stopByPolicy("policy " + describe() + " stopped the scope at join()");
+        scope.cancelByPolicy("policy " + describe() + " stopped the scope at join()");
       }
     } catch (Throwable e) {
       failed(e);
@@ -79,7 +79,7 @@ final class PolicyCalls<R> {
         inOwner = true;
       }
       if (policy.onComplete(node)) {
-        scope.stopByPolicy("policy " + describe() + " stopped the scope after task '" + node.name
+        scope.cancelByPolicy("policy " + describe() + " stopped the scope after task '" + node.name
             + "' " + node.state().name().toLowerCase());
       }
     } catch (Throwable e) {
@@ -102,6 +102,6 @@ final class PolicyCalls<R> {
     if (first != e) {
       first.addSuppressed(e);
     }
-    scope.stopByPolicy("policy " + describe() + " threw " + Messages.describe(e));
+    scope.cancelByPolicy("policy " + describe() + " threw " + Messages.describe(e));
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.ThreadNames;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -185,8 +186,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   public void cancel() {
-    stop(StopReason.CANCEL, "scope '" + name + "' was cancelled by cancel() in thread "
-        + TaskThreads.describe(Thread.currentThread()));
+    cancel(StopReason.CANCEL, "scope '" + name + "' was cancelled by cancel() in thread "
+        + ThreadNames.quoted(Thread.currentThread()));
   }
 
   @Override
@@ -292,39 +293,39 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   // --- what tasks tell the scope ---
 
   /** Called by a task thread at its end (or for a lost thread), before it marks its task released. */
-  void threadEnded() {
+  void releaseSlot() {
     limit.released();
   }
 
   /** Called after {@code node} marked itself settled or finished: wakes the owner if it waits for it. */
-  void taskDone(TaskNode<?> node) {
+  void wakeOwnerIfAwaited(TaskNode<?> node) {
     if (awaited == node) {
       LockSupport.unpark(owner);
     }
   }
 
   /** Called by a task once it reached a final state and told its dependents. */
-  void taskEnded(TaskNode<?> node) {
+  void tellPolicyEnded(TaskNode<?> node) {
     calls.onComplete(node);
   }
 
   // --- cancellation ---
 
   /** Cancels every unfinished task and nested scope; the first reason wins (edge 5). */
-  private boolean stop(StopReason reason, String detail) {
+  private boolean cancel(StopReason reason, String detail) {
     if (stopped.get() != null
         || !stopped.compareAndSet(null, new Stop(reason, detail, System.nanoTime(), Thread.currentThread()))) {
       return false;
     }
-    // The walk covers the tasks published before tasks.stop(); a fork published after it is
+    // The walk covers the tasks published before tasks.markCancelled(); a fork published after it is
     // cancelled by the fork itself (edge 1). After a join that saw every task settled there is
     // nothing to end.
-    int published = tasks.stop();
+    int published = tasks.markCancelled();
     boolean walk = !allSettled;
     for (int i = 0; walk && i < published; i++) {
       tasks.get(i).cancelWithoutInterrupt(detail);
     }
-    nesting.stopChildren(this);
+    nesting.cancelChildren(this);
     for (int i = 0; walk && i < published; i++) {
       tasks.get(i).interruptIfCancelled();
     }
@@ -333,24 +334,24 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   }
 
   /** The parent of this scope stops: so does this scope, for the same reason. */
-  void stopFromParent(ScopeImpl<?> p) {
+  void cancelFromParent(ScopeImpl<?> p) {
     Stop why = p.stopped.get();
-    stop(why.reason().inChild(), "enclosing scope '" + p.name + "' was cancelled: " + why.detail());
+    cancel(why.reason().inChild(), "enclosing scope '" + p.name + "' was cancelled: " + why.detail());
   }
 
   /** The deadline this scope owns passed (see Deadline). */
   void deadlineExpired(String detail) {
-    stop(StopReason.DEADLINE, detail);
+    cancel(StopReason.DEADLINE, detail);
   }
 
   /** The owner was interrupted in join(): cancels the scope; false if it was already stopped. */
-  boolean interruptedInJoin() {
-    return stop(StopReason.INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
+  boolean cancelOnOwnerInterrupt() {
+    return cancel(StopReason.INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
   }
 
   /** The policy said so, or one of its callbacks threw (see PolicyCalls). */
-  void stopByPolicy(String detail) {
-    stop(StopReason.POLICY, detail);
+  void cancelByPolicy(String detail) {
+    cancel(StopReason.POLICY, detail);
   }
 
   /**
@@ -360,7 +361,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
    */
   void closeNow() {
     try {
-      stop(StopReason.CLOSE, "scope '" + name + "' was closed");
+      cancel(StopReason.CLOSE, "scope '" + name + "' was closed");
       OwnerWait.untilTerminated(this);
     } finally {
       phase = CLOSED;
@@ -373,12 +374,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   // --- state others read ---
 
   /** The stop, or null while the scope runs. */
-  Stop stop() {
+  Stop cancellation() {
     return stopped.get();
   }
 
   /** The reason the scope was cancelled or closed, or null while it runs. */
-  String stopDetail() {
+  String cancelDetail() {
     Stop s = stopped.get();
     return s == null ? null : s.detail();
   }
@@ -387,7 +388,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
    * Whether {@code t} stopped the scope: a task that calls {@code cancel()} is not interrupted by
    * that cancel, also when the owner cancels it later (it was forked while the cancel walked).
    */
-  boolean stoppedBy(Thread t) {
+  boolean cancelledBy(Thread t) {
     Stop s = stopped.get();
     return s != null && s.by() == t;
   }
@@ -429,7 +430,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
     Thread current = Thread.currentThread();
     if (current != owner) {
       throw new WrongThreadException("scope '" + name + "' is owned by thread "
-          + TaskThreads.describe(owner) + ", not " + TaskThreads.describe(current)
+          + ThreadNames.quoted(owner) + ", not " + ThreadNames.quoted(current)
           + ": only the thread that opened a scope may fork, join or close it");
     }
   }

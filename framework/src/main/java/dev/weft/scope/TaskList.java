@@ -8,11 +8,11 @@ import java.util.List;
 /**
  * The tasks of one scope in fork order, and the set of their names.
  *
- * <p>Only the owner appends; any thread may read. A stop and a fork are ordered by one atomic
- * field, {@code ctl}: it holds the number of published tasks and a STOPPED bit. The owner
- * publishes a task by adding one to {@code ctl} (after writing the task into the array); a stopper
+ * <p>Only the owner appends; any thread may read. A cancel and a fork are ordered by one atomic
+ * field, {@code ctl}: it holds the number of published tasks and a CANCELLED bit. The owner
+ * publishes a task by adding one to {@code ctl} (after writing the task into the array); a canceller
  * sets the bit. Both are read-modify-writes of the same field, so one comes first: either the
- * stopper's walk includes the task (the add came first), or the add returns the bit and the owner
+ * canceller's walk includes the task (the add came first), or the add returns the bit and the owner
  * cancels the task itself. Nothing else is needed per fork: no shared counter, no second fence.
  *
  * <p>The owner writes this object on every fork, and task threads never read it, so it is padded
@@ -25,8 +25,8 @@ final class TaskList extends TaskListFields {
   private long q0, q1, q2, q3, q4, q5, q6, q7;
 
   private static final VarHandle CTL;
-  private static final long STOPPED = 1L << 62;
-  private static final long COUNT = STOPPED - 1;
+  private static final long CANCELLED = 1L << 62;
+  private static final long COUNT = CANCELLED - 1;
 
   static {
     try {
@@ -37,8 +37,8 @@ final class TaskList extends TaskListFields {
   }
 
   /**
-   * Appends {@code node}; returns true if the scope was stopped before the append was published
-   * (the stopper's walk may not include it: the caller cancels it). Owner only.
+   * Appends {@code node}; returns true if the scope was cancelled before the append was published
+   * (the canceller's walk may not include it: the caller cancels it). Owner only.
    */
   boolean append(TaskNode<?> node) {
     TaskNode<?>[] a = array;
@@ -49,12 +49,12 @@ final class TaskList extends TaskListFields {
     }
     a[n] = node;
     size = n + 1;
-    return ((long) CTL.getAndAdd(this, 1L) & STOPPED) != 0;
+    return ((long) CTL.getAndAdd(this, 1L) & CANCELLED) != 0;
   }
 
-  /** Marks the list stopped; returns how many tasks were published before (the stopper cancels those). */
-  int stop() {
-    return (int) ((long) CTL.getAndBitwiseOr(this, STOPPED) & COUNT);
+  /** Marks the list cancelled; returns how many tasks were published before (the canceller ends those). */
+  int markCancelled() {
+    return (int) ((long) CTL.getAndBitwiseOr(this, CANCELLED) & COUNT);
   }
 
   /** The number of tasks. Exact in the owner; in other threads, those published so far. */
@@ -149,7 +149,7 @@ abstract class TaskListFields extends TaskListPad {
   volatile TaskNode<?>[] array = new TaskNode<?>[8];
   // size: owner only; equals the count in ctl once the owner's add returned.
   int size;
-  // ctl: published count | STOPPED. Added to by the owner, OR-ed by a stopper, read by anyone.
+  // ctl: published count | CANCELLED. Added to by the owner, OR-ed by a canceller, read by anyone.
   volatile long ctl;
   // names: owner only. An open-addressing set of the task names (linear probing, at most half
   // full): a fork checks and adds its name without allocating a node per entry.

@@ -169,7 +169,7 @@ final class TaskNode<T> extends TaskHandle<T> {
    * once it saw the thread terminated and the task still not released.
    */
   void threadLost() {
-    scope.threadEnded(); // run() never ran, so its slot was never given back
+    scope.releaseSlot(); // run() never ran, so its slot was never given back
     failWithoutThread(TaskThreads.lostThreadFailure(this));
   }
 
@@ -224,7 +224,7 @@ final class TaskNode<T> extends TaskHandle<T> {
     if (state != PENDING) {
       return;
     }
-    String stop = scope.stopDetail();
+    String stop = scope.cancelDetail();
     if (stop != null || dependency.state == CANCELLED) {
       cancel(stop != null ? stop : "dependency '" + dependency.name + "' was cancelled", cascade, true);
     } else if (claim(PENDING)) {
@@ -287,7 +287,7 @@ final class TaskNode<T> extends TaskHandle<T> {
    */
   private void interruptThread() {
     Thread t = thread;
-    if (t != null && t != Thread.currentThread() && !threadGone() && !scope.stoppedBy(t)) {
+    if (t != null && t != Thread.currentThread() && !threadGone() && !scope.cancelledBy(t)) {
       t.interrupt();
     }
   }
@@ -335,7 +335,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   /** The task's own thread ended it: both done bits in one write (nobody else writes them then). */
   void markEndedByOwnThread() {
     done = SETTLED_AND_RELEASED;
-    scope.taskDone(this);
+    scope.wakeOwnerIfAwaited(this);
   }
 
   /** The task's thread ran its last action (another thread ended the task). */
@@ -376,7 +376,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   /** Sets {@code bits} in {@code done} (other threads may set the other bit) and tells the scope. */
   private void mark(int bits) {
     DONE.getAndBitwiseOr(this, bits);
-    scope.taskDone(this);
+    scope.wakeOwnerIfAwaited(this);
   }
 
   /** CAS {@code from} -> COMPLETING. */
@@ -439,7 +439,7 @@ final class TaskNode<T> extends TaskHandle<T> {
         Cascade.run(cascade);
       }
     }
-    scope.taskEnded(this);
+    scope.tellPolicyEnded(this);
   }
 
   private record Link(TaskNode<?> task, Object next) {}

@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.ThreadNames;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -24,8 +25,8 @@ final class TaskRun {
         if (task.claimRunning()) {
           endedHere = true;
           task.fail(new IllegalStateException("task '" + task.name + "' was run by thread "
-              + TaskThreads.describe(Thread.currentThread()) + ", not by the thread "
-              + TaskThreads.describe(task.thread) + " that the thread factory returned: the thread "
+              + ThreadNames.quoted(Thread.currentThread()) + ", not by the thread "
+              + ThreadNames.quoted(task.thread) + " that the thread factory returned: the thread "
               + "factory must return a new, unstarted thread that runs the Runnable it is given"));
         }
         return;
@@ -71,7 +72,7 @@ final class TaskRun {
       if (timeout != null) {
         timeout.cancel(false);
       }
-      task.scope.threadEnded();
+      task.scope.releaseSlot();
       if (endedHere) {
         task.markEndedByOwnThread();
       } else {

@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.ThreadNames;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 
@@ -57,7 +58,7 @@ final class TaskThreads {
     if (node.isFinal()) {
       return false;
     }
-    String stop = scope.stopDetail();
+    String stop = scope.cancelDetail();
     if (stop != null) {
       // A cancel in progress may not have reached this task yet: never start it.
       node.cancel(stop);
@@ -110,7 +111,7 @@ final class TaskThreads {
         "thread factory returned null for task '" + node.name + "': the thread factory must return "
             + "a new, unstarted thread that runs the Runnable it is given");
     if (t.getState() != Thread.State.NEW) {
-      throw new IllegalThreadStateException("thread factory returned thread " + describe(t) + " for "
+      throw new IllegalThreadStateException("thread factory returned thread " + ThreadNames.quoted(t) + " for "
           + "task '" + node.name + "', which is " + t.getState() + ": the thread factory must return "
           + "a new, unstarted thread that runs the Runnable it is given");
     }
@@ -121,13 +122,8 @@ final class TaskThreads {
   /** The failure of a task whose thread from the factory ended without running it. */
   static IllegalStateException lostThreadFailure(TaskNode<?> task) {
     return new IllegalStateException("task '" + task.name + "' never ran: its thread "
-        + describe(task.thread) + " ended without running it; the thread factory must return a "
+        + ThreadNames.quoted(task.thread) + " ended without running it; the thread factory must return a "
         + "new, unstarted thread that runs the Runnable it is given");
   }
 
-  /** A thread as messages show it: its name in quotes, or its id if it has no name. */
-  static String describe(Thread t) {
-    String n = t.getName();
-    return n.isEmpty() ? "#" + t.threadId() + (t.isVirtual() ? " (unnamed virtual thread)" : "") : "'" + n + "'";
-  }
 }

@@ -71,7 +71,7 @@ public final class Threads {
 
   /** The thread's name as reports show it. */
   public static String name(Thread t) {
-    return ReportText.threadName(t);
+    return dev.weft.internal.ThreadNames.of(t);
   }
 
   /** Takes {@code locks} in order, then releases them in reverse. */

@@ -247,8 +247,7 @@ class MisuseTest {
       Thread t = Thread.ofVirtual().start(scope::cancel);
       t.join();
       assertThatThrownBy(scope::join).isInstanceOf(java.util.concurrent.CancellationException.class)
-          .hasMessage("scope 'cx' was cancelled by cancel() in thread #" + t.threadId()
-              + " (unnamed virtual thread)");
+          .hasMessage("scope 'cx' was cancelled by cancel() in thread 'virtual#" + t.threadId() + "'");
     }
   }
 }
