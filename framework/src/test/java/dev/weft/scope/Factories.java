@@ -5,12 +5,15 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
-/** Thread kinds every behaviour is tested on, as the JDK's own scope tests do. */
-final class Factories {
+/**
+ * Thread kinds every behaviour is tested on, as the JDK's own scope tests do: the one fixture of
+ * the scope tests (also of the regression tests in {@code dev.weft.scope.issues}).
+ */
+public final class Factories {
   private Factories() {}
 
   /** Arguments for {@code @MethodSource("dev.weft.scope.Factories#kinds")}: a config per kind. */
-  static Stream<Arguments> kinds() {
+  public static Stream<Arguments> kinds() {
     ThreadFactory platform = Thread.ofPlatform().daemon().factory();
     return Stream.of(
         Arguments.of(Kind.named("virtual", c -> c)),
@@ -18,13 +21,13 @@ final class Factories {
   }
 
   /** A thread kind: the config change that selects it. */
-  record Kind(String name, UnaryOperator<ScopeConfig> config) {
-    static Kind named(String name, UnaryOperator<ScopeConfig> config) {
+  public record Kind(String name, UnaryOperator<ScopeConfig> config) {
+    public static Kind named(String name, UnaryOperator<ScopeConfig> config) {
       return new Kind(name, config);
     }
 
     /** This kind, then {@code more}. */
-    UnaryOperator<ScopeConfig> and(UnaryOperator<ScopeConfig> more) {
+    public UnaryOperator<ScopeConfig> and(UnaryOperator<ScopeConfig> more) {
       return c -> more.apply(config.apply(c));
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.scope.Scope;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,7 @@ class CancelFromTaskTest {
 
   /** cancel() in a task body: the caller is not interrupted, the other running task is. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void cancel_calledInTaskBody_interruptsOthersNotCaller(Kind kind) throws Exception {
     CountDownLatch otherRunning = new CountDownLatch(1);
@@ -62,7 +62,7 @@ class CancelFromTaskTest {
    * failure of the test above.
    */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void cancel_calledAtOnceByUnpublishedTask_callerNeverInterrupted(Kind kind) throws Exception {
     for (int round = 0; round < 500; round++) {

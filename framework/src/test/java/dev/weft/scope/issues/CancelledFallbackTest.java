@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +27,7 @@ class CancelledFallbackTest {
 
   /** cancel() while a dependency blocks: its dependents are CANCELLED and the fallback never runs. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void cancel_dependencyBlocks_dependentWithFallbackCancelledAndFallbackNotCalled(Kind kind)
       throws Exception {

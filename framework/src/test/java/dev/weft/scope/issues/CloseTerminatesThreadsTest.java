@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.scope.Scope;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ class CloseTerminatesThreadsTest {
 
   /** Trivial tasks: once close() returns, every thread that ran one has terminated. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void close_trivialTasks_everyTaskThreadTerminated(Kind kind) throws Exception {
     List<String> alive = new ArrayList<>();
@@ -53,7 +53,7 @@ class CloseTerminatesThreadsTest {
 
   /** A cancelled task that keeps running for a while after its interrupt: close() waits for its thread. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void close_cancelledTaskIgnoresInterruptForAWhile_threadTerminated(Kind kind) throws Exception {
     List<String> alive = new ArrayList<>();
@@ -82,7 +82,7 @@ class CloseTerminatesThreadsTest {
 
   /** Fail-fast: one task fails, the others are cancelled; close() returns after all their threads ended. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void close_failFastCancelsSiblings_everyTaskThreadTerminated(Kind kind) throws Exception {
     List<String> alive = new ArrayList<>();

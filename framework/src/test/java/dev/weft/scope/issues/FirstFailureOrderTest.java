@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +32,7 @@ class FirstFailureOrderTest {
 
   /** 'late' throws only after 'early' ended: join names 'early' as the first failure. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_failFastLaterFailureReachesPolicyFirst_namesTaskThatEndedFirst(Kind kind) throws Exception {
     IOException earlyBoom = new IOException("early failed");

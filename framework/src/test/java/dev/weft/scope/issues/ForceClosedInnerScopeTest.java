@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.io.IOException;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +28,7 @@ class ForceClosedInnerScopeTest {
 
   /** A task body leaves its inner scope open: the outer join's exception carries the inner failure. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_taskLeftInnerScopeWithFailureOpen_outerExceptionCarriesIt(Kind kind) throws Exception {
     IOException innerBoom = new IOException("inner failed");
@@ -51,7 +51,7 @@ class ForceClosedInnerScopeTest {
 
   /** The owner closes the outer scope while an inner one is open: the close exception carries the inner failure. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void close_outerClosedWithInnerFailureOpen_closeExceptionCarriesIt(Kind kind) throws Exception {
     IOException innerBoom = new IOException("inner failed");

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.weft.scope.Policy;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +25,7 @@ class InterruptedJoinPolicyFailureTest {
 
   /** The owner is interrupted in join and the policy throws: InterruptedException carries the policy's exception. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_ownerInterruptedAndPolicyThrows_interruptedExceptionCarriesPolicyFailure(Kind kind)
       throws Exception {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.scope.Scope;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +23,7 @@ class IsCancelledAfterCloseTest {
 
   /** After a clean join and close isCancelled() is false; after cancel() it is true. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void isCancelled_afterClose_trueOnlyIfCancelled(Kind kind) throws Exception {
     Scope<Void> clean;

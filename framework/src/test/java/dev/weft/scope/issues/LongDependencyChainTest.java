@@ -7,7 +7,7 @@ import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
 import dev.weft.scope.TaskSkippedException;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class LongDependencyChainTest {
 
   /** The head fails: join names it, the other 99,999 are skipped, with short messages. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_headOfLongChainFails_namesHeadAndSkipsEveryDependent(Kind kind) throws Exception {
     CountDownLatch chainForked = new CountDownLatch(1);
@@ -65,7 +65,7 @@ class LongDependencyChainTest {
 
   /** The head is cancelled: join throws CancellationException promptly and every task is CANCELLED. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_headOfLongChainCancelled_everyTaskCancelled(Kind kind) throws Exception {
     CountDownLatch headRunning = new CountDownLatch(1);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.scope.DeadlineExceededException;
 import dev.weft.scope.Scope;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ class NestedDeadlineTest {
 
   /** The outer deadline passes while a nested join waits: the nested join throws DeadlineExceededException. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_outerDeadlinePassesDuringNestedJoin_nestedThrowsDeadlineExceeded(Kind kind) throws Exception {
     List<String> wrong = new ArrayList<>();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.weft.scope.Policy;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +74,7 @@ class PolicyErrorTest {
 
   /** onComplete throws an Error for a task being cancelled: join throws it instead of hanging. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_onCompleteThrowsErrorForCancelledTask_throwsIt(Kind kind) throws Exception {
     CountDownLatch running = new CountDownLatch(1);
@@ -96,7 +96,7 @@ class PolicyErrorTest {
 
   /** onComplete throws an Error for tasks that succeed: join does not return as if all went well. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_onCompleteThrowsErrorForSucceededTasks_throwsIt(Kind kind) throws Exception {
     try (var scope = Scope.open("broken", new Broken(false, true, false), kind.config())) {
@@ -109,7 +109,7 @@ class PolicyErrorTest {
 
   /** onFork throws an Error: join throws it, every task is final, and close() returns. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_onForkThrowsError_throwsItAndCloseReturns(Kind kind) throws Exception {
     Task<Object> task;
@@ -127,7 +127,7 @@ class PolicyErrorTest {
 
   /** onJoin throws an Error: join throws it once every task is final, and close() returns. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_onJoinThrowsError_throwsItAndCloseReturns(Kind kind) throws Exception {
     CountDownLatch running = new CountDownLatch(1);

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weft.scope.Policy;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.io.IOException;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +27,7 @@ class QuorumTooFewForkedTest {
 
   /** quorum(3), two tasks, one failed: join says the quorum cannot be reached and carries the failure. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_quorumOfThreeTwoForkedOneFailed_throwsIllegalStateCarryingFailure(Kind kind) throws Exception {
     IOException down = new IOException("r1 down");

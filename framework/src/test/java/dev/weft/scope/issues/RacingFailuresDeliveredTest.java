@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.scope.Scope;
 import dev.weft.scope.TaskFailedException;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -46,7 +46,7 @@ class RacingFailuresDeliveredTest {
         Named.of("throws CancellationException", ie -> new CancellationException("c stopped")),
         Named.of("throws an exception caused by InterruptedException",
             ie -> new IllegalStateException("c was interrupted", ie)));
-    return Kinds.kinds().flatMap(kind -> echoes.stream().map(echo -> Arguments.of(kind.get()[0], echo)));
+    return dev.weft.scope.Factories.kinds().flatMap(kind -> echoes.stream().map(echo -> Arguments.of(kind.get()[0], echo)));
   }
 
   /** b's own failure while it stops is attached (naming 'b'); c's echo of the cancel is not. */
@@ -104,7 +104,7 @@ class RacingFailuresDeliveredTest {
 
   /** 40 cancelled tasks fail while they stop: 16 failures are attached, and "24 more" are counted. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void close_fortyCancelledTasksThrowOwnFailures_sixteenAttachedRestCounted(Kind kind) throws Exception {
     int n = 40;

@@ -8,7 +8,7 @@ import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
 import dev.weft.scope.TaskSkippedException;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +38,7 @@ class ThrowingGetMessageTest {
 
   /** The task's exception is the cause, and the message names the task and the exception's class. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_failureMessageThrows_taskFailedNamesTaskAndClass(Kind kind) throws Exception {
     UnprintableException boom = new UnprintableException();
@@ -54,7 +54,7 @@ class ThrowingGetMessageTest {
 
   /** A dependent skipped by such a failure gets a readable TaskSkippedException, and join does not hang. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_failureMessageThrowsWithDependent_dependentSkippedWithReadableMessage(Kind kind)
       throws Exception {
@@ -80,7 +80,7 @@ class ThrowingGetMessageTest {
 
   /** collect-all with two such failures: both are delivered, each report readable and named. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void join_collectAllTwoFailureMessagesThrow_bothReportedReadably(Kind kind) throws Exception {
     UnprintableException x = new UnprintableException();

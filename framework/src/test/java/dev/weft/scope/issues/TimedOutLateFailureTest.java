@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
-import dev.weft.scope.issues.Kinds.Kind;
+import dev.weft.scope.Factories.Kind;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
@@ -37,7 +37,7 @@ class TimedOutLateFailureTest {
 
   /** With a fallback: recoveredFrom() (the TimeoutException) carries the body's late failure. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void close_timedOutTaskRecoveredThenThrew_recoveredFromCarriesIt(Kind kind) throws Exception {
     Task<String> slow;
@@ -55,7 +55,7 @@ class TimedOutLateFailureTest {
 
   /** Without a fallback: the exception leaving the block carries it, through the task's TimeoutException. */
   @ParameterizedTest
-  @MethodSource("dev.weft.scope.issues.Kinds#kinds")
+  @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void close_timedOutTaskThenThrew_exceptionLeavingBlockCarriesIt(Kind kind) {
     AtomicReference<Task<String>> slow = new AtomicReference<>();
