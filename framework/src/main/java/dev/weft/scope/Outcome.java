@@ -64,11 +64,13 @@ final class Outcome {
    */
   static void ofClose(ScopeImpl<?> s, Throwable thrownByJoin, List<Throwable> broken,
       List<ScopeImpl<?>> leftOpen, int neverJoined) {
-    Failures.attachLateToTimedOut(s);
-    if (thrownByJoin != null) {
-      Failures.attachMissing(thrownByJoin, s); // failures of cancelled tasks that came later
-    } else if (neverJoined == 0) {
-      Failures.logLate(s); // join() returned normally: the losers' late failures fail nothing
+    if (s.lateFailures) { // rare: no walk over every task in the common case
+      Failures.attachLateToTimedOut(s);
+      if (thrownByJoin != null) {
+        Failures.attachMissing(thrownByJoin, s); // failures of cancelled tasks that came later
+      } else if (neverJoined == 0) {
+        Failures.logLate(s); // join() returned normally: the losers' late failures fail nothing
+      }
     }
     if (!broken.isEmpty()) {
       Throwable first = broken.get(0);

@@ -105,6 +105,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   // failures: how many tasks have failed so far; each failing thread takes its rank with an atomic
   // increment (TaskNode.failureOrder), so "the first failure" is the task that failed first.
   private volatile int failures;
+  // lateFailures: a task threw after it was cancelled or timed out; set rarely, by task threads.
+  volatile boolean lateFailures;
   // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
   // cancelled tasks that arrived after join() threw.
   private Throwable thrownByJoin;

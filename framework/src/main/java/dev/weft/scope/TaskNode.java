@@ -330,6 +330,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   /** Records an exception the body threw after another thread ended the task. Task thread only. */
   void lateFailure(Throwable failure) {
     lateFailure = failure;
+    scope.lateFailures = true; // before RELEASED: close() reads it after every thread ended
   }
 
   /** The task's own thread ended it: both done bits in one write (nobody else writes them then). */
