@@ -21,6 +21,8 @@ final class Nesting {
   final ScopeImpl<?> parent;
   // hiddenOnThread: the scope this one hides as its owner's innermost, or null.
   private final ScopeImpl<?> hiddenOnThread;
+  // ownerTask: the task of the parent whose body opened this scope, or null.
+  private final TaskNode<?> ownerTask;
   // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
   // removes itself. Read by whoever cancels this scope.
   private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
@@ -33,6 +35,7 @@ final class Nesting {
       task.openedScope = true; // closeLeftoverScopes() then looks for scopes the body left open
     }
     this.parent = hiddenOnThread != null ? hiddenOnThread : task != null ? task.scope : null;
+    this.ownerTask = task != null && task.scope == parent ? task : null;
   }
 
   /** The scope whose deadline applies here: the innermost scope owned, or the current task's. */
@@ -53,7 +56,14 @@ final class Nesting {
     INNERMOST.set(scope);
     if (parent != null) {
       parent.nesting.children.add(scope);
-      if (parent.cancelDetail() != null) {
+      String cancelled = parent.cancelDetail();
+      if (cancelled != null) {
+        // The task whose body opens this scope is being cancelled too (by the parent's walk, or
+        // by its fork if it was not published yet): end it first, so that a task is always final
+        // before a scope nested in it reports the cancel (then what its body throws is an echo).
+        if (ownerTask != null && !ownerTask.cancel(cancelled)) {
+          ownerTask.awaitFinal(); // another thread is ending it: its publish is brief
+        }
         scope.cancelFromParent(parent);
       }
     }
@@ -71,10 +81,23 @@ final class Nesting {
     }
   }
 
-  /** Cancels every child, because {@code scope} (their parent) stops. */
-  void cancelChildren(ScopeImpl<?> scope) {
+  /**
+   * Cancels every child, because {@code scope} (their parent) is cancelled with {@code detail}.
+   * The task that owns a child ends first, then the child is cancelled, then the task's thread is
+   * interrupted: the parent's walk may have missed that task (forked while the walk ran), and a
+   * task must be final before a scope nested in it reports the cancel, and that scope cancelled
+   * before the task's thread sees the interrupt.
+   */
+  void cancelChildren(ScopeImpl<?> scope, String detail) {
     for (ScopeImpl<?> child : children) {
+      TaskNode<?> task = child.nesting.ownerTask;
+      if (task != null) {
+        task.cancelWithoutInterrupt(detail);
+      }
       child.cancelFromParent(scope);
+      if (task != null) {
+        task.interruptIfCancelled();
+      }
     }
   }
 

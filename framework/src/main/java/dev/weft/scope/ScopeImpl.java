@@ -327,7 +327,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
     for (int i = 0; walk && i < published; i++) {
       tasks.get(i).cancelWithoutInterrupt(detail);
     }
-    nesting.cancelChildren(this);
+    nesting.cancelChildren(this, detail);
     for (int i = 0; walk && i < published; i++) {
       tasks.get(i).interruptIfCancelled();
     }

@@ -83,7 +83,6 @@ final class TaskNode<T> extends TaskHandle<T> {
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
   private volatile Object dependents;
-  // (thread, scope and name are in TaskHandle, the Task view.)
   private final Duration timeout;
   private final Function<? super Throwable, ? extends T> fallback;
   final TaskNode<?>[] dependencies;
@@ -136,6 +135,13 @@ final class TaskNode<T> extends TaskHandle<T> {
 
   boolean isFinal() {
     return state >= SUCCEEDED;
+  }
+
+  /** Waits (yielding the carrier) until the thread that claimed COMPLETING has published. */
+  void awaitFinal() {
+    while (state < SUCCEEDED) {
+      Thread.yield();
+    }
   }
 
   /** Adds {@code dependent} to the waiters; returns false if this task already ended. */
