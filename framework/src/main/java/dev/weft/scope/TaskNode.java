@@ -86,16 +86,13 @@ final class TaskNode<T> extends TaskHandle<T> {
   private final Duration timeout;
   private final Function<? super Throwable, ? extends T> fallback;
   final TaskNode<?>[] dependencies;
-  // recoveredFrom: written with outcome by the same thread, under the same publication.
-  private Throwable recoveredFrom;
-  // lateFailure: an exception the body threw after another thread ended the task (cancel or
-  // timeout), unless it is the interrupt's echo (Failures.isEcho). Written once by the task's
-  // thread before it marks RELEASED; read by the owner when it reports (join, close).
+  private Throwable recoveredFrom; // written with outcome, under the same publication
+  // lateFailure: what the body threw after another thread ended the task (cancel, timeout), unless
+  // an echo (Failures.isEcho); written by the task's thread before RELEASED, read by the owner.
   private volatile Throwable lateFailure;
   // lateReported: whether lateFailure was attached or counted as left out; owner only.
   boolean lateReported;
-  // failureOrder: the scope-wide rank of this task's failure among the scope's failures (0 is the
-  // first to end); written by the thread that fails the task before it publishes FAILED, read after.
+  // failureOrder: rank of this task's failure in its scope (0: first); written before FAILED.
   int failureOrder = Integer.MAX_VALUE;
 
   TaskNode(
