@@ -1,9 +1,9 @@
 /**
  * Weft: structured concurrency for Java 21 virtual threads.
  *
- * <p>{@link dev.weft.scope} holds scopes, tasks, policies and their exceptions;
- * {@link dev.weft.lockorder} holds the lock-ordering checker. Packages named {@code internal}
- * are not exported and are not API.
+ * <p>{@link dev.weft.scope} holds scopes, tasks, policies and their exceptions; {@link
+ * dev.weft.lockorder} holds the lock-ordering checker. Packages named {@code internal} are not
+ * exported and are not API.
  */
 module dev.weft {
   requires org.slf4j;

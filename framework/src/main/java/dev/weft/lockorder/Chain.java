@@ -3,8 +3,8 @@ package dev.weft.lockorder;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A held-lock chain of one checker: the sequence of lock classes (with modes) a thread holds, as
- * a node of a trie shared by all threads. Like lockdep's chain cache, a chain remembers that
+ * A held-lock chain of one checker: the sequence of lock classes (with modes) a thread holds, as a
+ * node of a trie shared by all threads. Like lockdep's chain cache, a chain remembers that
  * acquiring its last class while holding its parent chain has been checked, so taking locks again
  * in a known order does no graph work.
  *
@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Chain {
   /** The chain without its last class, or {@code null} for the empty chain. */
   final Chain parent;
+
   /** The last class of this chain, or {@code null} for the empty chain. */
   final Acq acq;
 
@@ -48,13 +49,20 @@ final class Chain {
     return c;
   }
 
-  /** Whether acquiring this chain's last class while holding its parent was checked in {@code epoch}. */
+  /**
+   * Whether acquiring this chain's last class while holding its parent was checked in {@code
+   * epoch}.
+   */
   boolean isValid(int epoch) {
     return validEpoch == epoch;
   }
 
   @Override
   public String toString() {
-    return parent == null ? "[]" : parent.parent == null ? "[" + acq + "]" : parent.toString().replace("]", ", " + acq + "]");
+    return parent == null
+        ? "[]"
+        : parent.parent == null
+            ? "[" + acq + "]"
+            : parent.toString().replace("]", ", " + acq + "]");
   }
 }

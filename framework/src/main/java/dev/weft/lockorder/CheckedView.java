@@ -135,8 +135,10 @@ abstract class CheckedView extends LockView implements Lock {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long nanos = Objects.requireNonNull(unit, "tryLock time unit must not be null: pass e.g. "
-        + "TimeUnit.MILLISECONDS").toNanos(time); // saturates
+    long nanos =
+        Objects.requireNonNull(
+                unit, "tryLock time unit must not be null: pass e.g. " + "TimeUnit.MILLISECONDS")
+            .toNanos(time); // saturates
     if (nanos <= 0L) {
       return tryLock(); // cannot wait, so it is not order-checked either (unless checkTryLock)
     }
@@ -161,8 +163,8 @@ abstract class CheckedView extends LockView implements Lock {
   /**
    * Releases the lock.
    *
-   * @throws IllegalMonitorStateException if the current thread does not hold it; the message
-   *     names the thread and the lock, and the checker's bookkeeping is left as it was
+   * @throws IllegalMonitorStateException if the current thread does not hold it; the message names
+   *     the thread and the lock, and the checker's bookkeeping is left as it was
    */
   @Override
   public final void unlock() {
@@ -183,8 +185,11 @@ abstract class CheckedView extends LockView implements Lock {
     } catch (IllegalMonitorStateException e) {
       IllegalMonitorStateException named =
           new IllegalMonitorStateException(
-              "thread '" + ReportText.threadName(Thread.currentThread()) + "' unlocks lock '"
-                  + describe() + "', which it does not hold: unlock a lock only in the thread"
+              "thread '"
+                  + ReportText.threadName(Thread.currentThread())
+                  + "' unlocks lock '"
+                  + describe()
+                  + "', which it does not hold: unlock a lock only in the thread"
                   + " that locked it, once for each lock() or successful tryLock()");
       named.initCause(e);
       throw StackTraces.trim(named);

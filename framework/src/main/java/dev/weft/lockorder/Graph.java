@@ -16,16 +16,16 @@ import java.util.function.Function;
  *
  * <h2>Thread safety and the no-lost-cycle argument</h2>
  *
- * Every change to the edges and every cycle search runs while holding {@link #lock}. A thread
- * that adds {@code A -> B} first searches for a path {@code B ->* A} and, if there is none, inserts
- * the edge, in one critical section. Two threads that take A, B and B, A at the same moment both
- * need that section; whichever enters second happens-after the first one's unlock (the lock's
+ * Every change to the edges and every cycle search runs while holding {@link #lock}. A thread that
+ * adds {@code A -> B} first searches for a path {@code B ->* A} and, if there is none, inserts the
+ * edge, in one critical section. Two threads that take A, B and B, A at the same moment both need
+ * that section; whichever enters second happens-after the first one's unlock (the lock's
  * release/acquire edge), so its search sees the first one's edge and reports the cycle. The same
  * holds for longer cycles: the critical sections are totally ordered and the last thread to close
- * the cycle sees all the other edges. A thread only skips this check (the fast path) when its
- * held chain was validated earlier; validation means the edges were inserted in such a section,
- * so they take part in every later search. The {@code ConcurrentEdgeInsertNoLostCycle} jcstress
- * test checks this.
+ * the cycle sees all the other edges. A thread only skips this check (the fast path) when its held
+ * chain was validated earlier; validation means the edges were inserted in such a section, so they
+ * take part in every later search. The {@code ConcurrentEdgeInsertNoLostCycle} jcstress test checks
+ * this.
  *
  * <p>The lock is taken only when a thread's held chain is new to the checker (or in THROW mode on
  * every violating acquisition), so it is off the fast path.

@@ -7,10 +7,9 @@ import java.util.List;
  * together with orders seen before (or declared), forms a cycle.
  *
  * <p>The message starts with the cycle, as in {@code "b -> a, a -> b"}: the first edge is the
- * acquisition being made now, the others were seen before. Further lines name the thread, the
- * locks and a fix. The exception's own stack trace is the current acquisition; its cause chain
- * holds one exception per earlier edge, whose stack trace is where that edge was first seen (or
- * declared).
+ * acquisition being made now, the others were seen before. Further lines name the thread, the locks
+ * and a fix. The exception's own stack trace is the current acquisition; its cause chain holds one
+ * exception per earlier edge, whose stack trace is where that edge was first seen (or declared).
  *
  * <p>Thrown by the acquiring method under {@link LockOrderPolicy#THROW}; logged under {@link
  * LockOrderPolicy#WARN}. In both cases it is passed to the report listeners.

@@ -15,6 +15,7 @@ final class Reports {
 
     private Log() {}
   }
+
   static final CopyOnWriteArrayList<Consumer<? super RuntimeException>> LISTENERS =
       new CopyOnWriteArrayList<>();
 
@@ -36,7 +37,8 @@ final class Reports {
     if (graph.firstReport(v)) {
       LockOrderViolationException ex = exception(v);
       notifyListeners(ex);
-      Log.LOG.warn("potential deadlock, lock order cycle: {}", v.message.lines().findFirst().orElse(""), ex);
+      Log.LOG.warn(
+          "potential deadlock, lock order cycle: {}", v.message.lines().findFirst().orElse(""), ex);
     }
     if (chain != null) {
       graph.markValid(chain);
@@ -70,17 +72,26 @@ final class Reports {
       Waits.Hop h = cycle.get(i);
       threads.add(h.waiter());
       locks.add(h.lock().describe());
-      summary.append(i == 0 ? "" : ", ").append("thread '")
-          .append(ReportText.threadName(h.waiter())).append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
-          .append(ReportText.threadName(h.holder())).append('\'').append(h.heldMode());
+      summary
+          .append(i == 0 ? "" : ", ")
+          .append("thread '")
+          .append(ReportText.threadName(h.waiter()))
+          .append("' waits for lock '")
+          .append(h.lock().describe())
+          .append("' held by thread '")
+          .append(ReportText.threadName(h.holder()))
+          .append('\'')
+          .append(h.heldMode());
     }
     if (why != null) {
       summary.setLength(0);
       summary.append("deadlock: ").append(why);
-      summary.append("\nfix: release the lock before joining the scope, or do not take it in the task");
+      summary.append(
+          "\nfix: release the lock before joining the scope, or do not take it in the task");
     } else {
-      summary.append("\nfix: take these locks in one global order; the lock-order checker reports the"
-          + " orders that allow this");
+      summary.append(
+          "\nfix: take these locks in one global order; the lock-order checker reports the"
+              + " orders that allow this");
     }
     StringBuilder text = new StringBuilder(summary);
     List<Thread> shown = new ArrayList<>(threads);
@@ -101,7 +112,8 @@ final class Reports {
       }
       appendThread(text, t, state);
     }
-    return new DeadlockReport(threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
+    return new DeadlockReport(
+        threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
   }
 
   static DeadlockException abandoned(Waits.Hop hop) {
@@ -114,9 +126,17 @@ final class Reports {
   static DeadlockReport abandonedReport(Waits.Hop h) {
     String wanted = h.lock().describe();
     String summary =
-        "deadlock: thread '" + ReportText.threadName(h.waiter()) + "' waits forever for lock '"
-            + wanted + "': lock '" + h.lock().label + "' is held by thread '"
-            + ReportText.threadName(h.holder()) + "'" + h.heldMode() + ", which has terminated without unlocking it\n"
+        "deadlock: thread '"
+            + ReportText.threadName(h.waiter())
+            + "' waits forever for lock '"
+            + wanted
+            + "': lock '"
+            + h.lock().label
+            + "' is held by thread '"
+            + ReportText.threadName(h.holder())
+            + "'"
+            + h.heldMode()
+            + ", which has terminated without unlocking it\n"
             + "fix: unlock every lock in a finally block of the thread that locked it";
     StringBuilder text = new StringBuilder(summary);
     appendThread(text, h.waiter(), " waiting for lock '" + wanted + "'");
@@ -131,8 +151,11 @@ final class Reports {
 
   // A line naming t and what it does, then its stack from the first frame of user code.
   private static void appendThread(StringBuilder text, Thread t, String state) {
-    text.append("\n\"").append(ReportText.threadName(t)).append('"')
-        .append(t.isVirtual() ? " (virtual)" : "").append(state);
+    text.append("\n\"")
+        .append(ReportText.threadName(t))
+        .append('"')
+        .append(t.isVirtual() ? " (virtual)" : "")
+        .append(state);
     StackTraceElement[] stack = t.getStackTrace();
     int from = userFrames(stack);
     for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
@@ -147,7 +170,6 @@ final class Reports {
   private static String held(Waits.Hop h) {
     return h.lock().describe(h.heldWrite());
   }
-
 
   // Index of the first frame after the checker's own (and the JDK lock frames below them).
   private static int userFrames(StackTraceElement[] stack) {

@@ -8,12 +8,17 @@ import java.util.List;
  * closes a cycle. Immutable.
  */
 final class Violation {
-  /** Lock class names of the cycle, starting with the held class: {@code [b, a]} for b -> a -> b. */
+  /**
+   * Lock class names of the cycle, starting with the held class: {@code [b, a]} for b -> a -> b.
+   */
   final List<String> cycle;
+
   /** The report text (several lines, the first one is the cycle). */
   final String message;
+
   /** Where each earlier edge of the cycle was first seen, in cycle order. */
   private final List<EdgeTrace> traces;
+
   /** Key of the cycle independent of where it starts, to report each cycle once under WARN. */
   final String key;
 
@@ -25,8 +30,8 @@ final class Violation {
   }
 
   /**
-   * Fresh copies of the edge traces linked as a cause chain (the first edge is the head), ready
-   * to be the cause of a report.
+   * Fresh copies of the edge traces linked as a cause chain (the first edge is the head), ready to
+   * be the cause of a report.
    */
   Throwable causeChain() {
     List<EdgeTrace> copies = new ArrayList<>(traces.size());

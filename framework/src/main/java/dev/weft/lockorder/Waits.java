@@ -16,11 +16,11 @@ import java.util.function.BiFunction;
  * Which threads wait for which checked locks, and the wait cycles among them.
  *
  * <p>A thread publishes a {@link Record} only on the slow path, when an acquisition found the lock
- * taken and is about to block, and removes it when it stops waiting. The record holds a copy of
- * the thread's held locks: a thread can only be part of a wait cycle while it waits, and while
- * it waits its held locks do not change, so the copy is exact for as long as the record is
- * published. Publication goes through a {@link ConcurrentHashMap}, whose put happens-before a get
- * that sees the record, so readers see the copy complete.
+ * taken and is about to block, and removes it when it stops waiting. The record holds a copy of the
+ * thread's held locks: a thread can only be part of a wait cycle while it waits, and while it waits
+ * its held locks do not change, so the copy is exact for as long as the record is published.
+ * Publication goes through a {@link ConcurrentHashMap}, whose put happens-before a get that sees
+ * the record, so readers see the copy complete.
  *
  * <p>{@code ThreadMXBean.findDeadlockedThreads} does not see virtual threads; this registry sees
  * platform and virtual threads alike, because it is keyed by the {@link Thread} object.
@@ -38,8 +38,10 @@ final class Waits {
   static final class Record {
     /** The waiting thread. */
     final Thread thread;
+
     /** The lock (and mode) it waits for. */
     final LockView lock;
+
     final LockView[] held;
     final long sequence;
     final boolean mayThrow;
@@ -57,8 +59,7 @@ final class Waits {
    * One step of a wait cycle: {@code waiter} waits for {@code lock}, held by {@code holder} in
    * write (or exclusive) mode if {@code heldWrite}, else in read mode.
    */
-  record Hop(
-      Thread waiter, LockView lock, Thread holder, boolean heldWrite, long sequence) {
+  record Hop(Thread waiter, LockView lock, Thread holder, boolean heldWrite, long sequence) {
     /** {@code " in read mode"} or {@code " in write mode"} for a read/write lock, else empty. */
     String heldMode() {
       return lock.readWrite() ? (heldWrite ? " in write mode" : " in read mode") : "";
@@ -100,8 +101,8 @@ final class Waits {
   }
 
   /**
-   * Publishes that the current thread starts waiting for {@code lock}. {@code mayThrow}: the
-   * thread breaks a wait cycle it is chosen for.
+   * Publishes that the current thread starts waiting for {@code lock}. {@code mayThrow}: the thread
+   * breaks a wait cycle it is chosen for.
    */
   static Record begin(LockView lock, HeldLocks held, boolean mayThrow) {
     Record r = new Record(Thread.currentThread(), lock, held.snapshot(), mayThrow);
@@ -164,9 +165,18 @@ final class Waits {
     if (why == null) {
       return null;
     }
-    return new Structural(hop, "thread '" + ReportText.threadName(hop.waiter) + "' waits for lock '"
-        + hop.lock.describe() + "' held by thread '" + ReportText.threadName(hop.holder) + "'"
-        + hop.heldMode() + ", and " + why);
+    return new Structural(
+        hop,
+        "thread '"
+            + ReportText.threadName(hop.waiter)
+            + "' waits for lock '"
+            + hop.lock.describe()
+            + "' held by thread '"
+            + ReportText.threadName(hop.holder)
+            + "'"
+            + hop.heldMode()
+            + ", and "
+            + why);
   }
 
   // The entry of `held` that holds r's lock in a mode that blocks r, or null.
@@ -209,7 +219,8 @@ final class Waits {
       return null;
     }
     // Seeing it terminated happens-after its last action, so had it unlocked, this would see it.
-    return r.lock.exclusiveOwner() == owner ? new Hop(r.thread, r.lock, owner, true, r.sequence)
+    return r.lock.exclusiveOwner() == owner
+        ? new Hop(r.thread, r.lock, owner, true, r.sequence)
         : null;
   }
 

@@ -1,6 +1,6 @@
 /**
- * The lock-ordering checker: checked locks that report a potential deadlock before blocking, and
- * a deadlock detector that sees virtual threads.
+ * The lock-ordering checker: checked locks that report a potential deadlock before blocking, and a
+ * deadlock detector that sees virtual threads.
  *
  * <p>Start with {@link dev.weft.lockorder.LockOrderChecker}. A potential deadlock (an order that
  * closes a cycle) is a {@link dev.weft.lockorder.LockOrderViolationException}; an actual one is a

@@ -4,10 +4,10 @@ import dev.weft.internal.ScopeWaits;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The scope side of {@link ScopeWaits}: which owners are blocked in {@code join()} or
- * {@code close()}, and whether a thread that holds a lock is waiting for the scope in which
- * another thread runs a task. The lock-ordering checker asks through {@code ScopeWaits}, so that
- * neither package depends on the other.
+ * The scope side of {@link ScopeWaits}: which owners are blocked in {@code join()} or {@code
+ * close()}, and whether a thread that holds a lock is waiting for the scope in which another thread
+ * runs a task. The lock-ordering checker asks through {@code ScopeWaits}, so that neither package
+ * depends on the other.
  */
 final class BlockedOwners {
   private BlockedOwners() {}
@@ -51,7 +51,11 @@ final class BlockedOwners {
     if (task == null) {
       return null;
     }
-    return "thread '" + holder.getName() + "' is joining scope '" + scope.name
-        + "', which waits for " + task;
+    return "thread '"
+        + holder.getName()
+        + "' is joining scope '"
+        + scope.name
+        + "', which waits for "
+        + task;
   }
 }

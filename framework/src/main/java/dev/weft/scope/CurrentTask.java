@@ -7,18 +7,18 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.UndeclaredThrowableException;
 
 /**
- * Which task the current thread runs: nested scopes find their parent with it, and
- * {@code Scope.remainingTime()} the deadline.
+ * Which task the current thread runs: nested scopes find their parent with it, and {@code
+ * Scope.remainingTime()} the deadline.
  *
- * <p>On JDK 25 and later the task is bound with a {@code ScopedValue} (final since JDK 25, JEP
- * 506) for the time its thread runs. On JDK 21 to 24, where {@code ScopedValue} is a preview API,
- * a {@code ThreadLocal} holds it. The difference matters for fan-outs: the first
- * {@code ThreadLocal.set} in a new virtual thread creates the thread's {@code ThreadLocalMap}
- * (a table, a map and a weak reference), which costs about a tenth of a trivial task's time;
- * binding a scoped value allocates two small objects and creates no per-thread state.
+ * <p>On JDK 25 and later the task is bound with a {@code ScopedValue} (final since JDK 25, JEP 506)
+ * for the time its thread runs. On JDK 21 to 24, where {@code ScopedValue} is a preview API, a
+ * {@code ThreadLocal} holds it. The difference matters for fan-outs: the first {@code
+ * ThreadLocal.set} in a new virtual thread creates the thread's {@code ThreadLocalMap} (a table, a
+ * map and a weak reference), which costs about a tenth of a trivial task's time; binding a scoped
+ * value allocates two small objects and creates no per-thread state.
  *
- * <p>The framework is compiled for Java 21 without preview features, so it reaches
- * {@code ScopedValue} through method handles, looked up once. {@code
+ * <p>The framework is compiled for Java 21 without preview features, so it reaches {@code
+ * ScopedValue} through method handles, looked up once. {@code
  * -Dweft.internal.currentTask=threadlocal} forces the {@code ThreadLocal} (the tests use it to
  * cover the JDK 21 path on a newer JDK).
  */
@@ -46,12 +46,15 @@ final class CurrentTask {
         Class<?> carrier = Class.forName("java.lang.ScopedValue$Carrier");
         MethodHandles.Lookup l = MethodHandles.publicLookup();
         key = l.findStatic(sv, "newInstance", methodType(sv)).invoke();
-        where = l.findStatic(sv, "where", methodType(carrier, sv, Object.class))
-            .asType(methodType(Object.class, Object.class, Object.class));
-        run = l.findVirtual(carrier, "run", methodType(void.class, Runnable.class))
-            .asType(methodType(void.class, Object.class, Runnable.class));
-        orElse = l.findVirtual(sv, "orElse", methodType(Object.class, Object.class))
-            .asType(methodType(Object.class, Object.class, Object.class));
+        where =
+            l.findStatic(sv, "where", methodType(carrier, sv, Object.class))
+                .asType(methodType(Object.class, Object.class, Object.class));
+        run =
+            l.findVirtual(carrier, "run", methodType(void.class, Runnable.class))
+                .asType(methodType(void.class, Object.class, Runnable.class));
+        orElse =
+            l.findVirtual(sv, "orElse", methodType(Object.class, Object.class))
+                .asType(methodType(Object.class, Object.class, Object.class));
       } catch (Throwable e) {
         key = null; // a JDK without a usable ScopedValue: keep the ThreadLocal
       }
@@ -129,6 +132,7 @@ final class CurrentTask {
     if (e instanceof Error err) {
       throw err;
     }
-    throw new UndeclaredThrowableException(e); // not reached: a Runnable throws no checked exception
+    throw new UndeclaredThrowableException(
+        e); // not reached: a Runnable throws no checked exception
   }
 }

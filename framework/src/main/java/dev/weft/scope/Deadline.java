@@ -10,10 +10,10 @@ import java.util.concurrent.ScheduledFuture;
  * enclosing scope, whichever is earlier; how much time is left; and which scope reports it.
  *
  * <p>Only the <em>source</em> of a deadline (the scope that set it) runs a timer. When it fires,
- * the source is cancelled, and the cancel reaches the nested scopes that inherited the deadline,
- * so the outermost scope that owns a deadline reports it ({@code DeadlineExceededException}) and
- * nested ones report it as theirs too. Immutable but for the timer, which only the source's
- * owner starts and cancels.
+ * the source is cancelled, and the cancel reaches the nested scopes that inherited the deadline, so
+ * the outermost scope that owns a deadline reports it ({@code DeadlineExceededException}) and
+ * nested ones report it as theirs too. Immutable but for the timer, which only the source's owner
+ * starts and cancels.
  */
 final class Deadline {
   /** No deadline. */
@@ -35,8 +35,8 @@ final class Deadline {
   }
 
   /**
-   * The deadline of {@code scope}, opened now with {@code config} inside {@code parent} (or
-   * null): the earlier of its own and the parent's. Durations of any size saturate.
+   * The deadline of {@code scope}, opened now with {@code config} inside {@code parent} (or null):
+   * the earlier of its own and the parent's. Durations of any size saturate.
    */
   static Deadline of(ScopeImpl<?> scope, ScopeConfig config, ScopeImpl<?> parent) {
     long now = System.nanoTime();
@@ -93,8 +93,8 @@ final class Deadline {
   }
 
   /**
-   * The owner of a scope saw the deadline pass before the timer fired: cancel the source scope,
-   * as its timer would (a backstop for a late timer).
+   * The owner of a scope saw the deadline pass before the timer fired: cancel the source scope, as
+   * its timer would (a backstop for a late timer).
    */
   void expireAtSource() {
     source.deadline.expire();
@@ -102,9 +102,13 @@ final class Deadline {
 
   // The source's timer fired: cancel the source scope (this is the source's own deadline).
   private void expire() {
-    source.deadlineExpired("deadline of scope '" + source.name + "' passed"
-        + (budget.isZero() ? " (it had already passed when the scope opened)"
-            : " (" + budget.toMillis() + " ms after it opened)"));
+    source.deadlineExpired(
+        "deadline of scope '"
+            + source.name
+            + "' passed"
+            + (budget.isZero()
+                ? " (it had already passed when the scope opened)"
+                : " (" + budget.toMillis() + " ms after it opened)"));
   }
 
   /** Cancels the timer, if this scope started one. Owner only. */

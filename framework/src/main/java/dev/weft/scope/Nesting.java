@@ -8,9 +8,9 @@ import java.util.stream.Collectors;
 
 /**
  * Where a scope sits in the tree of scopes: the innermost scope a thread owns, a scope's parent
- * (the scope it hides on its owner's thread, or the scope of the task whose body opened it) and
- * its children, the cancellation of the children with their parent, and the closing of scopes
- * that were left open (by an outer {@code close()} or by a task body that returned).
+ * (the scope it hides on its owner's thread, or the scope of the task whose body opened it) and its
+ * children, the cancellation of the children with their parent, and the closing of scopes that were
+ * left open (by an outer {@code close()} or by a task body that returned).
  */
 final class Nesting {
   // Per thread: the innermost open scope this thread owns (each scope links to the one it hides).
@@ -46,8 +46,8 @@ final class Nesting {
   }
 
   /**
-   * Makes {@code scope} its thread's innermost and its parent's child; cancels it if the parent
-   * is already stopping (the parent's cancel may have walked its children before the add).
+   * Makes {@code scope} its thread's innermost and its parent's child; cancels it if the parent is
+   * already stopping (the parent's cancel may have walked its children before the add).
    */
   void link(ScopeImpl<?> scope) {
     INNERMOST.set(scope);
@@ -79,12 +79,14 @@ final class Nesting {
   }
 
   /**
-   * Closes the scopes the current thread opened after {@code outer} and left open, innermost
-   * first; returns them (empty if none). An exception while closing one goes to {@code errors}.
+   * Closes the scopes the current thread opened after {@code outer} and left open, innermost first;
+   * returns them (empty if none). An exception while closing one goes to {@code errors}.
    */
   static List<ScopeImpl<?>> closeInner(ScopeImpl<?> outer, List<Throwable> errors) {
     List<ScopeImpl<?>> leftOpen = new ArrayList<>();
-    for (ScopeImpl<?> inner = INNERMOST.get(); inner != null && inner != outer; inner = INNERMOST.get()) {
+    for (ScopeImpl<?> inner = INNERMOST.get();
+        inner != null && inner != outer;
+        inner = INNERMOST.get()) {
       leftOpen.add(inner);
       try {
         inner.closeNow();
@@ -102,10 +104,15 @@ final class Nesting {
     }
     List<Throwable> broken = new ArrayList<>();
     List<ScopeImpl<?>> leftOpen = closeInner(null, broken);
-    IllegalStateException e = new IllegalStateException("task '" + task.name + "' ended with "
-        + (leftOpen.size() == 1 ? "scope " + quote(leftOpen) + " still open; it was"
-            : "scopes " + quote(leftOpen) + " still open; they were")
-        + " cancelled and closed: open nested scopes with try-with-resources");
+    IllegalStateException e =
+        new IllegalStateException(
+            "task '"
+                + task.name
+                + "' ended with "
+                + (leftOpen.size() == 1
+                    ? "scope " + quote(leftOpen) + " still open; it was"
+                    : "scopes " + quote(leftOpen) + " still open; they were")
+                + " cancelled and closed: open nested scopes with try-with-resources");
     for (ScopeImpl<?> sc : leftOpen) {
       Failures.attachMissing(e, sc); // their failures, which no join() reported
     }

@@ -7,8 +7,8 @@ import java.util.concurrent.CancellationException;
 /**
  * What {@code join()} returns or throws once every task is settled: the policy's result, or the
  * exception of the stop ({@code DeadlineExceededException}, {@code CancellationException}) or of a
- * broken policy, always with every failure the thrown exception does not carry yet attached
- * (see {@link Failures}).
+ * broken policy, always with every failure the thrown exception does not carry yet attached (see
+ * {@link Failures}).
  */
 final class Outcome {
   private Outcome() {}
@@ -57,13 +57,17 @@ final class Outcome {
   }
 
   /**
-   * What close() throws after it closed the scope: an error that happened while closing; else
-   * an {@code IllegalStateException} for nested scopes it had to close first ({@code leftOpen}) or
-   * for {@code neverJoined} forked tasks without join(), with their failures attached. The
-   * failures of cancelled tasks that arrived after {@code join()} threw go to that exception.
+   * What close() throws after it closed the scope: an error that happened while closing; else an
+   * {@code IllegalStateException} for nested scopes it had to close first ({@code leftOpen}) or for
+   * {@code neverJoined} forked tasks without join(), with their failures attached. The failures of
+   * cancelled tasks that arrived after {@code join()} threw go to that exception.
    */
-  static void ofClose(ScopeImpl<?> s, Throwable thrownByJoin, List<Throwable> broken,
-      List<ScopeImpl<?>> leftOpen, int neverJoined) {
+  static void ofClose(
+      ScopeImpl<?> s,
+      Throwable thrownByJoin,
+      List<Throwable> broken,
+      List<ScopeImpl<?>> leftOpen,
+      int neverJoined) {
     Failures.attachLateToTimedOut(s);
     if (thrownByJoin != null) {
       Failures.attachMissing(thrownByJoin, s); // failures of cancelled tasks that came later
@@ -77,17 +81,28 @@ final class Outcome {
     }
     IllegalStateException e = null;
     if (!leftOpen.isEmpty()) {
-      e = new IllegalStateException("scope '" + s.name + "' was closed while nested "
-          + (leftOpen.size() == 1 ? "scope " + Nesting.quote(leftOpen) + " was still open; it was"
-              : "scopes " + Nesting.quote(leftOpen) + " were still open; they were")
-          + " closed first: close scopes in reverse order of opening (use try-with-resources)");
+      e =
+          new IllegalStateException(
+              "scope '"
+                  + s.name
+                  + "' was closed while nested "
+                  + (leftOpen.size() == 1
+                      ? "scope " + Nesting.quote(leftOpen) + " was still open; it was"
+                      : "scopes " + Nesting.quote(leftOpen) + " were still open; they were")
+                  + " closed first: close scopes in reverse order of opening (use try-with-resources)");
       for (ScopeImpl<?> inner : leftOpen) {
         Failures.attachMissing(e, inner);
       }
     } else if (neverJoined != 0) {
-      e = new IllegalStateException("scope '" + s.name + "' was closed without join(): call "
-          + "scope.join() before the end of the block to wait for its " + neverJoined
-          + (neverJoined == 1 ? " task" : " tasks") + " and see their failures");
+      e =
+          new IllegalStateException(
+              "scope '"
+                  + s.name
+                  + "' was closed without join(): call "
+                  + "scope.join() before the end of the block to wait for its "
+                  + neverJoined
+                  + (neverJoined == 1 ? " task" : " tasks")
+                  + " and see their failures");
     }
     if (e != null) {
       if (neverJoined != 0) {

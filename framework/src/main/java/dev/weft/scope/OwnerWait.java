@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The owner's waits: {@code join()} until every task is settled, {@code close()} until every
- * task is finished and its thread has terminated.
+ * The owner's waits: {@code join()} until every task is settled, {@code close()} until every task
+ * is finished and its thread has terminated.
  *
  * <p>The owner walks the tasks in fork order and waits for one at a time: it names that task in
  * {@code scope.awaited}, re-checks it, and parks; the task, after it marked itself done, reads
@@ -24,9 +24,9 @@ final class OwnerWait {
   private static final long LOST_THREAD_CHECK_NANOS = 20_000_000;
 
   /**
-   * join()'s wait: until every task is settled. If the owner is interrupted, the scope is
-   * cancelled and this throws {@code InterruptedException} carrying the failures; an interrupt of
-   * a scope that is already cancelled is that cancel's echo: the wait ends, the flag stays set.
+   * join()'s wait: until every task is settled. If the owner is interrupted, the scope is cancelled
+   * and this throws {@code InterruptedException} carrying the failures; an interrupt of a scope
+   * that is already cancelled is that cancel's echo: the wait ends, the flag stays set.
    */
   static void untilSettled(ScopeImpl<?> s) throws InterruptedException {
     TaskList tasks = s.tasks;
@@ -56,9 +56,11 @@ final class OwnerWait {
         while (!t.isSettled()) {
           if (Thread.interrupted()) {
             if (s.interruptedInJoin()) {
-              InterruptedException e = new InterruptedException("interrupted while joining scope '"
-                  + s.name + "': its tasks were cancelled");
-              uninterruptiblyUntilSettled(s); // brief: the cancel made every task final but those completing
+              InterruptedException e =
+                  new InterruptedException(
+                      "interrupted while joining scope '" + s.name + "': its tasks were cancelled");
+              uninterruptiblyUntilSettled(
+                  s); // brief: the cancel made every task final but those completing
               s.attachFailures(e);
               throw e;
             }
@@ -123,11 +125,11 @@ final class OwnerWait {
 
   /**
    * close()'s wait, without giving in to interrupts: until every task is finished, and then until
-   * its thread, if one was started, has terminated. Finished: settled (a cancel() in another
-   * thread may still be publishing the states it claimed) and its thread has run its last action.
-   * Waiting for termination as well means that when close() returns, no thread of the scope is
-   * alive ({@code Thread.isAlive()} is false), as with the JDK's scopes. After the grace period it
-   * logs the tasks that still run, then again after twice as long, and so on.
+   * its thread, if one was started, has terminated. Finished: settled (a cancel() in another thread
+   * may still be publishing the states it claimed) and its thread has run its last action. Waiting
+   * for termination as well means that when close() returns, no thread of the scope is alive
+   * ({@code Thread.isAlive()} is false), as with the JDK's scopes. After the grace period it logs
+   * the tasks that still run, then again after twice as long, and so on.
    */
   static void untilTerminated(ScopeImpl<?> s) {
     TaskList tasks = s.tasks;
@@ -192,9 +194,13 @@ final class OwnerWait {
       if (t.threadRunning() || (th != null && th.isAlive())) {
         Throwable where = new Throwable("stack of thread '" + th.getName() + "'");
         where.setStackTrace(th.getStackTrace());
-        Failures.Log.LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; "
-            + "it does not respond to interrupts, and close() waits for it", s.name, t.name,
-            waited.toMillis(), where);
+        Failures.Log.LOG.warn(
+            "scope '{}': task '{}' still runs {} ms after the scope was cancelled; "
+                + "it does not respond to interrupts, and close() waits for it",
+            s.name,
+            t.name,
+            waited.toMillis(),
+            where);
       }
     }
   }

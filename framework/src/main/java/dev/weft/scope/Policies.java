@@ -15,17 +15,18 @@ final class Policies {
    * Records failures and skips in the order tasks ended. Shared by the built-in policies.
    *
    * <p>{@code failed} and {@code skipped} are written by task threads in {@code onComplete} and
-   * read by the owner in {@code result}, which runs after every {@code onComplete} returned (a
-   * task is marked settled after the call, and join() waits until every task is settled: that is
-   * the happens-before edge).
+   * read by the owner in {@code result}, which runs after every {@code onComplete} returned (a task
+   * is marked settled after the call, and join() waits until every task is settled: that is the
+   * happens-before edge).
    */
   abstract static class Recording<R> implements Policy<R> {
     private static final java.lang.invoke.VarHandle BOUND;
 
     static {
       try {
-        BOUND = java.lang.invoke.MethodHandles.lookup()
-            .findVarHandle(Recording.class, "bound", boolean.class);
+        BOUND =
+            java.lang.invoke.MethodHandles.lookup()
+                .findVarHandle(Recording.class, "bound", boolean.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -135,12 +136,20 @@ final class Policies {
         return (T) won.get();
       }
       if (failed.isEmpty()) {
-        throw new IllegalStateException("first-success scope '" + scope.name()
-            + "' had no task that succeeded or failed (" + scope.tasks().size()
-            + " forked): fork at least one task before join()");
+        throw new IllegalStateException(
+            "first-success scope '"
+                + scope.name()
+                + "' had no task that succeeded or failed ("
+                + scope.tasks().size()
+                + " forked): fork at least one task before join()");
       }
-      throwIfFailed(scope, "no task succeeded in scope '" + scope.name() + "': all "
-          + (failed.size() + skipped.size()) + " failed");
+      throwIfFailed(
+          scope,
+          "no task succeeded in scope '"
+              + scope.name()
+              + "': all "
+              + (failed.size() + skipped.size())
+              + " failed");
       return null; // not reached
     }
 
@@ -207,12 +216,28 @@ final class Policies {
         return Collections.unmodifiableList(out);
       }
       if (forked < k) {
-        throw new IllegalStateException("quorum of " + k + " cannot be reached in scope '"
-            + scope.name() + "': only " + forked + (forked == 1 ? " task was" : " tasks were")
-            + " forked: fork at least " + k + " tasks before join()");
+        throw new IllegalStateException(
+            "quorum of "
+                + k
+                + " cannot be reached in scope '"
+                + scope.name()
+                + "': only "
+                + forked
+                + (forked == 1 ? " task was" : " tasks were")
+                + " forked: fork at least "
+                + k
+                + " tasks before join()");
       }
-      String headline = "quorum of " + k + " not reached in scope '" + scope.name() + "': "
-          + succeeded.get() + " of " + forked + " tasks succeeded";
+      String headline =
+          "quorum of "
+              + k
+              + " not reached in scope '"
+              + scope.name()
+              + "': "
+              + succeeded.get()
+              + " of "
+              + forked
+              + " tasks succeeded";
       throwIfFailed(scope, headline);
       return null; // not reached
     }

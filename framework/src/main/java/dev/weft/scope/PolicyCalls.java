@@ -4,11 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A scope's calls into its {@link Policy}: {@code onFork} and {@code onJoin} in the owner,
- * {@code onComplete} in whichever thread ended a task. A callback that returns true cancels the
- * scope; one that throws (an {@code Error} too) cancels it and its exception is what
- * {@code join()} throws. While the owner runs a callback it may read results before
- * {@code join()}, and may not fork.
+ * A scope's calls into its {@link Policy}: {@code onFork} and {@code onJoin} in the owner, {@code
+ * onComplete} in whichever thread ended a task. A callback that returns true cancels the scope; one
+ * that throws (an {@code Error} too) cancels it and its exception is what {@code join()} throws.
+ * While the owner runs a callback it may read results before {@code join()}, and may not fork.
  */
 final class PolicyCalls<R> {
   private static final VarHandle FAILURE;
@@ -79,8 +78,13 @@ final class PolicyCalls<R> {
         inOwner = true;
       }
       if (policy.onComplete(node)) {
-        scope.stopByPolicy("policy " + describe() + " stopped the scope after task '" + node.name
-            + "' " + node.state().name().toLowerCase());
+        scope.stopByPolicy(
+            "policy "
+                + describe()
+                + " stopped the scope after task '"
+                + node.name
+                + "' "
+                + node.state().name().toLowerCase());
       }
     } catch (Throwable e) {
       failed(e); // an Error too: the task must still settle, or join() would hang

@@ -13,12 +13,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
- * The scope core: its state machine (open, joined, closed; cancelled), the one fork, join,
- * cancel and close. The rest lives next to it, one concept per file: {@link ForkOverloads} (the
- * typed forks), {@link Deadline}, {@link ConcurrencyLimit}, {@link TaskThreads} (thread start),
- * {@link Nesting} (the tree of scopes), {@link OwnerWait} (the owner's waits), {@link Outcome}
- * (what join returns or throws), {@link Failures} (how failures reach the caller), and per task
- * {@link TaskNode}. See docs/architecture.md.
+ * The scope core: its state machine (open, joined, closed; cancelled), the one fork, join, cancel
+ * and close. The rest lives next to it, one concept per file: {@link ForkOverloads} (the typed
+ * forks), {@link Deadline}, {@link ConcurrencyLimit}, {@link TaskThreads} (thread start), {@link
+ * Nesting} (the tree of scopes), {@link OwnerWait} (the owner's waits), {@link Outcome} (what join
+ * returns or throws), {@link Failures} (how failures reach the caller), and per task {@link
+ * TaskNode}. See docs/architecture.md.
  */
 /*
  * Implementation overview
@@ -128,19 +128,29 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   /** Opens a scope owned by the current thread. */
   static <R> Scope<R> open(String name, Policy<R> policy, ScopeConfig config) {
-    Objects.requireNonNull(name, "scope name must not be null: name scopes after what they do, "
-        + "e.g. Scope.open(\"checkout\")");
-    Objects.requireNonNull(policy, "scope policy must not be null: pass a new policy, e.g. "
-        + "Policy.collectAll(), or omit it for fail-fast");
+    Objects.requireNonNull(
+        name,
+        "scope name must not be null: name scopes after what they do, "
+            + "e.g. Scope.open(\"checkout\")");
+    Objects.requireNonNull(
+        policy,
+        "scope policy must not be null: pass a new policy, e.g. "
+            + "Policy.collectAll(), or omit it for fail-fast");
     Objects.requireNonNull(config, "scope config must not be null: pass ScopeConfig.defaults()");
     if (name.isBlank()) {
-      throw new IllegalArgumentException("scope name must not be blank: name scopes after what "
-          + "they do, e.g. Scope.open(\"checkout\")");
+      throw new IllegalArgumentException(
+          "scope name must not be blank: name scopes after what "
+              + "they do, e.g. Scope.open(\"checkout\")");
     }
     if (!PolicyBinding.bind(policy)) {
-      throw new IllegalArgumentException("policy " + Messages.describe(policy) + " is already used "
-          + "by another scope: a policy instance keeps the state of one scope; create a new policy "
-          + "for each scope, e.g. Scope.open(\"" + name + "\", Policy.firstSuccess())");
+      throw new IllegalArgumentException(
+          "policy "
+              + Messages.describe(policy)
+              + " is already used "
+              + "by another scope: a policy instance keeps the state of one scope; create a new policy "
+              + "for each scope, e.g. Scope.open(\""
+              + name
+              + "\", Policy.firstSuccess())");
     }
     return new ScopeImpl<>(name, policy, config);
   }
@@ -161,12 +171,18 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   public R join() throws InterruptedException {
     ensureOwner();
     if (phase == CLOSED) {
-      throw new IllegalStateException("scope '" + name + "' is closed: call join() inside its "
-          + "try-with-resources block, before it ends");
+      throw new IllegalStateException(
+          "scope '"
+              + name
+              + "' is closed: call join() inside its "
+              + "try-with-resources block, before it ends");
     }
     if (phase == JOINED) {
-      throw new IllegalStateException("join() was already called on scope '" + name + "': call it "
-          + "once, or open a new scope for another round of tasks");
+      throw new IllegalStateException(
+          "join() was already called on scope '"
+              + name
+              + "': call it "
+              + "once, or open a new scope for another round of tasks");
     }
     phase = JOINED;
     calls.onJoin();
@@ -185,8 +201,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   public void cancel() {
-    stop(StopReason.CANCEL, "scope '" + name + "' was cancelled by cancel() in thread "
-        + TaskThreads.describe(Thread.currentThread()));
+    stop(
+        StopReason.CANCEL,
+        "scope '"
+            + name
+            + "' was cancelled by cancel() in thread "
+            + TaskThreads.describe(Thread.currentThread()));
   }
 
   @Override
@@ -220,8 +240,14 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   public String toString() {
-    return "Scope[" + name + ", policy=" + calls.describe() + ", tasks="
-        + tasks.size(Thread.currentThread() == owner) + (isCancelled() ? ", cancelled" : "") + "]";
+    return "Scope["
+        + name
+        + ", policy="
+        + calls.describe()
+        + ", tasks="
+        + tasks.size(Thread.currentThread() == owner)
+        + (isCancelled() ? ", cancelled" : "")
+        + "]";
   }
 
   // --- the one fork ---
@@ -239,19 +265,29 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   <T> Task<T> fork(
-      String taskName, TaskNode<?>[] deps, Callable<? extends T> body,
+      String taskName,
+      TaskNode<?>[] deps,
+      Callable<? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     ensureOwner();
     ensureForkable();
     if (calls.ownerInCallback()) {
-      throw new IllegalStateException("fork() was called from a callback of policy "
-          + calls.describe() + " in scope '" + name + "': a policy decides when the scope "
-          + "is done, it does not fork; fork every task from the scope's block, before join()");
+      throw new IllegalStateException(
+          "fork() was called from a callback of policy "
+              + calls.describe()
+              + " in scope '"
+              + name
+              + "': a policy decides when the scope "
+              + "is done, it does not fork; fork every task from the scope's block, before join()");
     }
     TaskOptions<T> opts = options(taskName, name, options);
     if (!tasks.addName(taskName)) {
-      throw new IllegalArgumentException("task name '" + taskName + "' is already used in scope '"
-          + name + "': give each task of a scope a unique name");
+      throw new IllegalArgumentException(
+          "task name '"
+              + taskName
+              + "' is already used in scope '"
+              + name
+              + "': give each task of a scope a unique name");
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
     listener.taskForked(node);
@@ -291,12 +327,17 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   // --- what tasks tell the scope ---
 
-  /** Called by a task thread at its end (or for a lost thread), before it marks its task released. */
+  /**
+   * Called by a task thread at its end (or for a lost thread), before it marks its task released.
+   */
   void threadEnded() {
     limit.released();
   }
 
-  /** Called after {@code node} marked itself settled or finished: wakes the owner if it waits for it. */
+  /**
+   * Called after {@code node} marked itself settled or finished: wakes the owner if it waits for
+   * it.
+   */
   void taskDone(TaskNode<?> node) {
     if (awaited == node) {
       LockSupport.unpark(owner);
@@ -313,7 +354,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   /** Cancels every unfinished task and nested scope; the first reason wins (edge 5). */
   private boolean stop(StopReason reason, String detail) {
     if (stopped.get() != null
-        || !stopped.compareAndSet(null, new Stop(reason, detail, System.nanoTime(), Thread.currentThread()))) {
+        || !stopped.compareAndSet(
+            null, new Stop(reason, detail, System.nanoTime(), Thread.currentThread()))) {
       return false;
     }
     // The walk covers the tasks published before tasks.stop(); a fork published after it is
@@ -354,9 +396,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   }
 
   /**
-   * Cancels, waits for every thread, and unlinks the scope. Owner only. Whatever fails on the
-   * way, the scope ends closed and unlinked: a half-closed scope left as the thread's innermost
-   * would become the parent of every later scope of that (perhaps pooled) thread.
+   * Cancels, waits for every thread, and unlinks the scope. Owner only. Whatever fails on the way,
+   * the scope ends closed and unlinked: a half-closed scope left as the thread's innermost would
+   * become the parent of every later scope of that (perhaps pooled) thread.
    */
   void closeNow() {
     try {
@@ -428,20 +470,28 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   private void ensureOwner() {
     Thread current = Thread.currentThread();
     if (current != owner) {
-      throw new WrongThreadException("scope '" + name + "' is owned by thread "
-          + TaskThreads.describe(owner) + ", not " + TaskThreads.describe(current)
-          + ": only the thread that opened a scope may fork, join or close it");
+      throw new WrongThreadException(
+          "scope '"
+              + name
+              + "' is owned by thread "
+              + TaskThreads.describe(owner)
+              + ", not "
+              + TaskThreads.describe(current)
+              + ": only the thread that opened a scope may fork, join or close it");
     }
   }
 
   private void ensureForkable() {
     if (phase == JOINED) {
-      throw new IllegalStateException("scope '" + name + "' was already joined: fork every task "
-          + "before join(), or open a new scope for another round of tasks");
+      throw new IllegalStateException(
+          "scope '"
+              + name
+              + "' was already joined: fork every task "
+              + "before join(), or open a new scope for another round of tasks");
     }
     if (phase == CLOSED) {
-      throw new IllegalStateException("scope '" + name + "' is closed: fork tasks inside its "
-          + "try-with-resources block");
+      throw new IllegalStateException(
+          "scope '" + name + "' is closed: fork tasks inside its " + "try-with-resources block");
     }
   }
 }

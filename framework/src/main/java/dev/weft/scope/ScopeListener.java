@@ -1,15 +1,15 @@
 package dev.weft.scope;
 
 /**
- * The one seam through which observers (metrics, traces, a live scope tree) learn what scopes
- * and tasks do. Internal: {@link #install} sets the listener for the scopes opened after it; a
- * scope reads it once, when it opens.
+ * The one seam through which observers (metrics, traces, a live scope tree) learn what scopes and
+ * tasks do. Internal: {@link #install} sets the listener for the scopes opened after it; a scope
+ * reads it once, when it opens.
  *
  * <p>Each event is called in the thread where it happens, so a listener must be thread-safe and
- * quick, and must not throw: an exception from a listener is not caught (it would be thrown into
- * a fork, a task thread or a join). With no listener installed every call goes to {@link #NONE},
- * whose methods are empty: the JIT inlines them away, so the seam costs nothing measurable
- * ({@code FanOutBenchmark}, see docs/performance.md).
+ * quick, and must not throw: an exception from a listener is not caught (it would be thrown into a
+ * fork, a task thread or a join). With no listener installed every call goes to {@link #NONE},
+ * whose methods are empty: the JIT inlines them away, so the seam costs nothing measurable ({@code
+ * FanOutBenchmark}, see docs/performance.md).
  */
 interface ScopeListener {
   /** The listener that ignores every event. */

@@ -3,8 +3,8 @@ package dev.weft.scope;
 import java.util.Optional;
 
 /**
- * The {@link Task} view of a task: its name, state, result and exception, and the messages of
- * reads that come too early or find no result. The state machine behind it is {@link TaskNode}.
+ * The {@link Task} view of a task: its name, state, result and exception, and the messages of reads
+ * that come too early or find no result. The state machine behind it is {@link TaskNode}.
  */
 abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   final ScopeImpl<?> scope;
@@ -30,7 +30,6 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   /** The failure a fallback replaced, or null; read only after reading SUCCEEDED. */
   abstract Throwable rawRecoveredFrom();
 
-
   @Override
   public String name() {
     return name;
@@ -54,19 +53,32 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   public T get() {
     int s = rawState();
     if (Thread.currentThread() == scope.owner && !scope.resultsReadable()) {
-      throw new IllegalStateException("result of task '" + name + "' read before join(): call "
-          + "scope.join() first, or pass the task as a dependency to the task that needs it");
+      throw new IllegalStateException(
+          "result of task '"
+              + name
+              + "' read before join(): call "
+              + "scope.join() first, or pass the task as a dependency to the task that needs it");
     }
     if (s == TaskNode.SUCCEEDED) {
       return (T) rawOutcome();
     }
     if (s < TaskNode.SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
-          + "' has not ended: read results after scope.join(), or declare the task as a "
-          + "dependency: scope.fork(name, task, value -> ...)");
+      throw new IllegalStateException(
+          "task '"
+              + name
+              + "' of scope '"
+              + scope.name
+              + "' has not ended: read results after scope.join(), or declare the task as a "
+              + "dependency: scope.fork(name, task, value -> ...)");
     }
-    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + ": "
-        + Messages.describe(rawOutcome()) + "): check state() before get(), or read exception()",
+    throw new IllegalStateException(
+        "task '"
+            + name
+            + "' did not succeed ("
+            + state()
+            + ": "
+            + Messages.describe(rawOutcome())
+            + "): check state() before get(), or read exception()",
         (Throwable) rawOutcome());
   }
 
@@ -74,25 +86,34 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   public Throwable exception() {
     int s = rawState();
     if (s < TaskNode.SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
-          + "' has not ended: read its exception after scope.join()");
+      throw new IllegalStateException(
+          "task '"
+              + name
+              + "' of scope '"
+              + scope.name
+              + "' has not ended: read its exception after scope.join()");
     }
     if (s == TaskNode.SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' succeeded and has no exception"
-          + (rawRecoveredFrom() != null ? ": see recoveredFrom() for the failure its fallback replaced"
-              : ": read its result with get()"));
+      throw new IllegalStateException(
+          "task '"
+              + name
+              + "' succeeded and has no exception"
+              + (rawRecoveredFrom() != null
+                  ? ": see recoveredFrom() for the failure its fallback replaced"
+                  : ": read its result with get()"));
     }
     return (Throwable) rawOutcome();
   }
 
   @Override
   public Optional<Throwable> recoveredFrom() {
-    return rawState() == TaskNode.SUCCEEDED ? Optional.ofNullable(rawRecoveredFrom()) : Optional.empty();
+    return rawState() == TaskNode.SUCCEEDED
+        ? Optional.ofNullable(rawRecoveredFrom())
+        : Optional.empty();
   }
 
   @Override
   public String toString() {
     return "Task[" + scope.name + "/" + name + ", " + state() + "]";
   }
-
 }

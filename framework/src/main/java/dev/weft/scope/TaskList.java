@@ -9,14 +9,14 @@ import java.util.List;
  * The tasks of one scope in fork order, and the set of their names.
  *
  * <p>Only the owner appends; any thread may read. A stop and a fork are ordered by one atomic
- * field, {@code ctl}: it holds the number of published tasks and a STOPPED bit. The owner
- * publishes a task by adding one to {@code ctl} (after writing the task into the array); a stopper
- * sets the bit. Both are read-modify-writes of the same field, so one comes first: either the
- * stopper's walk includes the task (the add came first), or the add returns the bit and the owner
- * cancels the task itself. Nothing else is needed per fork: no shared counter, no second fence.
+ * field, {@code ctl}: it holds the number of published tasks and a STOPPED bit. The owner publishes
+ * a task by adding one to {@code ctl} (after writing the task into the array); a stopper sets the
+ * bit. Both are read-modify-writes of the same field, so one comes first: either the stopper's walk
+ * includes the task (the add came first), or the add returns the bit and the owner cancels the task
+ * itself. Nothing else is needed per fork: no shared counter, no second fence.
  *
- * <p>The owner writes this object on every fork, and task threads never read it, so it is padded
- * to keep it off the cache lines of objects that task threads read (the scope, the tasks): a line
+ * <p>The owner writes this object on every fork, and task threads never read it, so it is padded to
+ * keep it off the cache lines of objects that task threads read (the scope, the tasks): a line
  * shared with those would move between cores on every fork.
  */
 final class TaskList extends TaskListFields {
@@ -52,7 +52,10 @@ final class TaskList extends TaskListFields {
     return ((long) CTL.getAndAdd(this, 1L) & STOPPED) != 0;
   }
 
-  /** Marks the list stopped; returns how many tasks were published before (the stopper cancels those). */
+  /**
+   * Marks the list stopped; returns how many tasks were published before (the stopper cancels
+   * those).
+   */
   int stop() {
     return (int) ((long) CTL.getAndBitwiseOr(this, STOPPED) & COUNT);
   }

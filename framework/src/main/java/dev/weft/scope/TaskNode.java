@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
@@ -14,15 +13,15 @@ import java.util.function.Function;
  * One task of a scope: its state machine, its outcome and the list of dependents waiting for it.
  *
  * <p>State moves PENDING -> RUNNING -> (COMPLETING) -> final, or PENDING -> (COMPLETING) -> final.
- * Whoever wins the CAS into COMPLETING alone writes {@code outcome}, then publishes the final
- * state with a release write: a reader that sees a final state sees the outcome. A task ends in
- * exactly one final state; a cancelled task's result is never published.
+ * Whoever wins the CAS into COMPLETING alone writes {@code outcome}, then publishes the final state
+ * with a release write: a reader that sees a final state sees the outcome. A task ends in exactly
+ * one final state; a cancelled task's result is never published.
  *
- * <p>Two more facts are tracked for the owner's waits, in {@code done}: SETTLED (the task is
- * final and the policy has seen it: {@code join()} waits for this) and RELEASED (no thread runs or
- * will run for the task: {@code close()} waits for this). Each task has its own flags, so ending
- * a task writes nothing that other tasks' threads share: a counter shared by every task of a scope
- * costs a cache-line transfer between cores per task (see docs/performance.md).
+ * <p>Two more facts are tracked for the owner's waits, in {@code done}: SETTLED (the task is final
+ * and the policy has seen it: {@code join()} waits for this) and RELEASED (no thread runs or will
+ * run for the task: {@code close()} waits for this). Each task has its own flags, so ending a task
+ * writes nothing that other tasks' threads share: a counter shared by every task of a scope costs a
+ * cache-line transfer between cores per task (see docs/performance.md).
  */
 final class TaskNode<T> extends TaskHandle<T> {
   static final int PENDING = 0;
@@ -96,7 +95,8 @@ final class TaskNode<T> extends TaskHandle<T> {
   // lateReported: whether lateFailure was attached or counted as left out; owner only.
   boolean lateReported;
   // failureOrder: the scope-wide rank of this task's failure among the scope's failures (0 is the
-  // first to end); written by the thread that fails the task before it publishes FAILED, read after.
+  // first to end); written by the thread that fails the task before it publishes FAILED, read
+  // after.
   int failureOrder = Integer.MAX_VALUE;
 
   TaskNode(
@@ -140,7 +140,7 @@ final class TaskNode<T> extends TaskHandle<T> {
 
   /** Adds {@code dependent} to the waiters; returns false if this task already ended. */
   boolean addDependent(TaskNode<?> dependent) {
-    for (;;) {
+    for (; ; ) {
       Object cur = dependents;
       if (cur == ENDED) {
         return false;
@@ -201,9 +201,9 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /**
-   * Claims PENDING -> RUNNING for a task no other thread can see yet (the owner publishes it
-   * after its thread started): plain writes, which {@code Thread.start()} and the publication
-   * order before every other reader.
+   * Claims PENDING -> RUNNING for a task no other thread can see yet (the owner publishes it after
+   * its thread started): plain writes, which {@code Thread.start()} and the publication order
+   * before every other reader.
    */
   void claimUnpublished(Thread t) {
     thread = t;
@@ -226,10 +226,16 @@ final class TaskNode<T> extends TaskHandle<T> {
     }
     String stop = scope.stopDetail();
     if (stop != null || dependency.state == CANCELLED) {
-      cancel(stop != null ? stop : "dependency '" + dependency.name + "' was cancelled", cascade, true);
+      cancel(
+          stop != null ? stop : "dependency '" + dependency.name + "' was cancelled",
+          cascade,
+          true);
     } else if (claim(PENDING)) {
-      finishFailure(TaskSkippedException.of(name, dependency.name, dependency.state(),
-          (Throwable) dependency.outcome), SKIPPED, cascade);
+      finishFailure(
+          TaskSkippedException.of(
+              name, dependency.name, dependency.state(), (Throwable) dependency.outcome),
+          SKIPPED,
+          cascade);
       mark(SETTLED_AND_RELEASED); // no thread was started, and none will be
     }
   }
@@ -242,8 +248,8 @@ final class TaskNode<T> extends TaskHandle<T> {
   /**
    * Cancels the task like {@link #cancel(String)} but leaves its thread uninterrupted: a scope's
    * cancel ends every task first, then cancels nested scopes, and only then interrupts threads
-   * ({@link #interruptIfCancelled}), so that a nested scope is cancelled before its owner (a
-   * task thread) sees the interrupt.
+   * ({@link #interruptIfCancelled}), so that a nested scope is cancelled before its owner (a task
+   * thread) sees the interrupt.
    */
   boolean cancelWithoutInterrupt(String why) {
     return cancel(why, null, false);
@@ -259,7 +265,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   /** {@link #cancel(String)}, with this task's dependents queued in {@code cascade}. */
   private boolean cancel(String why, ArrayDeque<TaskNode<?>> cascade, boolean interrupt) {
     int s;
-    for (;;) {
+    for (; ; ) {
       s = state;
       if (s >= COMPLETING) {
         return false;
@@ -346,8 +352,10 @@ final class TaskNode<T> extends TaskHandle<T> {
   /** The timeout fired: the task fails with a TimeoutException, and its thread is interrupted. */
   void timeoutExpired() {
     if (claim(RUNNING)) {
-      finishFailure(new TimeoutException("task '" + name + "' timed out after " + timeout.toMillis()
-          + " ms"), FAILED, null);
+      finishFailure(
+          new TimeoutException("task '" + name + "' timed out after " + timeout.toMillis() + " ms"),
+          FAILED,
+          null);
       mark(SETTLED);
       interruptThread();
     }
@@ -373,7 +381,9 @@ final class TaskNode<T> extends TaskHandle<T> {
     return thread != null && !threadGone() && state != PENDING;
   }
 
-  /** Sets {@code bits} in {@code done} (other threads may set the other bit) and tells the scope. */
+  /**
+   * Sets {@code bits} in {@code done} (other threads may set the other bit) and tells the scope.
+   */
   private void mark(int bits) {
     DONE.getAndBitwiseOr(this, bits);
     scope.taskDone(this);
@@ -419,7 +429,8 @@ final class TaskNode<T> extends TaskHandle<T> {
     // getAndSet that follows is the full fence (and a reader that sees ENDED sees the state).
     STATE.setRelease(this, finalState);
     Object waiting = DEPENDENTS.getAndSet(this, ENDED);
-    scope.listener.taskEnded(this, state(), finalState == SUCCEEDED ? recoveredFrom : (Throwable) outcome);
+    scope.listener.taskEnded(
+        this, state(), finalState == SUCCEEDED ? recoveredFrom : (Throwable) outcome);
     if (waiting instanceof Link) {
       boolean first = cascade == null;
       if (first && finalState != SUCCEEDED) {

@@ -4,10 +4,10 @@ import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * How a scope starts its task threads: virtual threads from a builder, or threads from the
- * user's thread factory; their names ({@code scope/task}, so thread dumps show them); what
- * happens when a thread cannot be created or started (the task fails); and threads from a
- * factory that break its contract (they end without running the task: the task fails too).
+ * How a scope starts its task threads: virtual threads from a builder, or threads from the user's
+ * thread factory; their names ({@code scope/task}, so thread dumps show them); what happens when a
+ * thread cannot be created or started (the task fails); and threads from a factory that break its
+ * contract (they end without running the task: the task fails too).
  */
 final class TaskThreads {
   private final ScopeImpl<?> scope;
@@ -50,8 +50,8 @@ final class TaskThreads {
   }
 
   /**
-   * Creates and starts the task's thread; false if the task already ended (cancelled, skipped)
-   * or its thread could not start. Any thread (the owner, or a dependency's thread).
+   * Creates and starts the task's thread; false if the task already ended (cancelled, skipped) or
+   * its thread could not start. Any thread (the owner, or a dependency's thread).
    */
   boolean start(TaskNode<?> node) {
     if (node.isFinal()) {
@@ -90,7 +90,9 @@ final class TaskThreads {
     for (int i = from; i < to; i++) {
       TaskNode<?> t = tasks.get(i);
       Thread th = t.thread;
-      if (!t.isFinished() && th != null && th.getState() == Thread.State.TERMINATED
+      if (!t.isFinished()
+          && th != null
+          && th.getState() == Thread.State.TERMINATED
           && !t.isFinished()) { // re-read: a thread that ran its task released it before it ended
         t.threadLost();
       }
@@ -106,13 +108,24 @@ final class TaskThreads {
     if (factory == null) {
       return builder.name(threadName).unstarted(CurrentTask.threadBody(node));
     }
-    Thread t = Objects.requireNonNull(factory.newThread(CurrentTask.threadBody(node)),
-        "thread factory returned null for task '" + node.name + "': the thread factory must return "
-            + "a new, unstarted thread that runs the Runnable it is given");
+    Thread t =
+        Objects.requireNonNull(
+            factory.newThread(CurrentTask.threadBody(node)),
+            "thread factory returned null for task '"
+                + node.name
+                + "': the thread factory must return "
+                + "a new, unstarted thread that runs the Runnable it is given");
     if (t.getState() != Thread.State.NEW) {
-      throw new IllegalThreadStateException("thread factory returned thread " + describe(t) + " for "
-          + "task '" + node.name + "', which is " + t.getState() + ": the thread factory must return "
-          + "a new, unstarted thread that runs the Runnable it is given");
+      throw new IllegalThreadStateException(
+          "thread factory returned thread "
+              + describe(t)
+              + " for "
+              + "task '"
+              + node.name
+              + "', which is "
+              + t.getState()
+              + ": the thread factory must return "
+              + "a new, unstarted thread that runs the Runnable it is given");
     }
     t.setName(threadName);
     return t;
@@ -120,14 +133,20 @@ final class TaskThreads {
 
   /** The failure of a task whose thread from the factory ended without running it. */
   static IllegalStateException lostThreadFailure(TaskNode<?> task) {
-    return new IllegalStateException("task '" + task.name + "' never ran: its thread "
-        + describe(task.thread) + " ended without running it; the thread factory must return a "
-        + "new, unstarted thread that runs the Runnable it is given");
+    return new IllegalStateException(
+        "task '"
+            + task.name
+            + "' never ran: its thread "
+            + describe(task.thread)
+            + " ended without running it; the thread factory must return a "
+            + "new, unstarted thread that runs the Runnable it is given");
   }
 
   /** A thread as messages show it: its name in quotes, or its id if it has no name. */
   static String describe(Thread t) {
     String n = t.getName();
-    return n.isEmpty() ? "#" + t.threadId() + (t.isVirtual() ? " (unnamed virtual thread)" : "") : "'" + n + "'";
+    return n.isEmpty()
+        ? "#" + t.threadId() + (t.isVirtual() ? " (unnamed virtual thread)" : "")
+        : "'" + n + "'";
   }
 }

@@ -19,9 +19,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Code shown in docs/ and README.md. Each {@code @start region} block is copied into
- * a document verbatim; {@code DocsSnippetsTest} fails if a copy drifts, and {@code SnippetsTest}
- * runs every method here.
+ * Code shown in docs/ and README.md. Each {@code @start region} block is copied into a document
+ * verbatim; {@code DocsSnippetsTest} fails if a copy drifts, and {@code SnippetsTest} runs every
+ * method here.
  */
 public final class Snippets {
   private Snippets() {}
@@ -50,6 +50,7 @@ public final class Snippets {
 
   /** Bodies of {@link #fetchSize} running right now, and the most seen at once. */
   static final AtomicInteger running = new AtomicInteger();
+
   static final AtomicInteger maxRunning = new AtomicInteger();
 
   /** Simulated download: 20 ms of work, returns the URL's length. */

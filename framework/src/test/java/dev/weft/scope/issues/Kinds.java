@@ -7,9 +7,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * Thread kinds the regression tests run on, for {@code
- * @MethodSource("dev.weft.scope.issues.Kinds#kinds")}: a copy of the scope tests' provider, which
- * is package-private in {@code dev.weft.scope}.
+ * Thread kinds the regression tests run on, for
+ * {@code @MethodSource("dev.weft.scope.issues.Kinds#kinds")}: a copy of the scope tests' provider,
+ * which is package-private in {@code dev.weft.scope}.
  */
 final class Kinds {
   private Kinds() {}
