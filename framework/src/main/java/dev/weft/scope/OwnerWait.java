@@ -168,10 +168,14 @@ final class OwnerWait {
             LockSupport.parkNanos(s, park);
             interrupted |= Thread.interrupted();
           } else {
-            try {
-              t.thread.join(Duration.ofNanos(park)); // its last action is done: it is ending
-            } catch (InterruptedException e) {
-              interrupted = true;
+            // Re-read: null if its thread never started (failToStart): nothing to wait for.
+            Thread ending = t.thread;
+            if (ending != null) {
+              try {
+                ending.join(Duration.ofNanos(park)); // its last action is done: it is ending
+              } catch (InterruptedException e) {
+                interrupted = true;
+              }
             }
           }
         }
@@ -191,7 +195,8 @@ final class OwnerWait {
     for (int i = 0, n = s.tasks.size(true); i < n; i++) {
       TaskNode<?> t = s.tasks.get(i);
       Thread th = t.thread;
-      if (t.threadRunning() || (th != null && th.isAlive())) {
+      // th null: the thread was not yet set when read (the task is just starting)
+      if (th != null && (t.threadRunning() || th.isAlive())) {
         Throwable where = new Throwable("stack of thread '" + th.getName() + "'");
         where.setStackTrace(th.getStackTrace());
         Failures.Log.LOG.warn(
