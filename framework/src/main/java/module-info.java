@@ -7,6 +7,7 @@
  */
 module dev.weft {
   requires org.slf4j;
+  requires static transitive org.jspecify; // nullness annotations: needed to compile, not to run
 
   exports dev.weft.scope;
   exports dev.weft.lockorder;

@@ -1,5 +1,7 @@
 package dev.weft.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one hook between Weft's two API packages: what the lock-ordering checker ({@code
  * dev.weft.lockorder}) may ask about scopes ({@code dev.weft.scope}), without either package
@@ -36,12 +38,12 @@ public final class ScopeWaits {
      * the scope, its owner and the task, e.g. {@code "thread 'main' is joining scope 'checkout',
      * which waits for task 'pay' of scope 'checkout' (thread checkout/pay)"}.
      */
-    String blockingJoin(Thread holder, Thread waiter);
+    @Nullable String blockingJoin(Thread holder, Thread waiter);
   }
 
   // Each set once (by the lock-ordering checker, by the scope package); read by any thread.
-  private static volatile BlockingListener listener;
-  private static volatile Structure structure;
+  private static volatile @Nullable BlockingListener listener;
+  private static volatile @Nullable Structure structure;
 
   /** Installs the listener; the lock-ordering checker calls this once. */
   public static void setBlockingListener(BlockingListener l) {
@@ -49,7 +51,7 @@ public final class ScopeWaits {
   }
 
   /** The listener, or {@code null} while no lock-ordering checker exists. */
-  public static BlockingListener blockingListener() {
+  public static @Nullable BlockingListener blockingListener() {
     return listener;
   }
 
@@ -59,7 +61,7 @@ public final class ScopeWaits {
   }
 
   /** {@link Structure#blockingJoin}, or {@code null} while no scope was ever opened. */
-  public static String blockingJoin(Thread holder, Thread waiter) {
+  public static @Nullable String blockingJoin(Thread holder, Thread waiter) {
     Structure s = structure;
     return s == null ? null : s.blockingJoin(holder, waiter);
   }

@@ -1,6 +1,7 @@
 package dev.weft.lockorder;
 
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A held-lock chain of one checker: the sequence of lock classes (with modes) a thread holds, as a
@@ -12,10 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Chain {
   /** The chain without its last class, or {@code null} for the empty chain. */
-  final Chain parent;
+  final @Nullable Chain parent;
 
   /** The last class of this chain, or {@code null} for the empty chain. */
-  final Acq acq;
+  final @Nullable Acq acq;
 
   // The graph epoch in which parent -> acq was found to close no cycle (all edges from the
   // parent's classes to acq are in the graph). Written by the validating thread after it inserted
@@ -27,10 +28,10 @@ final class Chain {
   // Single-entry cache of the most recently used child. Benign data race: Chain's identifying
   // fields are final, so a racing reader sees either null, an older child or this one, each
   // fully constructed; a miss falls back to the map.
-  private Chain hot;
+  private @Nullable Chain hot;
   private final ConcurrentHashMap<Acq, Chain> children = new ConcurrentHashMap<>(2);
 
-  Chain(Chain parent, Acq acq) {
+  Chain(@Nullable Chain parent, @Nullable Acq acq) {
     this.parent = parent;
     this.acq = acq;
   }

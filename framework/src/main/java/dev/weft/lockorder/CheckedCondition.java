@@ -46,7 +46,7 @@ final class CheckedCondition implements Condition {
     released(
         () -> {
           condition.await();
-          return null;
+          return Boolean.TRUE; // released() needs a result; await() has none
         });
   }
 

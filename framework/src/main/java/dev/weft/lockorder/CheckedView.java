@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A checked lock: one JDK lock (or one side of a read/write lock) plus the order checks.
@@ -27,7 +28,7 @@ abstract class CheckedView extends LockView implements Lock {
   // the owner reads its own write (program order), and an earlier owner's write happens-before
   // the lock's release and hence before the current owner's acquire. Saves unlock() a
   // thread-local look-up. A non-owner's racy read is discarded when release() throws.
-  private HeldLocks owner;
+  private @Nullable HeldLocks owner;
   // the JDK lock this view checks: a ReentrantLock, or one side of a ReentrantReadWriteLock
   private final Lock delegate;
 
@@ -171,7 +172,7 @@ abstract class CheckedView extends LockView implements Lock {
     if (exclusive) {
       HeldLocks held = owner;
       releaseOrName(); // throws unless the current thread is the owner, so `held` is its own
-      held.pop(this);
+      Objects.requireNonNull(held, "held locks of the owner").pop(this);
     } else {
       releaseOrName();
       HeldLocks.current().pop(this);

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds actual deadlocks among threads blocked on checked locks, platform and virtual alike ({@code
@@ -40,7 +41,7 @@ public final class DeadlockDetector implements AutoCloseable {
   private final AtomicLong found = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   // The watchdog, if started; guarded by lock.
-  private ScheduledExecutorService watchdog;
+  private @Nullable ScheduledExecutorService watchdog;
   private boolean closed;
   // Keys of deadlocks already logged by the watchdog; only the watchdog thread uses it.
   private Set<String> logged = new HashSet<>();

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The order graph of one checker: lock classes and the orders learned between them.
@@ -64,7 +65,7 @@ final class Graph {
    * whose held chain after the acquisition is {@code chain}. Adds the missing edges; returns the
    * first cycle found, or {@code null} after marking {@code chain} valid.
    */
-  Violation validate(HeldLocks held, LockView wanted, Chain chain) {
+  @Nullable Violation validate(HeldLocks held, LockView wanted, Chain chain) {
     lock.lock();
     try {
       Violation first = null;
@@ -107,7 +108,7 @@ final class Graph {
     }
   }
 
-  private Violation addEdge(LockView heldView, LockView wantedView) {
+  private @Nullable Violation addEdge(LockView heldView, LockView wantedView) {
     Acq from = heldView.acq;
     Acq to = wantedView.acq;
     int combo = Edge.combo(from.write, to.write);
@@ -130,7 +131,7 @@ final class Graph {
   private record Step(Acq prev, Edge edge, int combo) {}
 
   /** Finds a path {@code to ->* from} that makes {@code from -> to} a deadlock, as a report. */
-  private Violation findCycle(LockView heldView, LockView wantedView) {
+  private @Nullable Violation findCycle(LockView heldView, LockView wantedView) {
     Acq from = heldView.acq;
     Acq to = wantedView.acq;
     if (from.node == to.node) {
@@ -157,7 +158,7 @@ final class Graph {
    * step through class X in wanted mode w may use an edge seen with X held in mode h only if w and
    * h conflict (read-read does not block).
    */
-  private List<Step> shortestPath(Acq start, Acq goal) {
+  private @Nullable List<Step> shortestPath(Acq start, Acq goal) {
     Map<Acq, Step> parent = new HashMap<>();
     ArrayDeque<Acq> queue = new ArrayDeque<>();
     parent.put(start, null);

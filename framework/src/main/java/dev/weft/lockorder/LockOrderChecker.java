@@ -14,6 +14,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A factory of checked locks that learns the order in which threads take them and reports a
@@ -341,7 +342,7 @@ public final class LockOrderChecker {
    * than once.
    */
   public static final class Builder {
-    private LockOrderPolicy policy;
+    private @Nullable LockOrderPolicy policy; // null: the default (system property, else THROW)
     private boolean checkTryLock;
     private boolean breakDeadlocks = true;
 

@@ -1,6 +1,7 @@
 package dev.weft.lockorder;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reports a potential deadlock: the current thread was about to take a lock in an order that,
@@ -19,7 +20,7 @@ public final class LockOrderViolationException extends RuntimeException {
 
   private final List<String> cycle;
 
-  LockOrderViolationException(String message, List<String> cycle, Throwable cause) {
+  LockOrderViolationException(String message, List<String> cycle, @Nullable Throwable cause) {
     super(message, cause);
     this.cycle = List.copyOf(cycle);
   }

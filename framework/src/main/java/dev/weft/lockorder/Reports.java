@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class Reports {
    * Applies {@code checker}'s policy to {@code v}: THROW throws; WARN logs the first report of a
    * cycle and marks {@code chain} (if not null) checked so the same order stays silent.
    */
-  static void violation(LockOrderChecker checker, Violation v, Chain chain) {
+  static void violation(LockOrderChecker checker, Violation v, @Nullable Chain chain) {
     Graph graph = checker.graph;
     if (checker.policy() == LockOrderPolicy.THROW) {
       LockOrderViolationException ex = exception(v);
@@ -64,7 +65,7 @@ final class Reports {
   }
 
   /** Builds a report for {@code cycle}; {@code why} replaces the summary for scope deadlocks. */
-  static DeadlockReport report(List<Waits.Hop> cycle, String why) {
+  static DeadlockReport report(List<Waits.Hop> cycle, @Nullable String why) {
     List<Thread> threads = new ArrayList<>();
     List<String> locks = new ArrayList<>();
     StringBuilder summary = new StringBuilder("deadlock: ");

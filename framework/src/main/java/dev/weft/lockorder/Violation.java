@@ -2,6 +2,7 @@ package dev.weft.lockorder;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A potential deadlock found by the order graph: acquiring {@code to} while holding {@code from}
@@ -33,7 +34,7 @@ final class Violation {
    * Fresh copies of the edge traces linked as a cause chain (the first edge is the head), ready to
    * be the cause of a report.
    */
-  Throwable causeChain() {
+  @Nullable Throwable causeChain() {
     List<EdgeTrace> copies = new ArrayList<>(traces.size());
     for (EdgeTrace t : traces) {
       copies.add(t.copy());

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which threads wait for which checked locks, and the wait cycles among them.
@@ -133,7 +134,7 @@ final class Waits {
    * {@code r}'s thread, or {@code null}. The holder is the lock's owner, or a joining owner that
    * published a conflicting hold of the lock (a read lock, when {@code r} wants to write).
    */
-  static Structural structuralDeadlock(Record r) {
+  static @Nullable Structural structuralDeadlock(Record r) {
     Thread owner = r.lock.exclusiveOwner();
     if (owner != null && owner != r.thread) {
       Structural s = structural(new Hop(r.thread, r.lock, owner, true, r.sequence));
@@ -160,7 +161,7 @@ final class Waits {
     return null;
   }
 
-  private static Structural structural(Hop hop) {
+  private static @Nullable Structural structural(Hop hop) {
     String why = structure.apply(hop.holder, hop.waiter);
     if (why == null) {
       return null;
@@ -180,7 +181,7 @@ final class Waits {
   }
 
   // The entry of `held` that holds r's lock in a mode that blocks r, or null.
-  private static LockView conflicting(LockView[] held, Record r) {
+  private static @Nullable LockView conflicting(LockView[] held, Record r) {
     for (LockView h : held) {
       if (h.identity == r.lock.identity && Acq.conflicts(r.lock.acq.write, h.acq.write)) {
         return h;
@@ -194,7 +195,7 @@ final class Waits {
    * {@code r} is the one to break it (the latest waiter among those that may throw); else {@code
    * null}. Choosing one victim lets the other threads of the cycle proceed.
    */
-  static List<Hop> cycleToBreak(Record r) {
+  static @Nullable List<Hop> cycleToBreak(Record r) {
     List<Hop> cycle = cycleThrough(r);
     if (cycle == null) {
       return null;
@@ -213,7 +214,7 @@ final class Waits {
    * Returns the hop from {@code r} to the owner of its lock if that owner has terminated without
    * unlocking it, so {@code r} would wait forever; else {@code null}.
    */
-  static Hop deadOwner(Record r) {
+  static @Nullable Hop deadOwner(Record r) {
     Thread owner = r.lock.exclusiveOwner();
     if (owner == null || owner == r.thread || owner.isAlive()) {
       return null;
@@ -278,7 +279,7 @@ final class Waits {
   }
 
   // Depth-first search from r's thread through waiting holders back to r's thread.
-  private static List<Hop> cycleThrough(Record r) {
+  private static @Nullable List<Hop> cycleThrough(Record r) {
     List<Hop> path = new ArrayList<>();
     return search(r, r.thread, path, new HashSet<>()) ? path : null;
   }

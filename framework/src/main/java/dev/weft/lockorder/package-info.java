@@ -7,4 +7,7 @@
  * {@link dev.weft.lockorder.DeadlockException} or a {@link dev.weft.lockorder.DeadlockReport} from
  * the {@link dev.weft.lockorder.DeadlockDetector}. Guide: {@code docs/lock-ordering.md}.
  */
+@NullMarked
 package dev.weft.lockorder;
+
+import org.jspecify.annotations.NullMarked;

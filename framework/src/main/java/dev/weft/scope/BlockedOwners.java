@@ -2,6 +2,7 @@ package dev.weft.scope;
 
 import dev.weft.internal.ScopeWaits;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scope side of {@link ScopeWaits}: which owners are blocked in {@code join()} or {@code
@@ -42,7 +43,7 @@ final class BlockedOwners {
   }
 
   /** See {@link ScopeWaits.Structure#blockingJoin}. */
-  private static String blockingJoin(Thread holder, Thread waiter) {
+  private static @Nullable String blockingJoin(Thread holder, Thread waiter) {
     ScopeImpl<?> scope = WAITING.get(holder);
     if (scope == null) {
       return null;

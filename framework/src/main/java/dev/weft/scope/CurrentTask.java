@@ -5,6 +5,7 @@ import static java.lang.invoke.MethodType.methodType;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.UndeclaredThrowableException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which task the current thread runs: nested scopes find their parent with it, and {@code
@@ -29,10 +30,10 @@ final class CurrentTask {
   private static final Object UNBOUND = new Object();
 
   // The ScopedValue and its methods, adapted to Object types; all null on the ThreadLocal path.
-  private static final Object KEY;
-  private static final MethodHandle WHERE; // (Object key, Object value) -> Object carrier
-  private static final MethodHandle RUN; // (Object carrier, Runnable op) -> void
-  private static final MethodHandle OR_ELSE; // (Object key, Object other) -> Object
+  private static final @Nullable Object KEY;
+  private static final @Nullable MethodHandle WHERE; // (Object key, Object value) -> carrier
+  private static final @Nullable MethodHandle RUN; // (Object carrier, Runnable op) -> void
+  private static final @Nullable MethodHandle OR_ELSE; // (Object key, Object other) -> Object
 
   static {
     Object key = null;
@@ -76,8 +77,8 @@ final class CurrentTask {
   }
 
   /** The task the current thread runs, or null. */
-  static TaskNode<?> get() {
-    if (KEY == null) {
+  static @Nullable TaskNode<?> get() {
+    if (OR_ELSE == null) { // null exactly when KEY is
       return LOCAL.get();
     }
     Object t;
@@ -111,6 +112,7 @@ final class CurrentTask {
     }
 
     @Override
+    @SuppressWarnings("NullAway") // a Bound exists only when KEY is set, and then so are WHERE, RUN
     public void run() {
       if (bound) {
         task.run();

@@ -3,6 +3,7 @@ package dev.weft.scope;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by {@link Scope#join()} when the scope's deadline passed before every task ended. The
@@ -21,7 +22,7 @@ public class DeadlineExceededException extends RuntimeException {
    * finish {@code unfinishedTasks} in time.
    */
   public DeadlineExceededException(
-      String scopeName, Duration budget, List<String> unfinishedTasks) {
+      String scopeName, @Nullable Duration budget, List<String> unfinishedTasks) {
     super(
         "scope '"
             + scopeName

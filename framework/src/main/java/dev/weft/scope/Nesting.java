@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a scope sits in the tree of scopes: the innermost scope a thread owns, a scope's parent
@@ -18,9 +19,9 @@ final class Nesting {
   private static final ThreadLocal<ScopeImpl<?>> INNERMOST = new ThreadLocal<>();
 
   // parent: the enclosing scope, or null for a root.
-  final ScopeImpl<?> parent;
+  final @Nullable ScopeImpl<?> parent;
   // hiddenOnThread: the scope this one hides as its owner's innermost, or null.
-  private final ScopeImpl<?> hiddenOnThread;
+  private final @Nullable ScopeImpl<?> hiddenOnThread;
   // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
   // removes itself. Read by whoever cancels this scope.
   private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
@@ -36,7 +37,7 @@ final class Nesting {
   }
 
   /** The scope whose deadline applies here: the innermost scope owned, or the current task's. */
-  static ScopeImpl<?> current() {
+  static @Nullable ScopeImpl<?> current() {
     ScopeImpl<?> s = INNERMOST.get();
     if (s == null) {
       TaskNode<?> t = CurrentTask.get();
@@ -82,7 +83,7 @@ final class Nesting {
    * Closes the scopes the current thread opened after {@code outer} and left open, innermost first;
    * returns them (empty if none). An exception while closing one goes to {@code errors}.
    */
-  static List<ScopeImpl<?>> closeInner(ScopeImpl<?> outer, List<Throwable> errors) {
+  static List<ScopeImpl<?>> closeInner(@Nullable ScopeImpl<?> outer, List<Throwable> errors) {
     List<ScopeImpl<?>> leftOpen = new ArrayList<>();
     for (ScopeImpl<?> inner = INNERMOST.get();
         inner != null && inner != outer;
@@ -98,7 +99,7 @@ final class Nesting {
   }
 
   /** Scopes a task's body left open: close them, and turn it into a failure of the task. */
-  static Throwable closeLeftoverScopes(TaskNode<?> task, Throwable failure) {
+  static @Nullable Throwable closeLeftoverScopes(TaskNode<?> task, @Nullable Throwable failure) {
     if (!task.openedScope || INNERMOST.get() == null) {
       return failure; // openedScope saves a thread-local look-up (and map entry) in most tasks
     }
@@ -128,7 +129,7 @@ final class Nesting {
    * Describes the task (or nested task) that {@code t} runs in the subtree of {@code scope}, or
    * null (for the lock-ordering checker's structural check, see BlockedOwners).
    */
-  String findTaskThread(ScopeImpl<?> scope, Thread t) {
+  @Nullable String findTaskThread(ScopeImpl<?> scope, Thread t) {
     String found = null;
     for (int i = 0, size = scope.tasks.size(Thread.currentThread() == scope.owner); i < size; i++) {
       TaskNode<?> n = scope.tasks.get(i);

@@ -3,6 +3,7 @@ package dev.weft.scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code join()} returns or throws once every task is settled: the policy's result, or the
@@ -29,24 +30,24 @@ final class Outcome {
     }
     if (!unfinishedAtDeadline.isEmpty()) {
       stopping = new DeadlineExceededException(s.name, s.deadline.budget(), unfinishedAtDeadline);
-    } else if (reason == StopReason.CANCEL) {
+    } else if (reason == StopReason.CANCEL && st != null) { // a reason comes with its stop
       stopping = new CancellationException(st.detail());
     }
     Throwable pf = s.policyFailure();
-    if (stopping != null || pf != null) {
-      Throwable e = stopping != null ? stopping : pf;
+    Throwable thrown = stopping != null ? stopping : pf;
+    if (thrown != null) {
       if (stopping != null && pf != null) {
         stopping.addSuppressed(pf);
       }
-      if (pf == null) {
+      if (pf == null && stopping != null) { // stopping is set when pf is not
         try {
           s.policy.result(s); // what the policy would have reported: nothing is lost
         } catch (Throwable failures) {
           stopping.addSuppressed(failures);
         }
       }
-      Failures.attachMissing(e, s); // what the policy did not report (or could not: it broke)
-      throw Failures.sneaky(e);
+      Failures.attachMissing(thrown, s); // what the policy did not report (or could not: it broke)
+      throw Failures.sneaky(thrown);
     }
     try {
       return s.policy.result(s);
@@ -64,7 +65,7 @@ final class Outcome {
    */
   static void ofClose(
       ScopeImpl<?> s,
-      Throwable thrownByJoin,
+      @Nullable Throwable thrownByJoin,
       List<Throwable> broken,
       List<ScopeImpl<?>> leftOpen,
       int neverJoined) {

@@ -152,7 +152,7 @@ final class OwnerWait {
         while (!t.isFinished() || ((th = t.thread) != null && th.isAlive())) {
           long now = System.nanoTime();
           if (now - nextWarning >= 0) {
-            warnStuck(s, Duration.ofNanos(now - s.stop().nanos()));
+            warnStuck(s, Duration.ofNanos(now - s.stoppedNow().nanos()));
             step = Math.min(step, Duration.ofMinutes(5).toNanos()) * 2;
             nextWarning = now + step;
           }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /** The built-in policies. Each instance serves one scope. */
 final class Policies {
@@ -55,7 +56,7 @@ final class Policies {
       return false;
     }
 
-    void throwIfFailed(Scope<?> scope, String headline) {
+    void throwIfFailed(Scope<?> scope, @Nullable String headline) {
       if (!failed.isEmpty()) {
         // Skips are recorded depth-first (a dependent ends before the dependency that skipped it
         // returns); list them in fork order, which is how users read their code.
@@ -129,7 +130,7 @@ final class Policies {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "NullAway"}) // NullAway: see the "not reached" null below
     public T result(Scope<T> scope) {
       Task<?> won = winner.get();
       if (won != null) {
@@ -206,7 +207,9 @@ final class Policies {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    // NullAway: the null below is returned only when the scope was cancelled (close() and join()
+    // call result() then too, to collect failures) and then the cancellation is thrown instead.
+    @SuppressWarnings({"unchecked", "NullAway"})
     public List<T> result(Scope<List<T>> scope) {
       if (succeeded.get() >= k) {
         List<T> out = new ArrayList<>(winners.size());
@@ -239,7 +242,7 @@ final class Policies {
               + forked
               + " tasks succeeded";
       throwIfFailed(scope, headline);
-      return null; // not reached
+      return null; // only in a cancelled scope, whose cancellation join() throws instead
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.weft.scope;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scope's calls into its {@link Policy}: {@code onFork} and {@code onJoin} in the owner, {@code
@@ -27,7 +28,7 @@ final class PolicyCalls<R> {
   private boolean inOwner;
   // failure: the first exception (or Error) a callback threw, CAS from null once by whichever
   // thread ran the callback (later ones are suppressed in it); read by the owner.
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
 
   PolicyCalls(ScopeImpl<R> scope, Policy<R> policy) {
     this.scope = scope;
@@ -40,7 +41,7 @@ final class PolicyCalls<R> {
   }
 
   /** The first exception a callback threw, or null. */
-  Throwable failure() {
+  @Nullable Throwable failure() {
     return failure;
   }
 
@@ -102,8 +103,8 @@ final class PolicyCalls<R> {
 
   private void failed(Throwable e) {
     FAILURE.compareAndSet(this, null, e); // the first one; later ones are suppressed in it
-    Throwable first = failure;
-    if (first != e) {
+    Throwable first = failure; // not null after the CAS
+    if (first != null && first != e) {
       first.addSuppressed(e);
     }
     scope.stopByPolicy("policy " + describe() + " threw " + Messages.describe(e));

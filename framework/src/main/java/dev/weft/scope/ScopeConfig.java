@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of a {@link Scope}: deadline, concurrency limit, thread factory and the grace period
@@ -23,17 +24,18 @@ public final class ScopeConfig {
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
   private static final ScopeConfig DEFAULTS = new ScopeConfig(null, null, 0, null, DEFAULT_GRACE);
 
-  private final Duration timeout;
-  private final Instant deadline;
+  // null: not set (at most one of timeout and deadline is set; no thread factory: virtual threads)
+  private final @Nullable Duration timeout;
+  private final @Nullable Instant deadline;
   private final int maxConcurrency;
-  private final ThreadFactory threadFactory;
+  private final @Nullable ThreadFactory threadFactory;
   private final Duration cancelGracePeriod;
 
   private ScopeConfig(
-      Duration timeout,
-      Instant deadline,
+      @Nullable Duration timeout,
+      @Nullable Instant deadline,
       int maxConcurrency,
-      ThreadFactory threadFactory,
+      @Nullable ThreadFactory threadFactory,
       Duration cancelGracePeriod) {
     this.timeout = timeout;
     this.deadline = deadline;

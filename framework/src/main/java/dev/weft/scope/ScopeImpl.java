@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scope core: its state machine (open, joined, closed; cancelled), the one fork, join, cancel
@@ -95,7 +96,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   // phase: written by the owner, read by any thread (Task.get, a dependency's message).
   private volatile int phase = OPEN;
   // awaited: the task the owner waits for in join() or close(), or null (edge 2).
-  volatile TaskNode<?> awaited;
+  volatile @Nullable TaskNode<?> awaited;
   // allSettled: set by the owner once join() saw every task settled; a cancel then has nothing to
   // end (and close() skips the walk that would read every task again).
   private volatile boolean allSettled;
@@ -106,7 +107,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   private volatile int failures;
   // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
   // cancelled tasks that arrived after join() threw.
-  private Throwable thrownByJoin;
+  private @Nullable Throwable thrownByJoin;
 
   private ScopeImpl(String name, Policy<R> policy, ScopeConfig config) {
     this.name = name;
@@ -299,7 +300,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
       threads.startUnpublished(node);
     }
     if (tasks.append(node)) {
-      node.cancel(stopped.get().detail()); // cancelled before the append: its walk may miss it
+      node.cancel(stoppedNow().detail()); // cancelled before the append: its walk may miss it
       return node;
     }
     if (startNow) {
@@ -376,7 +377,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   /** The parent of this scope stops: so does this scope, for the same reason. */
   void stopFromParent(ScopeImpl<?> p) {
-    Stop why = p.stopped.get();
+    Stop why = p.stoppedNow();
     stop(why.reason().inChild(), "enclosing scope '" + p.name + "' was cancelled: " + why.detail());
   }
 
@@ -415,12 +416,17 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   // --- state others read ---
 
   /** The stop, or null while the scope runs. */
-  Stop stop() {
+  @Nullable Stop stop() {
     return stopped.get();
   }
 
+  /** The stop of a scope known to have stopped (a closing one, say). */
+  Stop stoppedNow() {
+    return Objects.requireNonNull(stopped.get(), "stop of a stopped scope");
+  }
+
   /** The reason the scope was cancelled or closed, or null while it runs. */
-  String stopDetail() {
+  @Nullable String stopDetail() {
     Stop s = stopped.get();
     return s == null ? null : s.detail();
   }
@@ -435,7 +441,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   }
 
   /** The first exception a policy callback threw, or null. */
-  Throwable policyFailure() {
+  @Nullable Throwable policyFailure() {
     return calls.failure();
   }
 
@@ -463,7 +469,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   }
 
   /** Describes the task (or nested task) that {@code t} runs in this scope's subtree, or null. */
-  String findTaskThread(Thread t) {
+  @Nullable String findTaskThread(Thread t) {
     return nesting.findTaskThread(this, t);
   }
 

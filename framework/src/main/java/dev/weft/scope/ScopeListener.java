@@ -1,5 +1,7 @@
 package dev.weft.scope;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one seam through which observers (metrics, traces, a live scope tree) learn what scopes and
  * tasks do. Internal: {@link #install} sets the listener for the scopes opened after it; a scope
@@ -44,10 +46,10 @@ interface ScopeListener {
    * In the thread that ended the task, once its final state is published: {@code failure} is its
    * exception (null if it succeeded; for a success through a fallback, the failure it replaced).
    */
-  default void taskEnded(TaskNode<?> task, Task.State state, Throwable failure) {}
+  default void taskEnded(TaskNode<?> task, Task.State state, @Nullable Throwable failure) {}
 
   /** In the owner, when {@code join()} returns ({@code thrown} null) or throws {@code thrown}. */
-  default void scopeJoined(ScopeImpl<?> scope, Throwable thrown) {}
+  default void scopeJoined(ScopeImpl<?> scope, @Nullable Throwable thrown) {}
 
   /** In the owner, when {@code close()} has waited for every thread and unlinked the scope. */
   default void scopeClosed(ScopeImpl<?> scope) {}

@@ -3,6 +3,7 @@ package dev.weft.scope;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by {@link Scope#join()} when tasks failed and the scope's policy does not accept it.
@@ -23,8 +24,9 @@ public class TaskFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String scopeName;
-  private final String taskName;
-  private final transient List<Task<?>> failedTasks;
+  private final @Nullable String taskName;
+  // null after deserialization (tasks are not serializable): failedTasks() then returns none
+  private final transient @Nullable List<Task<?>> failedTasks;
   private final List<String> skippedTasks;
 
   /**
@@ -36,7 +38,7 @@ public class TaskFailedException extends RuntimeException {
    */
   public TaskFailedException(
       String scopeName,
-      String headline,
+      @Nullable String headline,
       List<? extends Task<?>> failed,
       List<? extends Task<?>> skipped) {
     super(
@@ -58,7 +60,8 @@ public class TaskFailedException extends RuntimeException {
    * @param message the whole message
    * @param cause the failure, or null
    */
-  TaskFailedException(String scopeName, Task<?> task, String message, Throwable cause) {
+  TaskFailedException(
+      String scopeName, @Nullable Task<?> task, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.scopeName = Objects.requireNonNull(scopeName, "scopeName");
     this.taskName = task == null ? null : task.name();
@@ -71,8 +74,12 @@ public class TaskFailedException extends RuntimeException {
     return scopeName;
   }
 
-  /** The name of the first task that failed; its exception is {@link #getCause()}. */
-  public String taskName() {
+  /**
+   * The name of the first task that failed; its exception is {@link #getCause()}. Null if this
+   * exception names no task: one built with a headline and no failed task, or one that reports
+   * failures of several tasks in a summary (such as late failures left out).
+   */
+  public @Nullable String taskName() {
     return taskName;
   }
 
@@ -88,7 +95,7 @@ public class TaskFailedException extends RuntimeException {
 
   private static String message(
       String scope,
-      String headline,
+      @Nullable String headline,
       List<? extends Task<?>> failed,
       List<? extends Task<?>> skipped) {
     if (failed.isEmpty() && headline == null) {

@@ -1,6 +1,8 @@
 package dev.weft.scope;
 
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Task} view of a task: its name, state, result and exception, and the messages of reads
@@ -14,7 +16,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   // it after its own CAS from RUNNING, so it sees it. The stuck-task warning and the lock checker
   // read it racily (they may miss a task that is just starting). Plain, because a volatile write
   // before the CAS is a second fence on every fork.
-  Thread thread;
+  @Nullable Thread thread;
 
   TaskHandle(ScopeImpl<?> scope, String name) {
     this.scope = scope;
@@ -25,10 +27,15 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   abstract int rawState();
 
   /** The value or Throwable; read only after reading a final state. */
-  abstract Object rawOutcome();
+  abstract @Nullable Object rawOutcome();
+
+  /** The Throwable of a task that ended without success; read only after reading such a state. */
+  private Throwable rawFailure() {
+    return (Throwable) Objects.requireNonNull(rawOutcome(), "outcome of a failed task");
+  }
 
   /** The failure a fallback replaced, or null; read only after reading SUCCEEDED. */
-  abstract Throwable rawRecoveredFrom();
+  abstract @Nullable Throwable rawRecoveredFrom();
 
   @Override
   public String name() {
@@ -49,7 +56,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "NullAway"}) // NullAway: a result may be null (a nullable T)
   public T get() {
     int s = rawState();
     if (Thread.currentThread() == scope.owner && !scope.resultsReadable()) {
@@ -71,15 +78,16 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
               + "' has not ended: read results after scope.join(), or declare the task as a "
               + "dependency: scope.fork(name, task, value -> ...)");
     }
+    Throwable failure = rawFailure();
     throw new IllegalStateException(
         "task '"
             + name
             + "' did not succeed ("
             + state()
             + ": "
-            + Messages.describe(rawOutcome())
+            + Messages.describe(failure)
             + "): check state() before get(), or read exception()",
-        (Throwable) rawOutcome());
+        failure);
   }
 
   @Override
@@ -102,7 +110,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
                   ? ": see recoveredFrom() for the failure its fallback replaced"
                   : ": read its result with get()"));
     }
-    return (Throwable) rawOutcome();
+    return rawFailure();
   }
 
   @Override

@@ -4,10 +4,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One task of a scope: its state machine, its outcome and the list of dependents waiting for it.
@@ -77,21 +79,21 @@ final class TaskNode<T> extends TaskHandle<T> {
   boolean openedScope;
   // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING,
   // before the release write of the final state; read after reading a final state.
-  private Object outcome;
+  private @Nullable Object outcome;
   private final Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
-  private volatile Object dependents;
+  private volatile @Nullable Object dependents;
   // (thread, scope and name are in TaskHandle, the Task view.)
-  private final Duration timeout;
-  private final Function<? super Throwable, ? extends T> fallback;
+  private final @Nullable Duration timeout;
+  private final @Nullable Function<? super Throwable, ? extends T> fallback;
   final TaskNode<?>[] dependencies;
   // recoveredFrom: written with outcome by the same thread, under the same publication.
-  private Throwable recoveredFrom;
+  private @Nullable Throwable recoveredFrom;
   // lateFailure: an exception the body threw after another thread ended the task (cancel or
   // timeout), unless it is the interrupt's echo (Failures.isEcho). Written once by the task's
   // thread before it marks RELEASED; read by the owner when it reports (join, close).
-  private volatile Throwable lateFailure;
+  private volatile @Nullable Throwable lateFailure;
   // lateReported: whether lateFailure was attached or counted as left out; owner only.
   boolean lateReported;
   // failureOrder: the scope-wide rank of this task's failure among the scope's failures (0 is the
@@ -123,12 +125,12 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   @Override
-  Object rawOutcome() {
+  @Nullable Object rawOutcome() {
     return outcome;
   }
 
   @Override
-  Throwable rawRecoveredFrom() {
+  @Nullable Throwable rawRecoveredFrom() {
     return recoveredFrom;
   }
 
@@ -152,7 +154,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /** The result of a dependency that succeeded (the dependent's body runs only then). */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "NullAway"}) // NullAway: a result may be null (a nullable T)
   T value() {
     return (T) outcome;
   }
@@ -185,7 +187,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /** The late failure (see the field), or null. */
-  Throwable lateFailure() {
+  @Nullable Throwable lateFailure() {
     return lateFailure;
   }
 
@@ -220,7 +222,7 @@ final class TaskNode<T> extends TaskHandle<T> {
    * if the dependency was cancelled or the scope is being cancelled (a cancelled task never runs
    * its fallback). This task's own dependents go to {@code cascade}.
    */
-  void skipOrCancel(TaskNode<?> dependency, ArrayDeque<TaskNode<?>> cascade) {
+  void skipOrCancel(TaskNode<?> dependency, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     if (state != PENDING) {
       return;
     }
@@ -263,7 +265,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /** {@link #cancel(String)}, with this task's dependents queued in {@code cascade}. */
-  private boolean cancel(String why, ArrayDeque<TaskNode<?>> cascade, boolean interrupt) {
+  private boolean cancel(String why, @Nullable ArrayDeque<TaskNode<?>> cascade, boolean interrupt) {
     int s;
     for (; ; ) {
       s = state;
@@ -313,7 +315,7 @@ final class TaskNode<T> extends TaskHandle<T> {
     return body;
   }
 
-  Duration timeout() { // or null
+  @Nullable Duration timeout() {
     return timeout;
   }
 
@@ -328,7 +330,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /** With COMPLETING claimed: the body returned {@code value}. */
-  void succeed(T value) {
+  void succeed(@Nullable T value) {
     outcome = value;
     publish(SUCCEEDED, null);
   }
@@ -353,7 +355,12 @@ final class TaskNode<T> extends TaskHandle<T> {
   void timeoutExpired() {
     if (claim(RUNNING)) {
       finishFailure(
-          new TimeoutException("task '" + name + "' timed out after " + timeout.toMillis() + " ms"),
+          new TimeoutException(
+              "task '"
+                  + name
+                  + "' timed out after "
+                  + Objects.requireNonNull(timeout, "timeout of a timed task").toMillis()
+                  + " ms"),
           FAILED,
           null);
       mark(SETTLED);
@@ -398,7 +405,8 @@ final class TaskNode<T> extends TaskHandle<T> {
    * With COMPLETING claimed: apply the fallback if any, else end in {@code finalState}. Dependents
    * to skip go to {@code cascade}, or, if it is null, are ended here.
    */
-  private void finishFailure(Throwable failure, int finalState, ArrayDeque<TaskNode<?>> cascade) {
+  private void finishFailure(
+      Throwable failure, int finalState, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     if (fallback != null) {
       try {
         outcome = fallback.apply(failure);
@@ -424,34 +432,32 @@ final class TaskNode<T> extends TaskHandle<T> {
    * already skipped. They are ended in a loop, not by recursion: {@code cascade} is null in the
    * task that starts a cascade, which runs the loop; the dependents it ends queue theirs on it.
    */
-  private void publish(int finalState, ArrayDeque<TaskNode<?>> cascade) {
+  private void publish(int finalState, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     // A release write publishes outcome and recoveredFrom to whoever reads the final state; the
     // getAndSet that follows is the full fence (and a reader that sees ENDED sees the state).
     STATE.setRelease(this, finalState);
     Object waiting = DEPENDENTS.getAndSet(this, ENDED);
     scope.listener.taskEnded(
         this, state(), finalState == SUCCEEDED ? recoveredFrom : (Throwable) outcome);
-    if (waiting instanceof Link) {
-      boolean first = cascade == null;
-      if (first && finalState != SUCCEEDED) {
-        cascade = new ArrayDeque<>();
-      }
+    if (waiting instanceof Link && finalState == SUCCEEDED) {
       for (Object l = waiting; l instanceof Link link; l = link.next) {
-        if (finalState == SUCCEEDED) {
-          if (link.task.releaseOne()) {
-            scope.limit.ready(link.task);
-          }
-        } else {
-          cascade.add(this);
-          cascade.add(link.task);
+        if (link.task.releaseOne()) {
+          scope.limit.ready(link.task);
         }
       }
-      if (first && cascade != null) {
-        Cascade.run(cascade);
+    } else if (waiting instanceof Link) {
+      boolean first = cascade == null;
+      ArrayDeque<TaskNode<?>> queue = cascade == null ? new ArrayDeque<>() : cascade;
+      for (Object l = waiting; l instanceof Link link; l = link.next) {
+        queue.add(this);
+        queue.add(link.task);
+      }
+      if (first) {
+        Cascade.run(queue);
       }
     }
     scope.taskEnded(this);
   }
 
-  private record Link(TaskNode<?> task, Object next) {}
+  private record Link(TaskNode<?> task, @Nullable Object next) {}
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of one task: a timeout and a fallback. Immutable; each {@code withX} method returns a new
@@ -19,10 +20,12 @@ import java.util.function.Function;
 public final class TaskOptions<T> {
   private static final TaskOptions<?> DEFAULTS = new TaskOptions<>(null, null);
 
-  private final Duration timeout;
-  private final Function<? super Throwable, ? extends T> fallback;
+  // null: not set
+  private final @Nullable Duration timeout;
+  private final @Nullable Function<? super Throwable, ? extends T> fallback;
 
-  private TaskOptions(Duration timeout, Function<? super Throwable, ? extends T> fallback) {
+  private TaskOptions(
+      @Nullable Duration timeout, @Nullable Function<? super Throwable, ? extends T> fallback) {
     this.timeout = timeout;
     this.fallback = fallback;
   }

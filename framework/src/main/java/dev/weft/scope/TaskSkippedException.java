@@ -1,5 +1,7 @@
 package dev.weft.scope;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The exception of a task that was {@link Task.State#SKIPPED skipped}: one of its dependencies
  * failed or was skipped, so its body never ran. The message names the dependency and, if that
@@ -19,7 +21,7 @@ public class TaskSkippedException extends RuntimeException {
    * state}.
    */
   public TaskSkippedException(
-      String taskName, String dependencyName, Task.State state, Throwable cause) {
+      String taskName, String dependencyName, Task.State state, @Nullable Throwable cause) {
     this(taskName, dependencyName, state, dependencyName, cause);
   }
 
@@ -32,7 +34,7 @@ public class TaskSkippedException extends RuntimeException {
       String dependencyName,
       Task.State state,
       String failedTaskName,
-      Throwable cause) {
+      @Nullable Throwable cause) {
     super(message(taskName, dependencyName, state, failedTaskName, cause), cause);
     this.taskName = taskName;
     this.dependencyName = dependencyName;
@@ -63,7 +65,7 @@ public class TaskSkippedException extends RuntimeException {
    * started the chain, so messages and cause chains do not grow with the chain's length.
    */
   static TaskSkippedException of(
-      String taskName, String dependency, Task.State state, Throwable outcome) {
+      String taskName, String dependency, Task.State state, @Nullable Throwable outcome) {
     if (state == Task.State.SKIPPED && outcome instanceof TaskSkippedException skipped) {
       return new TaskSkippedException(
           taskName, dependency, state, skipped.failedTaskName(), skipped.getCause());
@@ -76,7 +78,7 @@ public class TaskSkippedException extends RuntimeException {
       String dependencyName,
       Task.State state,
       String failedTaskName,
-      Throwable cause) {
+      @Nullable Throwable cause) {
     String why =
         switch (state) {
           case FAILED -> "failed";

@@ -2,6 +2,7 @@ package dev.weft.scope;
 
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a scope starts its task threads: virtual threads from a builder, or threads from the user's
@@ -12,13 +13,13 @@ import java.util.concurrent.ThreadFactory;
 final class TaskThreads {
   private final ScopeImpl<?> scope;
   // factory: the user's thread factory, or null for virtual threads.
-  private final ThreadFactory factory;
+  private final @Nullable ThreadFactory factory;
   // namePrefix: "scope/", the start of every task thread's name.
   private final String namePrefix;
   // ownerBuilder: owner only (a builder is not thread-safe); creates the threads the owner starts.
-  private Thread.Builder.OfVirtual ownerBuilder;
+  private Thread.Builder.@Nullable OfVirtual ownerBuilder;
 
-  TaskThreads(ScopeImpl<?> scope, ThreadFactory factory) {
+  TaskThreads(ScopeImpl<?> scope, @Nullable ThreadFactory factory) {
     this.scope = scope;
     this.factory = factory;
     this.namePrefix = scope.name + "/";
@@ -101,12 +102,15 @@ final class TaskThreads {
 
   /**
    * The task's thread, unstarted, named scope/task so that thread dumps show it: from the thread
-   * factory if the scope has one, else from {@code builder} (used by one thread at a time).
+   * factory if the scope has one, else from {@code builder} (used by one thread at a time; not null
+   * when there is no factory).
    */
-  private Thread newThread(TaskNode<?> node, Thread.Builder.OfVirtual builder) {
+  private Thread newThread(TaskNode<?> node, Thread.Builder.@Nullable OfVirtual builder) {
     String threadName = namePrefix.concat(node.name);
     if (factory == null) {
-      return builder.name(threadName).unstarted(CurrentTask.threadBody(node));
+      return Objects.requireNonNull(builder, "builder")
+          .name(threadName)
+          .unstarted(CurrentTask.threadBody(node));
     }
     Thread t =
         Objects.requireNonNull(
@@ -143,7 +147,10 @@ final class TaskThreads {
   }
 
   /** A thread as messages show it: its name in quotes, or its id if it has no name. */
-  static String describe(Thread t) {
+  static String describe(@Nullable Thread t) {
+    if (t == null) {
+      return "(none)"; // not expected: callers name a thread the task had
+    }
     String n = t.getName();
     return n.isEmpty()
         ? "#" + t.threadId() + (t.isVirtual() ? " (unnamed virtual thread)" : "")
