@@ -118,7 +118,7 @@ final class Policies {
   static final class FirstSuccess<T> extends Recording<T> {
     // winner: set once by the first task thread whose successful onComplete wins the CAS; read by
     // the owner in result() (after every onComplete returned).
-    private final AtomicReference<Task<?>> winner = new AtomicReference<>();
+    private final AtomicReference<@Nullable Task<?>> winner = new AtomicReference<>();
 
     @Override
     public boolean onComplete(Task<?> task) {

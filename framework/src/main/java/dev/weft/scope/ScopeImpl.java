@@ -101,7 +101,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   // end (and close() skips the walk that would read every task again).
   private volatile boolean allSettled;
   // stopped: why, when and by whom the scope stopped; CAS from null once, by any thread (edge 5).
-  private final AtomicReference<Stop> stopped = new AtomicReference<>();
+  private final AtomicReference<@Nullable Stop> stopped = new AtomicReference<>();
   // failures: how many tasks have failed so far; each failing thread takes its rank with an atomic
   // increment (TaskNode.failureOrder), so "the first failure" is the task that failed first.
   private volatile int failures;
