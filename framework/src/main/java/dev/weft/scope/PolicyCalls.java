@@ -2,6 +2,7 @@ package dev.weft.scope;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,7 +86,7 @@ final class PolicyCalls<R> {
                 + " stopped the scope after task '"
                 + node.name
                 + "' "
-                + node.state().name().toLowerCase());
+                + node.state().name().toLowerCase(Locale.ROOT));
       }
     } catch (Throwable e) {
       failed(e); // an Error too: the task must still settle, or join() would hang
