@@ -27,23 +27,7 @@ import java.util.List;
  * #result} in the owner once every task has reached a final state. Returning {@code true} from
  * {@code onComplete} or {@code onJoin} cancels the scope's unfinished tasks.
  *
- * {@snippet :
- * // Succeeds once two replicas agree on the same value.
- * final class Agreement<T> implements Policy<T> {
- *   private final ConcurrentHashMap<T, Integer> votes = new ConcurrentHashMap<>();
- *   private volatile T agreed;
- *   public boolean onComplete(Task<?> task) {
- *     if (task.state() != Task.State.SUCCEEDED) return false;
- *     @SuppressWarnings("unchecked") T value = (T) task.get();
- *     if (votes.merge(value, 1, Integer::sum) >= 2) { agreed = value; return true; }
- *     return false;
- *   }
- *   public T result(Scope<T> scope) {
- *     if (agreed == null) throw new IllegalStateException("no two replicas agreed");
- *     return agreed;
- *   }
- * }
- * }
+ * {@snippet class=dev.weft.samples.PoliciesSample region=custom-policy lang=java}
  *
  * @param <R> what {@code join()} returns
  */

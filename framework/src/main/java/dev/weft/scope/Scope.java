@@ -10,15 +10,7 @@ import java.util.function.UnaryOperator;
  * A group of tasks opened as a block: every task runs in its own virtual thread, and the scope does
  * not outlive its block.
  *
- * {@snippet :
- * try (var scope = Scope.open("checkout", c -> c.withTimeout(Duration.ofMillis(500)))) {
- *   Task<User> user = scope.fork("user", () -> users.load(userId));
- *   Task<Cart> cart = scope.fork("cart", () -> carts.load(userId));
- *   Task<Price> price = scope.fork("price", user, cart, (u, c) -> pricing.quote(u, c));
- *   scope.join();                 // waits per the policy: fail-fast by default
- *   return new Page(user.get(), price.get());
- * }                               // close(): every task has finished
- * }
+ * {@snippet class=dev.weft.samples.DependencyJoinSample region=dependency-join lang=java}
  *
  * <h2>Usage</h2>
  *

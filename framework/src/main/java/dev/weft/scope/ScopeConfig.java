@@ -13,12 +13,7 @@ import org.jspecify.annotations.Nullable;
  * returns a new instance. Given to {@link Scope#open(String, java.util.function.UnaryOperator)} as
  * a function:
  *
- * {@snippet :
- * try (var scope = Scope.open("search", c -> c.withTimeout(Duration.ofMillis(300))
- *                                             .withMaxConcurrency(8))) {
- *   // ...
- * }
- * }
+ * {@snippet class=dev.weft.samples.Snippets region=limits lang=java}
  */
 public final class ScopeConfig {
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);

@@ -14,11 +14,7 @@ import org.jspecify.annotations.Nullable;
  * task. Dependents that were skipped because of a failure are summarised in the message and listed
  * by {@link #skippedTasks()}.
  *
- * {@snippet :
- * catch (TaskFailedException e) {
- *   log.warn("{} failed", e.taskName(), e.getCause());
- * }
- * }
+ * {@snippet class=dev.weft.samples.DependencyJoinSample region=dependency-failed lang=java}
  */
 public class TaskFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;

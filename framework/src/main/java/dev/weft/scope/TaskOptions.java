@@ -10,10 +10,7 @@ import org.jspecify.annotations.Nullable;
  * Options of one task: a timeout and a fallback. Immutable; each {@code withX} method returns a new
  * instance. Given to {@code fork} as a function, so the result type is inferred:
  *
- * {@snippet :
- * Task<List<Ad>> ads = scope.fork("ads", () -> adService.fetch(userId),
- *     o -> o.withTimeout(Duration.ofMillis(80)).orElse(List.of()));
- * }
+ * {@snippet class=dev.weft.samples.DeadlineSample region=task-timeout lang=java}
  *
  * @param <T> the type of the task's result
  */

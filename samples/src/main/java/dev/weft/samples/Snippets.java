@@ -22,6 +22,10 @@ import java.util.function.Supplier;
  * Code shown in docs/ and README.md. Each {@code @start region} block is copied into a document
  * verbatim; {@code DocsSnippetsTest} fails if a copy drifts, and {@code SnippetsTest} runs every
  * method here.
+ *
+ * <p>The framework's javadoc shows some regions of this package as they are ({@code {@snippet
+ * class=dev.weft.samples.Snippets region=limits}}, read through {@code --snippet-path}): the
+ * framework's build fails if such a region is renamed or removed.
  */
 public final class Snippets {
   private Snippets() {}
