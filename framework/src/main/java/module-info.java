@@ -1,12 +1,13 @@
 /**
  * Weft: structured concurrency for Java 21 virtual threads.
  *
- * <p>{@link dev.weft.scope} holds scopes, tasks, policies and their exceptions;
- * {@link dev.weft.lockorder} holds the lock-ordering checker. Packages named {@code internal}
- * are not exported and are not API.
+ * <p>{@link dev.weft.scope} holds scopes, tasks, policies and their exceptions; {@link
+ * dev.weft.lockorder} holds the lock-ordering checker. Packages named {@code internal} are not
+ * exported and are not API.
  */
 module dev.weft {
   requires org.slf4j;
+  requires static transitive org.jspecify; // nullness annotations: needed to compile, not to run
 
   exports dev.weft.scope;
   exports dev.weft.lockorder;

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A bad-input table: rows of "you do" and "you get", each checked by running it, and printed as
- * the Markdown table that a document must contain word for word.
+ * A bad-input table: rows of "you do" and "you get", each checked by running it, and printed as the
+ * Markdown table that a document must contain word for word.
  *
- * <p>Every row runs in a new platform thread named {@code owner}; {@link #inOther} runs a call in
- * a thread named {@code other}, so that messages naming threads are the same in every run.
+ * <p>Every row runs in a new platform thread named {@code owner}; {@link #inOther} runs a call in a
+ * thread named {@code other}, so that messages naming threads are the same in every run.
  */
 public final class BadInputTable {
   /** Code of one row. */
@@ -31,7 +31,12 @@ public final class BadInputTable {
    * null}) expects its actions to return normally, having checked what they must themselves.
    */
   public record Row(
-      String group, String call, Class<? extends Throwable> type, String message, String note, List<Action> actions) {
+      String group,
+      String call,
+      Class<? extends Throwable> type,
+      String message,
+      String note,
+      List<Action> actions) {
     /** The Markdown of the "you get" cell. */
     public String outcome() {
       if (type == null) {
@@ -84,7 +89,11 @@ public final class BadInputTable {
 
   /** As {@link #rejects(String, Class, String, Action...)}, with a remark after the message. */
   public BadInputTable rejects(
-      String call, Class<? extends Throwable> type, String message, String note, Action... actions) {
+      String call,
+      Class<? extends Throwable> type,
+      String message,
+      String note,
+      Action... actions) {
     rows.add(new Row(group, call, type, message, note, List.of(actions)));
     return this;
   }
@@ -104,11 +113,12 @@ public final class BadInputTable {
     Map<String, List<Row>> byGroup = new LinkedHashMap<>();
     rows.forEach(r -> byGroup.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r));
     StringBuilder md = new StringBuilder();
-    byGroup.forEach((heading, groupRows) -> {
-      md.append(heading).append("\n\n| You do | You get |\n|---|---|\n");
-      groupRows.forEach(r -> md.append(r.line()).append('\n'));
-      md.append('\n');
-    });
+    byGroup.forEach(
+        (heading, groupRows) -> {
+          md.append(heading).append("\n\n| You do | You get |\n|---|---|\n");
+          groupRows.forEach(r -> md.append(r.line()).append('\n'));
+          md.append('\n');
+        });
     return md.toString();
   }
 
@@ -122,20 +132,27 @@ public final class BadInputTable {
     Path expected = Path.of("target", name + ".md");
     Files.createDirectories(expected.getParent());
     Files.writeString(expected, markdown());
-    List<String> missing = rows.stream().map(Row::line).filter(l -> !text.contains(l + "\n")).toList();
-    assertThat(missing).as("rows missing from %s (expected tables: framework/%s)", doc, expected).isEmpty();
+    List<String> missing =
+        rows.stream().map(Row::line).filter(l -> !text.contains(l + "\n")).toList();
+    assertThat(missing)
+        .as("rows missing from %s (expected tables: framework/%s)", doc, expected)
+        .isEmpty();
   }
 
   /** Runs {@code action} in a new platform thread named {@code name}; returns what it threw. */
   public static Throwable runAs(String name, Action action) throws InterruptedException {
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    Thread t = Thread.ofPlatform().name(name).start(() -> {
-      try {
-        action.run();
-      } catch (Throwable e) {
-        thrown.set(e);
-      }
-    });
+    Thread t =
+        Thread.ofPlatform()
+            .name(name)
+            .start(
+                () -> {
+                  try {
+                    action.run();
+                  } catch (Throwable e) {
+                    thrown.set(e);
+                  }
+                });
     t.join();
     return thrown.get();
   }

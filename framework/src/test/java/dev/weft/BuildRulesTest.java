@@ -24,10 +24,18 @@ class BuildRulesTest {
   void mainSources_useNoSynchronized() throws IOException {
     Pattern keyword = Pattern.compile("^(?!\\s*(//|\\*|/\\*)).*\\bsynchronized\\b");
     try (Stream<Path> files = Files.walk(MAIN_SOURCES)) {
-      List<String> hits = files.filter(p -> p.toString().endsWith(".java"))
-          .flatMap(p -> lines(p).stream().filter(l -> keyword.matcher(l).find()).map(l -> p + ": " + l))
-          .toList();
-      assertThat(hits).as("framework code must use java.util.concurrent locks, not synchronized").isEmpty();
+      List<String> hits =
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .flatMap(
+                  p ->
+                      lines(p).stream()
+                          .filter(l -> keyword.matcher(l).find())
+                          .map(l -> p + ": " + l))
+              .toList();
+      assertThat(hits)
+          .as("framework code must use java.util.concurrent locks, not synchronized")
+          .isEmpty();
     }
   }
 
@@ -38,7 +46,8 @@ class BuildRulesTest {
       List<Path> classes = files.filter(p -> p.toString().endsWith(".class")).toList();
       assertThat(classes).isNotEmpty();
       for (Path c : classes) {
-        try (InputStream in = Files.newInputStream(c); DataInputStream data = new DataInputStream(in)) {
+        try (InputStream in = Files.newInputStream(c);
+            DataInputStream data = new DataInputStream(in)) {
           data.readInt(); // magic
           int minor = data.readUnsignedShort();
           int major = data.readUnsignedShort();
@@ -55,10 +64,16 @@ class BuildRulesTest {
     try (InputStream in = Files.newInputStream(MAIN_CLASSES.resolve("module-info.class"))) {
       ModuleDescriptor d = ModuleDescriptor.read(in);
       assertThat(d.name()).isEqualTo("dev.weft");
-      assertThat(d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
+      assertThat(
+              d.exports().stream()
+                  .map(ModuleDescriptor.Exports::source)
+                  .collect(Collectors.toSet()))
           .containsExactlyInAnyOrder("dev.weft.scope", "dev.weft.lockorder");
-      assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
-          .containsExactlyInAnyOrder("java.base", "org.slf4j");
+      assertThat(
+              d.requires().stream()
+                  .map(ModuleDescriptor.Requires::name)
+                  .collect(Collectors.toSet()))
+          .containsExactlyInAnyOrder("java.base", "org.slf4j", "org.jspecify");
     }
   }
 

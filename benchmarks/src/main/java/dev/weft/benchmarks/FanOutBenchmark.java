@@ -28,27 +28,29 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Every variant does the same work per task: it returns a pre-boxed {@code Integer} (so no
  * variant pays for boxing), and the benchmark thread sums the results after the join and returns
  * the sum (JMH consumes it). What differs is the machinery around the body:
+ *
  * <ul>
  *   <li>{@code weft}: {@code Scope.open}, {@code fork(name, body)} per task (names are built once,
  *       in setup), {@code join()}, {@code close()}, then {@code Task.get()} per task.
- *   <li>{@code weftGeneratedNames}: the same with {@code fork(body)}, which names tasks
- *       {@code task-N} itself.
+ *   <li>{@code weftGeneratedNames}: the same with {@code fork(body)}, which names tasks {@code
+ *       task-N} itself.
  *   <li>{@code rawThreads}: {@code Thread.ofVirtual().start(..)} per task, the body stores its
  *       result in an array slot, then {@code Thread.join()} per thread.
  *   <li>{@code completableFuture}: {@code CompletableFuture.supplyAsync(.., executor)} per task on
- *       one {@code Executors.newVirtualThreadPerTaskExecutor()} made in setup, then
- *       {@code allOf(..).join()} and {@code join()} per future. Unlike the other two, this does
- *       not wait for the threads themselves to end, only for the futures to complete.
+ *       one {@code Executors.newVirtualThreadPerTaskExecutor()} made in setup, then {@code
+ *       allOf(..).join()} and {@code join()} per future. Unlike the other two, this does not wait
+ *       for the threads themselves to end, only for the futures to complete.
  * </ul>
  *
- * <p>The {@code ...Diamond} variants measure dependency joins: one root task, {@code n} tasks
- * that each need the root's result, and one sink that needs all {@code n} and sums them
- * ({@code n + 2} tasks in all). Weft declares the dependencies ({@code fork(name, root, body)},
- * {@code fork(name, list, body)}) and starts a dependent's thread only once its dependencies have
- * succeeded; raw threads start everything at once and block in {@code Thread.join()}; the
- * {@code CompletableFuture} variant chains {@code thenApplyAsync} and {@code allOf}.
+ * <p>The {@code ...Diamond} variants measure dependency joins: one root task, {@code n} tasks that
+ * each need the root's result, and one sink that needs all {@code n} and sums them ({@code n + 2}
+ * tasks in all). Weft declares the dependencies ({@code fork(name, root, body)}, {@code fork(name,
+ * list, body)}) and starts a dependent's thread only once its dependencies have succeeded; raw
+ * threads start everything at once and block in {@code Thread.join()}; the {@code
+ * CompletableFuture} variant chains {@code thenApplyAsync} and {@code allOf}.
  *
  * <p>How to run (see {@code docs/performance.md} for the figures and how to read them):
+ *
  * <pre>
  * $ ./mvnw -B -q -pl framework,benchmarks -am package -DskipTests
  * $ java -jar benchmarks/target/benchmarks.jar FanOut -f 2 -wi 5 -w 1 -i 5 -r 1 -prof gc
@@ -171,13 +173,17 @@ public class FanOutBenchmark {
         int offset = i;
         middle.add(scope.fork(names[i], root, r -> values[r + offset]));
       }
-      sink = scope.fork("sink", middle, () -> {
-        long sum = 0;
-        for (Task<Integer> t : middle) {
-          sum += t.get();
-        }
-        return sum;
-      });
+      sink =
+          scope.fork(
+              "sink",
+              middle,
+              () -> {
+                long sum = 0;
+                for (Task<Integer> t : middle) {
+                  sum += t.get();
+                }
+                return sum;
+              });
       scope.join();
     }
     return sink.get();
@@ -192,19 +198,25 @@ public class FanOutBenchmark {
     Thread[] middle = new Thread[n];
     for (int i = 0; i < n; i++) {
       int offset = i;
-      middle[i] = Thread.ofVirtual().start(() -> {
-        joinUninterruptibly(root);
-        results[offset] = values[rootResult[0] + offset];
-      });
+      middle[i] =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    joinUninterruptibly(root);
+                    results[offset] = values[rootResult[0] + offset];
+                  });
     }
-    Thread sink = Thread.ofVirtual().start(() -> {
-      long sum = 0;
-      for (int i = 0; i < middle.length; i++) {
-        joinUninterruptibly(middle[i]);
-        sum += results[i];
-      }
-      sinkResult[0] = sum;
-    });
+    Thread sink =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  long sum = 0;
+                  for (int i = 0; i < middle.length; i++) {
+                    joinUninterruptibly(middle[i]);
+                    sum += results[i];
+                  }
+                  sinkResult[0] = sum;
+                });
     sink.join();
     root.join(); // already ended: the middle tasks joined it (kept for n = 0)
     return sinkResult[0];
@@ -219,13 +231,17 @@ public class FanOutBenchmark {
       int offset = i;
       middle[i] = root.thenApplyAsync(r -> values[r + offset], executor);
     }
-    CompletableFuture<Long> sink = CompletableFuture.allOf(middle).thenApplyAsync(ignored -> {
-      long sum = 0;
-      for (CompletableFuture<Integer> f : middle) {
-        sum += f.join();
-      }
-      return sum;
-    }, executor);
+    CompletableFuture<Long> sink =
+        CompletableFuture.allOf(middle)
+            .thenApplyAsync(
+                ignored -> {
+                  long sum = 0;
+                  for (CompletableFuture<Integer> f : middle) {
+                    sum += f.join();
+                  }
+                  return sum;
+                },
+                executor);
     return sink.join();
   }
 
@@ -234,7 +250,7 @@ public class FanOutBenchmark {
   /** Raw-thread bodies cannot throw InterruptedException; nothing interrupts them here. */
   private static void joinUninterruptibly(Thread t) {
     boolean interrupted = false;
-    for (;;) {
+    for (; ; ) {
       try {
         t.join();
         break;

@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of lock-order checking: one thread, uncontended, takes {@code depth} nested locks in a
- * fixed (already learned) order and releases them in reverse. Compares a plain {@link
- * ReentrantLock}, Weft's checker (THROW, and OFF) and Guava's {@link CycleDetectingLockFactory}
- * (THROW) in the same run; one fork per combination, so each call site sees one lock class.
+ * Cost of lock-order checking: one thread, uncontended, takes {@code depth} nested locks in a fixed
+ * (already learned) order and releases them in reverse. Compares a plain {@link ReentrantLock},
+ * Weft's checker (THROW, and OFF) and Guava's {@link CycleDetectingLockFactory} (THROW) in the same
+ * run; one fork per combination, so each call site sees one lock class.
  *
  * <p>How to run: {@code java -jar benchmarks/target/benchmarks.jar LockOrder -f 1 -wi 3 -w 1 -i 5
  * -r 1}. Figures: docs/performance.md, section "Lock-order checker".
@@ -49,7 +49,8 @@ public class LockOrderBenchmark {
   public void setUp() {
     locks = new Lock[depth];
     LockOrderChecker weft =
-        LockOrderChecker.create(impl.equals("weft-off") ? LockOrderPolicy.OFF : LockOrderPolicy.THROW);
+        LockOrderChecker.create(
+            impl.equals("weft-off") ? LockOrderPolicy.OFF : LockOrderPolicy.THROW);
     CycleDetectingLockFactory guava =
         CycleDetectingLockFactory.newInstance(CycleDetectingLockFactory.Policies.THROW);
     for (int i = 0; i < depth; i++) {

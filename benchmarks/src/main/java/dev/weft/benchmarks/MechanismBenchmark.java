@@ -16,27 +16,28 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What single mechanisms cost when added to a raw virtual-thread fan-out: the benchmark behind
- * the design choices of the scope core (see "Why the scope core looks the way it does" in
- * {@code docs/performance.md}). Every variant is {@code rawThreads} of {@link FanOutBenchmark}
- * (start {@code n} virtual threads, each storing a pre-boxed value, then wait for all) with one
- * thing added:
+ * What single mechanisms cost when added to a raw virtual-thread fan-out: the benchmark behind the
+ * design choices of the scope core (see "Why the scope core looks the way it does" in {@code
+ * docs/performance.md}). Every variant is {@code rawThreads} of {@link FanOutBenchmark} (start
+ * {@code n} virtual threads, each storing a pre-boxed value, then wait for all) with one thing
+ * added:
+ *
  * <ul>
  *   <li>{@code raw}: nothing added (the baseline);
  *   <li>{@code nameOnOwner}: each thread is named {@code scope/task} by the starting thread,
  *       through the builder;
  *   <li>{@code setNameInThread}: each thread names itself with {@code setName} as it starts;
- *   <li>{@code threadLocal}: each thread sets and removes a {@code ThreadLocal} (its first
- *       {@code set} creates the thread's {@code ThreadLocalMap});
+ *   <li>{@code threadLocal}: each thread sets and removes a {@code ThreadLocal} (its first {@code
+ *       set} creates the thread's {@code ThreadLocalMap});
  *   <li>{@code taskCounter}: instead of joining each thread, every thread increments one shared
  *       counter and the last one wakes the waiting thread (one cache line written by all tasks);
- *   <li>{@code bothCounters}: the starter increments a shared counter per thread and every
- *       thread decrements it (the line moves between the starter and the tasks);
- *   <li>{@code doneFlags}: instead of joining each thread, the starter waits for a per-thread
- *       flag that the thread sets as its last action, woken only by the thread it waits for (how
- *       Weft's {@code close()} waited before issue 9: the thread may still be alive);
- *   <li>{@code doneFlagsThenJoin}: the same, then {@code Thread.join()} per thread (how
- *       {@code close()} waits now: for the flag, then for the thread's termination).
+ *   <li>{@code bothCounters}: the starter increments a shared counter per thread and every thread
+ *       decrements it (the line moves between the starter and the tasks);
+ *   <li>{@code doneFlags}: instead of joining each thread, the starter waits for a per-thread flag
+ *       that the thread sets as its last action, woken only by the thread it waits for (how Weft's
+ *       {@code close()} waited before issue 9: the thread may still be alive);
+ *   <li>{@code doneFlagsThenJoin}: the same, then {@code Thread.join()} per thread (how {@code
+ *       close()} waits now: for the flag, then for the thread's termination).
  * </ul>
  *
  * <pre>
@@ -52,6 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MechanismBenchmark {
   @Param({"1000"})
   public int n;
+
   Integer[] values;
   String[] names;
   static final ThreadLocal<Object> TL = new ThreadLocal<>();
@@ -107,10 +109,13 @@ public class MechanismBenchmark {
       Integer v = values[i];
       int slot = i;
       String name = names[i];
-      threads[i] = Thread.ofVirtual().start(() -> {
-        Thread.currentThread().setName(scope + "/" + name);
-        results[slot] = v;
-      });
+      threads[i] =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    Thread.currentThread().setName(scope + "/" + name);
+                    results[slot] = v;
+                  });
     }
     return joinAll(threads, results);
   }
@@ -122,14 +127,17 @@ public class MechanismBenchmark {
     for (int i = 0; i < n; i++) {
       Integer v = values[i];
       int slot = i;
-      threads[i] = Thread.ofVirtual().start(() -> {
-        TL.set(v);
-        try {
-          results[slot] = v;
-        } finally {
-          TL.remove();
-        }
-      });
+      threads[i] =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    TL.set(v);
+                    try {
+                      results[slot] = v;
+                    } finally {
+                      TL.remove();
+                    }
+                  });
     }
     return joinAll(threads, results);
   }
@@ -144,12 +152,15 @@ public class MechanismBenchmark {
     for (int i = 0; i < n; i++) {
       Integer v = values[i];
       int slot = i;
-      threads[i] = Thread.ofVirtual().start(() -> {
-        results[slot] = v;
-        if (done.incrementAndGet() == total) {
-          LockSupport.unpark(owner);
-        }
-      });
+      threads[i] =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    results[slot] = v;
+                    if (done.incrementAndGet() == total) {
+                      LockSupport.unpark(owner);
+                    }
+                  });
     }
     while (done.get() != total) {
       LockSupport.park(this);
@@ -167,12 +178,15 @@ public class MechanismBenchmark {
       Integer v = values[i];
       int slot = i;
       live.incrementAndGet();
-      threads[i] = Thread.ofVirtual().start(() -> {
-        results[slot] = v;
-        if (live.decrementAndGet() == 0) {
-          LockSupport.unpark(owner);
-        }
-      });
+      threads[i] =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    results[slot] = v;
+                    if (live.decrementAndGet() == 0) {
+                      LockSupport.unpark(owner);
+                    }
+                  });
     }
     while (live.get() != 0) {
       LockSupport.park(this);
@@ -201,13 +215,16 @@ public class MechanismBenchmark {
     for (int i = 0; i < n; i++) {
       Integer v = values[i];
       int slot = i;
-      threads[i] = Thread.ofVirtual().start(() -> {
-        results[slot] = v;
-        done.set(slot, 1);
-        if (awaitedSlot == slot) {
-          LockSupport.unpark(owner);
-        }
-      });
+      threads[i] =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    results[slot] = v;
+                    done.set(slot, 1);
+                    if (awaitedSlot == slot) {
+                      LockSupport.unpark(owner);
+                    }
+                  });
     }
     for (int i = 0; i < n; i++) {
       if (done.get(i) == 0) {

@@ -1,14 +1,16 @@
 package dev.weft.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The one hook between Weft's two API packages: what the lock-ordering checker
- * ({@code dev.weft.lockorder}) may ask about scopes ({@code dev.weft.scope}), without either
- * package depending on the other. Not API: the module does not export this package.
+ * The one hook between Weft's two API packages: what the lock-ordering checker ({@code
+ * dev.weft.lockorder}) may ask about scopes ({@code dev.weft.scope}), without either package
+ * depending on the other. Not API: the module does not export this package.
  *
  * <ul>
- *   <li>The scope package installs a {@link Structure} when its first scope opens: whether a
- *       thread that holds a lock is waiting (in {@code join()} or {@code close()}) for a scope in
- *       which another thread runs a task. Until then no scope exists, and the answer is none.
+ *   <li>The scope package installs a {@link Structure} when its first scope opens: whether a thread
+ *       that holds a lock is waiting (in {@code join()} or {@code close()}) for a scope in which
+ *       another thread runs a task. Until then no scope exists, and the answer is none.
  *   <li>The checker installs a {@link BlockingListener} when its first checker is created, to
  *       publish the locks a scope owner holds while it blocks for its tasks (a thread cannot read
  *       another thread's held locks).
@@ -31,17 +33,17 @@ public final class ScopeWaits {
     /**
      * Describes why {@code waiter} blocking on something held by {@code holder} can never end
      * because of structure, or returns {@code null}: non-null exactly when {@code holder} is
-     * blocked in {@code join()} or {@code close()} of a scope S and {@code waiter} runs the body
-     * of a task of S, or of a task of a scope nested (transitively) inside a task of S. The text
-     * names the scope, its owner and the task, e.g. {@code "thread 'main' is joining scope
-     * 'checkout', which waits for task 'pay' of scope 'checkout' (thread checkout/pay)"}.
+     * blocked in {@code join()} or {@code close()} of a scope S and {@code waiter} runs the body of
+     * a task of S, or of a task of a scope nested (transitively) inside a task of S. The text names
+     * the scope, its owner and the task, e.g. {@code "thread 'main' is joining scope 'checkout',
+     * which waits for task 'pay' of scope 'checkout' (thread checkout/pay)"}.
      */
-    String blockingJoin(Thread holder, Thread waiter);
+    @Nullable String blockingJoin(Thread holder, Thread waiter);
   }
 
   // Each set once (by the lock-ordering checker, by the scope package); read by any thread.
-  private static volatile BlockingListener listener;
-  private static volatile Structure structure;
+  private static volatile @Nullable BlockingListener listener;
+  private static volatile @Nullable Structure structure;
 
   /** Installs the listener; the lock-ordering checker calls this once. */
   public static void setBlockingListener(BlockingListener l) {
@@ -49,7 +51,7 @@ public final class ScopeWaits {
   }
 
   /** The listener, or {@code null} while no lock-ordering checker exists. */
-  public static BlockingListener blockingListener() {
+  public static @Nullable BlockingListener blockingListener() {
     return listener;
   }
 
@@ -59,7 +61,7 @@ public final class ScopeWaits {
   }
 
   /** {@link Structure#blockingJoin}, or {@code null} while no scope was ever opened. */
-  public static String blockingJoin(Thread holder, Thread waiter) {
+  public static @Nullable String blockingJoin(Thread holder, Thread waiter) {
     Structure s = structure;
     return s == null ? null : s.blockingJoin(holder, waiter);
   }

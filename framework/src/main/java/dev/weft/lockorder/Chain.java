@@ -1,10 +1,11 @@
 package dev.weft.lockorder;
 
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A held-lock chain of one checker: the sequence of lock classes (with modes) a thread holds, as
- * a node of a trie shared by all threads. Like lockdep's chain cache, a chain remembers that
+ * A held-lock chain of one checker: the sequence of lock classes (with modes) a thread holds, as a
+ * node of a trie shared by all threads. Like lockdep's chain cache, a chain remembers that
  * acquiring its last class while holding its parent chain has been checked, so taking locks again
  * in a known order does no graph work.
  *
@@ -12,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Chain {
   /** The chain without its last class, or {@code null} for the empty chain. */
-  final Chain parent;
+  final @Nullable Chain parent;
+
   /** The last class of this chain, or {@code null} for the empty chain. */
-  final Acq acq;
+  final @Nullable Acq acq;
 
   // The graph epoch in which parent -> acq was found to close no cycle (all edges from the
   // parent's classes to acq are in the graph). Written by the validating thread after it inserted
@@ -26,10 +28,10 @@ final class Chain {
   // Single-entry cache of the most recently used child. Benign data race: Chain's identifying
   // fields are final, so a racing reader sees either null, an older child or this one, each
   // fully constructed; a miss falls back to the map.
-  private Chain hot;
+  private @Nullable Chain hot;
   private final ConcurrentHashMap<Acq, Chain> children = new ConcurrentHashMap<>(2);
 
-  Chain(Chain parent, Acq acq) {
+  Chain(@Nullable Chain parent, @Nullable Acq acq) {
     this.parent = parent;
     this.acq = acq;
   }
@@ -48,13 +50,20 @@ final class Chain {
     return c;
   }
 
-  /** Whether acquiring this chain's last class while holding its parent was checked in {@code epoch}. */
+  /**
+   * Whether acquiring this chain's last class while holding its parent was checked in {@code
+   * epoch}.
+   */
   boolean isValid(int epoch) {
     return validEpoch == epoch;
   }
 
   @Override
   public String toString() {
-    return parent == null ? "[]" : parent.parent == null ? "[" + acq + "]" : parent.toString().replace("]", ", " + acq + "]");
+    return parent == null
+        ? "[]"
+        : parent.parent == null
+            ? "[" + acq + "]"
+            : parent.toString().replace("]", ", " + acq + "]");
   }
 }

@@ -10,11 +10,11 @@ import java.util.concurrent.locks.Condition;
  * A condition of a checked lock: while waiting, the lock is released, so the thread's held locks
  * leave it out; they take it back at its old place when the wait returns or throws.
  *
- * <p>Every method first checks that the current thread holds the lock and otherwise throws
- * {@link IllegalMonitorStateException} naming it, as the JDK condition would (without a name).
- * The check must come before the bookkeeping: a wait that failed only inside the JDK condition
- * would still "restore" the lock for the current thread and point the lock's owner at this
- * thread's held locks, so the real owner's unlock would miss its own.
+ * <p>Every method first checks that the current thread holds the lock and otherwise throws {@link
+ * IllegalMonitorStateException} naming it, as the JDK condition would (without a name). The check
+ * must come before the bookkeeping: a wait that failed only inside the JDK condition would still
+ * "restore" the lock for the current thread and point the lock's owner at this thread's held locks,
+ * so the real owner's unlock would miss its own.
  */
 final class CheckedCondition implements Condition {
   private final CheckedView view;
@@ -44,10 +44,11 @@ final class CheckedCondition implements Condition {
 
   @Override
   public void await() throws InterruptedException {
-    released(() -> {
-      condition.await();
-      return null;
-    });
+    released(
+        () -> {
+          condition.await();
+          return Boolean.TRUE; // released() needs a result; await() has none
+        });
   }
 
   @Override
@@ -70,13 +71,15 @@ final class CheckedCondition implements Condition {
 
   @Override
   public boolean await(long time, TimeUnit unit) throws InterruptedException {
-    Objects.requireNonNull(unit, "await time unit must not be null: pass e.g. TimeUnit.MILLISECONDS");
+    Objects.requireNonNull(
+        unit, "await time unit must not be null: pass e.g. TimeUnit.MILLISECONDS");
     return released(() -> condition.await(time, unit));
   }
 
   @Override
   public boolean awaitUntil(Date deadline) throws InterruptedException {
-    Objects.requireNonNull(deadline, "await deadline must not be null: use await() to wait without one");
+    Objects.requireNonNull(
+        deadline, "await deadline must not be null: use await() to wait without one");
     return released(() -> condition.awaitUntil(deadline));
   }
 
@@ -98,9 +101,16 @@ final class CheckedCondition implements Condition {
     if (!view.heldByCurrentThread()) {
       String lock = view.describe();
       throw new IllegalMonitorStateException(
-          "thread '" + ThreadNames.of(Thread.currentThread()) + "' " + verb
-              + " a condition of lock '" + lock + "', which it does not hold: take lock '" + lock
-              + "' in the same thread before calling " + method);
+          "thread '"
+              + ThreadNames.of(Thread.currentThread())
+              + "' "
+              + verb
+              + " a condition of lock '"
+              + lock
+              + "', which it does not hold: take lock '"
+              + lock
+              + "' in the same thread before calling "
+              + method);
     }
   }
 }

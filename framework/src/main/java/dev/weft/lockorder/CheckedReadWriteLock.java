@@ -47,7 +47,11 @@ final class CheckedReadWriteLock implements ReadWriteLock {
 
   private final class ReadView extends CheckedView {
     ReadView(LockOrderChecker checker, LockNode node) {
-      super(checker, node.read, CheckedReadWriteLock.this.sync, CheckedReadWriteLock.this.label,
+      super(
+          checker,
+          node.read,
+          CheckedReadWriteLock.this.sync,
+          CheckedReadWriteLock.this.label,
           CheckedReadWriteLock.this.sync.readLock());
     }
 
@@ -63,8 +67,11 @@ final class CheckedReadWriteLock implements ReadWriteLock {
 
     @Override
     public Condition newCondition() {
-      throw new UnsupportedOperationException("the read lock of '" + label + "' has no "
-          + "conditions, as with ReentrantReadWriteLock: use the write lock's newCondition()");
+      throw new UnsupportedOperationException(
+          "the read lock of '"
+              + label
+              + "' has no "
+              + "conditions, as with ReentrantReadWriteLock: use the write lock's newCondition()");
     }
 
     @Override
@@ -85,7 +92,11 @@ final class CheckedReadWriteLock implements ReadWriteLock {
 
   private final class WriteView extends CheckedView {
     WriteView(LockOrderChecker checker, LockNode node) {
-      super(checker, node.write, CheckedReadWriteLock.this.sync, CheckedReadWriteLock.this.label,
+      super(
+          checker,
+          node.write,
+          CheckedReadWriteLock.this.sync,
+          CheckedReadWriteLock.this.label,
           CheckedReadWriteLock.this.sync.writeLock());
     }
 

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A checked lock: one JDK lock (or one side of a read/write lock) plus the order checks.
@@ -28,7 +29,7 @@ abstract class CheckedView extends LockView implements Lock {
   // the owner reads its own write (program order), and an earlier owner's write happens-before
   // the lock's release and hence before the current owner's acquire. Saves unlock() a
   // thread-local look-up. A non-owner's racy read is discarded when release() throws.
-  private HeldLocks owner;
+  private @Nullable HeldLocks owner;
   // the JDK lock this view checks: a ReentrantLock, or one side of a ReentrantReadWriteLock
   private final Lock delegate;
 
@@ -136,8 +137,10 @@ abstract class CheckedView extends LockView implements Lock {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long nanos = Objects.requireNonNull(unit, "tryLock time unit must not be null: pass e.g. "
-        + "TimeUnit.MILLISECONDS").toNanos(time); // saturates
+    long nanos =
+        Objects.requireNonNull(
+                unit, "tryLock time unit must not be null: pass e.g. " + "TimeUnit.MILLISECONDS")
+            .toNanos(time); // saturates
     if (nanos <= 0L) {
       return tryLock(); // cannot wait, so it is not order-checked either (unless checkTryLock)
     }
@@ -162,15 +165,15 @@ abstract class CheckedView extends LockView implements Lock {
   /**
    * Releases the lock.
    *
-   * @throws IllegalMonitorStateException if the current thread does not hold it; the message
-   *     names the thread and the lock, and the checker's bookkeeping is left as it was
+   * @throws IllegalMonitorStateException if the current thread does not hold it; the message names
+   *     the thread and the lock, and the checker's bookkeeping is left as it was
    */
   @Override
   public final void unlock() {
     if (exclusive) {
       HeldLocks held = owner;
       releaseOrName(); // throws unless the current thread is the owner, so `held` is its own
-      held.pop(this);
+      Objects.requireNonNull(held, "held locks of the owner").pop(this);
     } else {
       releaseOrName();
       HeldLocks.current().pop(this);
@@ -184,8 +187,11 @@ abstract class CheckedView extends LockView implements Lock {
     } catch (IllegalMonitorStateException e) {
       IllegalMonitorStateException named =
           new IllegalMonitorStateException(
-              "thread '" + ThreadNames.of(Thread.currentThread()) + "' unlocks lock '"
-                  + describe() + "', which it does not hold: unlock a lock only in the thread"
+              "thread '"
+                  + ThreadNames.of(Thread.currentThread())
+                  + "' unlocks lock '"
+                  + describe()
+                  + "', which it does not hold: unlock a lock only in the thread"
                   + " that locked it, once for each lock() or successful tryLock()");
       named.initCause(e);
       throw StackTraces.trim(named);

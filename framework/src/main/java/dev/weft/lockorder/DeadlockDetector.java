@@ -11,10 +11,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Finds actual deadlocks among threads blocked on checked locks, platform and virtual alike
- * ({@code ThreadMXBean.findDeadlockedThreads} sees only platform threads and JVM monitors).
+ * Finds actual deadlocks among threads blocked on checked locks, platform and virtual alike ({@code
+ * ThreadMXBean.findDeadlockedThreads} sees only platform threads and JVM monitors).
  *
  * {@snippet :
  * try (DeadlockDetector detector = DeadlockDetector.create().startWatchdog(Duration.ofSeconds(10))) {
@@ -27,9 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * look before it is reported, so a lock released while the detector runs is not reported.
  *
  * <p>Besides wait cycles it reports each thread that waits for an exclusive or write lock whose
- * owner has terminated without unlocking it ("lock 'x' is held by thread 'y', which has
- * terminated without unlocking it"): only the owner can release such a lock, so the wait never
- * ends. Read locks held by terminated threads are not seen, as readers are not tracked.
+ * owner has terminated without unlocking it ("lock 'x' is held by thread 'y', which has terminated
+ * without unlocking it"): only the owner can release such a lock, so the wait never ends. Read
+ * locks held by terminated threads are not seen, as readers are not tracked.
  *
  * <p>Thread-safe. {@link #close()} stops the watchdog.
  */
@@ -40,7 +41,7 @@ public final class DeadlockDetector implements AutoCloseable {
   private final AtomicLong found = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   // The watchdog, if started; guarded by lock.
-  private ScheduledExecutorService watchdog;
+  private @Nullable ScheduledExecutorService watchdog;
   private boolean closed;
   // Keys of deadlocks already logged by the watchdog; only the watchdog thread uses it.
   private Set<String> logged = new HashSet<>();
@@ -70,8 +71,8 @@ public final class DeadlockDetector implements AutoCloseable {
   /**
    * Starts a daemon thread that looks for deadlocks every {@code period}, logs each new one once
    * (SLF4J, error level, full report) and counts it in {@link #deadlocksFound()}. A period longer
-   * than {@code Long.MAX_VALUE} nanoseconds (about 292 years) is taken as that long. If this
-   * method throws, no watchdog was started and a later call may try again.
+   * than {@code Long.MAX_VALUE} nanoseconds (about 292 years) is taken as that long. If this method
+   * throws, no watchdog was started and a later call may try again.
    *
    * @return this detector (for chaining)
    * @throws IllegalArgumentException if {@code period} is not positive
@@ -80,8 +81,8 @@ public final class DeadlockDetector implements AutoCloseable {
   public DeadlockDetector startWatchdog(Duration period) {
     Objects.requireNonNull(period, "watchdog period must not be null: " + PERIOD_FIX);
     if (period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("watchdog period must be positive, got " + period + ": "
-          + PERIOD_FIX);
+      throw new IllegalArgumentException(
+          "watchdog period must be positive, got " + period + ": " + PERIOD_FIX);
     }
     long nanos = TimeUnit.NANOSECONDS.convert(period); // saturates, where toNanos() throws
     lock.lock();
@@ -90,8 +91,9 @@ public final class DeadlockDetector implements AutoCloseable {
         throw new IllegalStateException("deadlock detector is closed: create a new one");
       }
       if (watchdog != null) {
-        throw new IllegalStateException("watchdog already running: start it once per detector, "
-            + "or create another DeadlockDetector");
+        throw new IllegalStateException(
+            "watchdog already running: start it once per detector, "
+                + "or create another DeadlockDetector");
       }
       ScheduledExecutorService started =
           Executors.newSingleThreadScheduledExecutor(

@@ -15,7 +15,8 @@ public final class DeadlockReport {
   private final String text;
   final String key;
 
-  DeadlockReport(List<Thread> threads, List<String> locks, String summary, String text, String key) {
+  DeadlockReport(
+      List<Thread> threads, List<String> locks, String summary, String text, String key) {
     this.threads = List.copyOf(threads);
     this.locks = List.copyOf(locks);
     this.summary = summary;
@@ -24,8 +25,8 @@ public final class DeadlockReport {
   }
 
   /**
-   * The threads of the cycle; thread i waits for {@code locks().get(i)}, held by thread i+1. For
-   * a scope deadlock or a lock whose owner terminated, the one waiting thread.
+   * The threads of the cycle; thread i waits for {@code locks().get(i)}, held by thread i+1. For a
+   * scope deadlock or a lock whose owner terminated, the one waiting thread.
    */
   public List<Thread> threads() {
     return threads;
@@ -46,8 +47,8 @@ public final class DeadlockReport {
   }
 
   /**
-   * The full report: the summary, then for each thread the lock it waits for and the one it
-   * holds ({@code "t1" waiting for lock 'b' while holding lock 'a'}) and its stack.
+   * The full report: the summary, then for each thread the lock it waits for and the one it holds
+   * ({@code "t1" waiting for lock 'b' while holding lock 'a'}) and its stack.
    */
   @Override
   public String toString() {

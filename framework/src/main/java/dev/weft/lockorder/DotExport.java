@@ -6,9 +6,9 @@ import java.util.TreeMap;
 
 /**
  * The order graph in Graphviz DOT, for {@link LockOrderChecker#toDot()}: one node per lock class
- * and one edge per order, sorted by name so the text is stable. Declared edges are dashed; an
- * edge seen with a read lock on either side is labelled with the modes it was seen in ({@code
- * R->W}); an edge seen only write-to-write has no label.
+ * and one edge per order, sorted by name so the text is stable. Declared edges are dashed; an edge
+ * seen with a read lock on either side is labelled with the modes it was seen in ({@code R->W}); an
+ * edge seen only write-to-write has no label.
  */
 final class DotExport {
   private DotExport() {}
@@ -48,8 +48,12 @@ final class DotExport {
         }
         lines.put(
             n.name + "\u0000" + e.to.name,
-            "  " + quote(n.name) + " -> " + quote(e.to.name)
-                + (attrs.isEmpty() ? "" : " [" + attrs + "]") + ";\n");
+            "  "
+                + quote(n.name)
+                + " -> "
+                + quote(e.to.name)
+                + (attrs.isEmpty() ? "" : " [" + attrs + "]")
+                + ";\n");
       }
     }
     return lines;

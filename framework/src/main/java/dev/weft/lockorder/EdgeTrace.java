@@ -1,5 +1,7 @@
 package dev.weft.lockorder;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where an edge of the order graph was first seen (or declared): its stack trace is that of the
  * acquisition that first took the two locks in this order. Appears in the cause chain of a
@@ -13,7 +15,7 @@ final class EdgeTrace extends IllegalStateException {
     StackTraces.trim(this);
   }
 
-  private EdgeTrace(String message, StackTraceElement[] stack) {
+  private EdgeTrace(@Nullable String message, StackTraceElement[] stack) {
     super(message);
     setStackTrace(stack);
   }

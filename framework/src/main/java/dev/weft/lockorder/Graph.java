@@ -10,22 +10,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The order graph of one checker: lock classes and the orders learned between them.
  *
  * <h2>Thread safety and the no-lost-cycle argument</h2>
  *
- * Every change to the edges and every cycle search runs while holding {@link #lock}. A thread
- * that adds {@code A -> B} first searches for a path {@code B ->* A} and, if there is none, inserts
- * the edge, in one critical section. Two threads that take A, B and B, A at the same moment both
- * need that section; whichever enters second happens-after the first one's unlock (the lock's
+ * Every change to the edges and every cycle search runs while holding {@link #lock}. A thread that
+ * adds {@code A -> B} first searches for a path {@code B ->* A} and, if there is none, inserts the
+ * edge, in one critical section. Two threads that take A, B and B, A at the same moment both need
+ * that section; whichever enters second happens-after the first one's unlock (the lock's
  * release/acquire edge), so its search sees the first one's edge and reports the cycle. The same
  * holds for longer cycles: the critical sections are totally ordered and the last thread to close
- * the cycle sees all the other edges. A thread only skips this check (the fast path) when its
- * held chain was validated earlier; validation means the edges were inserted in such a section,
- * so they take part in every later search. The {@code ConcurrentEdgeInsertNoLostCycle} jcstress
- * test checks this.
+ * the cycle sees all the other edges. A thread only skips this check (the fast path) when its held
+ * chain was validated earlier; validation means the edges were inserted in such a section, so they
+ * take part in every later search. The {@code ConcurrentEdgeInsertNoLostCycle} jcstress test checks
+ * this.
  *
  * <p>The lock is taken only when a thread's held chain is new to the checker (or in THROW mode on
  * every violating acquisition), so it is off the fast path.
@@ -64,7 +65,7 @@ final class Graph {
    * whose held chain after the acquisition is {@code chain}. Adds the missing edges; returns the
    * first cycle found, or {@code null} after marking {@code chain} valid.
    */
-  Violation validate(HeldLocks held, LockView wanted, Chain chain) {
+  @Nullable Violation validate(HeldLocks held, LockView wanted, Chain chain) {
     lock.lock();
     try {
       Violation first = null;
@@ -107,7 +108,7 @@ final class Graph {
     }
   }
 
-  private Violation addEdge(LockView heldView, LockView wantedView) {
+  private @Nullable Violation addEdge(LockView heldView, LockView wantedView) {
     Acq from = heldView.acq;
     Acq to = wantedView.acq;
     int combo = Edge.combo(from.write, to.write);
@@ -130,7 +131,7 @@ final class Graph {
   private record Step(Acq prev, Edge edge, int combo) {}
 
   /** Finds a path {@code to ->* from} that makes {@code from -> to} a deadlock, as a report. */
-  private Violation findCycle(LockView heldView, LockView wantedView) {
+  private @Nullable Violation findCycle(LockView heldView, LockView wantedView) {
     Acq from = heldView.acq;
     Acq to = wantedView.acq;
     if (from.node == to.node) {
@@ -157,7 +158,7 @@ final class Graph {
    * step through class X in wanted mode w may use an edge seen with X held in mode h only if w and
    * h conflict (read-read does not block).
    */
-  private List<Step> shortestPath(Acq start, Acq goal) {
+  private @Nullable List<Step> shortestPath(Acq start, Acq goal) {
     Map<Acq, Step> parent = new HashMap<>();
     ArrayDeque<Acq> queue = new ArrayDeque<>();
     parent.put(start, null);

@@ -93,7 +93,8 @@ final class HeldLocks {
   private void rebuildFrom(int i) {
     for (int j = i; j < size; j++) {
       LockView v = view(j);
-      entries[2 * j + 1] = isReentrant(j) ? chainBelow(j, v.graph) : chainBelow(j, v.graph).child(v.acq);
+      entries[2 * j + 1] =
+          isReentrant(j) ? chainBelow(j, v.graph) : chainBelow(j, v.graph).child(v.acq);
     }
   }
 

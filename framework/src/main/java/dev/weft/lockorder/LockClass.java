@@ -9,10 +9,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A lock class: a name under which many lock instances share one place in the lock order, as in
  * Linux lockdep. Get one from {@link LockOrderChecker#lockClass(String)}.
  *
- * <p>Order is learned per class, so an order seen with one pair of instances is checked for all
- * of them. Two instances of one class nested in each other are reported as the cycle {@code
- * "account -> account"} (except read inside read), because the checker cannot tell which of the
- * two comes first; give such instances separate classes and declare their order.
+ * <p>Order is learned per class, so an order seen with one pair of instances is checked for all of
+ * them. Two instances of one class nested in each other are reported as the cycle {@code "account
+ * -> account"} (except read inside read), because the checker cannot tell which of the two comes
+ * first; give such instances separate classes and declare their order.
  *
  * <p>Thread-safe: any thread may create locks of a class.
  */

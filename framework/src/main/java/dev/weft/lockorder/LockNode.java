@@ -8,10 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LockNode {
   /** The graph this class belongs to; never changes. */
   final Graph graph;
+
   /** The class name, as it appears in reports. */
   final String name;
+
   /** Shared (read) access to this class. */
   final Acq read = new Acq(this, false);
+
   /** Exclusive or write access to this class. */
   final Acq write = new Acq(this, true);
 

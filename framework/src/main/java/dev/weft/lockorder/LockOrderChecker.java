@@ -14,6 +14,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A factory of checked locks that learns the order in which threads take them and reports a
@@ -37,32 +38,30 @@ import java.util.function.Consumer;
  *
  * Create one checker per application (or per test) and get every lock that takes part in nesting
  * from it: {@link #newLock(String)}, {@link #newReadWriteLock(String)}, or {@link
- * #lockClass(String)} for many instances that share one class. Locks whose names are equal share
- * a class. The checked locks implement {@link Lock} and {@link ReadWriteLock} with the semantics
- * of non-fair {@link java.util.concurrent.locks.ReentrantLock} and {@link
+ * #lockClass(String)} for many instances that share one class. Locks whose names are equal share a
+ * class. The checked locks implement {@link Lock} and {@link ReadWriteLock} with the semantics of
+ * non-fair {@link java.util.concurrent.locks.ReentrantLock} and {@link
  * java.util.concurrent.locks.ReentrantReadWriteLock}.
  *
  * <h2>What is checked</h2>
  *
- * Acquiring B while holding A records {@code A -> B} (per class; once per distinct held chain,
- * then cached). An acquisition that would close a cycle is reported before the thread can block,
- * even if the orders never ran at the same time. {@code lock()}, {@code lockInterruptibly()} and
- * timed {@code tryLock} are checked alike; untimed {@code tryLock()}, and a timed one whose time
- * is zero or negative, cannot block, so they are not checked unless {@link
- * Builder#checkTryLock(boolean)}; a lock they take still orders later acquisitions. Re-entrant
- * acquisitions add nothing. For read/write locks, orders in which every conflict would be read
- * against read are not cycles. {@link #declareOrder(String...)} adds
- * orders that hold from the start.
+ * Acquiring B while holding A records {@code A -> B} (per class; once per distinct held chain, then
+ * cached). An acquisition that would close a cycle is reported before the thread can block, even if
+ * the orders never ran at the same time. {@code lock()}, {@code lockInterruptibly()} and timed
+ * {@code tryLock} are checked alike; untimed {@code tryLock()}, and a timed one whose time is zero
+ * or negative, cannot block, so they are not checked unless {@link Builder#checkTryLock(boolean)};
+ * a lock they take still orders later acquisitions. Re-entrant acquisitions add nothing. For
+ * read/write locks, orders in which every conflict would be read against read are not cycles.
+ * {@link #declareOrder(String...)} adds orders that hold from the start.
  *
  * <h2>Exceptions</h2>
  *
  * Under {@link LockOrderPolicy#THROW} a violating acquisition throws {@link
  * LockOrderViolationException} and takes nothing. A blocked acquisition that is part of an actual
- * deadlock, or waits for a lock whose owner terminated holding it, throws {@link
- * DeadlockException} (unless {@link Builder#breakDeadlocks(boolean)} is off), also under WARN, as
- * waiting would never end. Misuse throws the JDK's exceptions with the lock named: {@code
- * IllegalMonitorStateException} for {@code unlock()}, {@code await} or {@code signal} by a thread
- * that does not hold the lock.
+ * deadlock, or waits for a lock whose owner terminated holding it, throws {@link DeadlockException}
+ * (unless {@link Builder#breakDeadlocks(boolean)} is off), also under WARN, as waiting would never
+ * end. Misuse throws the JDK's exceptions with the lock named: {@code IllegalMonitorStateException}
+ * for {@code unlock()}, {@code await} or {@code signal} by a thread that does not hold the lock.
  *
  * <h2>Thread confinement</h2>
  *
@@ -147,8 +146,13 @@ public final class LockOrderChecker {
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public LockClass lockClass(String name) {
-    return new LockClass(this, graph.node(requireName(name, "lock class name",
-        "name the class after what its locks guard, e.g. newLock(\"accounts\")")));
+    return new LockClass(
+        this,
+        graph.node(
+            requireName(
+                name,
+                "lock class name",
+                "name the class after what its locks guard, e.g. newLock(\"accounts\")")));
   }
 
   /**
@@ -171,19 +175,25 @@ public final class LockOrderChecker {
    *
    * @return this checker (for chaining)
    * @throws IllegalArgumentException if fewer than two names are given, a name is blank or
-   *     repeated, or the order contradicts an order seen or declared before (the message names
-   *     the cycle)
+   *     repeated, or the order contradicts an order seen or declared before (the message names the
+   *     cycle)
    */
   public LockOrderChecker declareOrder(String... classNames) {
     Objects.requireNonNull(classNames, "declared order must not be null: " + DECLARE_FIX);
     List<String> names = new ArrayList<>(classNames.length);
     Set<String> seen = new HashSet<>();
     for (String n : classNames) {
-      String name = requireName(n, "lock class name in declared order " + Arrays.asList(classNames),
-          DECLARE_FIX);
+      String name =
+          requireName(
+              n, "lock class name in declared order " + Arrays.asList(classNames), DECLARE_FIX);
       if (!seen.add(name)) {
-        throw new IllegalArgumentException("lock class '" + name + "' appears twice in declared "
-            + "order " + Arrays.asList(classNames) + ": list each class once, in the order they are taken");
+        throw new IllegalArgumentException(
+            "lock class '"
+                + name
+                + "' appears twice in declared "
+                + "order "
+                + Arrays.asList(classNames)
+                + ": list each class once, in the order they are taken");
       }
       names.add(name);
     }
@@ -204,12 +214,14 @@ public final class LockOrderChecker {
    * rank, and reports name the enum.
    *
    * @return this checker (for chaining)
-   * @throws IllegalArgumentException if the enum has fewer than two constants, if another enum
-   *     of this checker has the same simple name, or see {@link #declareOrder(String...)}
+   * @throws IllegalArgumentException if the enum has fewer than two constants, if another enum of
+   *     this checker has the same simple name, or see {@link #declareOrder(String...)}
    */
   public <E extends Enum<E>> LockOrderChecker declareOrder(Class<E> ranks) {
-    Objects.requireNonNull(ranks, "rank enum must not be null: pass an enum class whose "
-        + "constants name the lock classes in the order they are taken");
+    Objects.requireNonNull(
+        ranks,
+        "rank enum must not be null: pass an enum class whose "
+            + "constants name the lock classes in the order they are taken");
     E[] constants = ranks.getEnumConstants();
     String[] names = new String[constants.length];
     for (int i = 0; i < constants.length; i++) {
@@ -219,8 +231,8 @@ public final class LockOrderChecker {
   }
 
   /**
-   * Forgets every learned order and every reported cycle (declared orders stay). Meant for tests;
-   * a thread that holds checked locks while this runs may miss orders involving them.
+   * Forgets every learned order and every reported cycle (declared orders stay). Meant for tests; a
+   * thread that holds checked locks while this runs may miss orders involving them.
    */
   public void reset() {
     graph.reset();
@@ -253,13 +265,15 @@ public final class LockOrderChecker {
 
   /**
    * Adds a listener called with every report of any checker in this JVM: each {@link
-   * LockOrderViolationException} (thrown, or logged under WARN) and each {@link
-   * DeadlockException}. Called on the reporting thread, before the exception is thrown or logged;
-   * a listener that throws is logged and ignored.
+   * LockOrderViolationException} (thrown, or logged under WARN) and each {@link DeadlockException}.
+   * Called on the reporting thread, before the exception is thrown or logged; a listener that
+   * throws is logged and ignored.
    */
   public static void addReportListener(Consumer<? super RuntimeException> listener) {
-    Reports.LISTENERS.add(Objects.requireNonNull(listener, "report listener must not be null: "
-        + "pass a Consumer that receives each report"));
+    Reports.LISTENERS.add(
+        Objects.requireNonNull(
+            listener,
+            "report listener must not be null: " + "pass a Consumer that receives each report"));
   }
 
   /** Removes a listener added by {@link #addReportListener}; no-op if it is not there. */
@@ -283,8 +297,12 @@ public final class LockOrderChecker {
       return LockOrderPolicy.valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "system property " + LockOrderPolicy.PROPERTY + " is '" + value
-              + "': use THROW, WARN or OFF", e);
+          "system property "
+              + LockOrderPolicy.PROPERTY
+              + " is '"
+              + value
+              + "': use THROW, WARN or OFF",
+          e);
     }
   }
 
@@ -296,8 +314,13 @@ public final class LockOrderChecker {
     Class<?> owner = rankEnums.putIfAbsent(type.getSimpleName(), type);
     if (owner != null && owner != type) {
       throw new IllegalArgumentException(
-          "enum " + type.getName() + " names its ranks like enum " + owner.getName() + " ('"
-              + name + "'): rename one of the two enums, or give each its own checker");
+          "enum "
+              + type.getName()
+              + " names its ranks like enum "
+              + owner.getName()
+              + " ('"
+              + name
+              + "'): rename one of the two enums, or give each its own checker");
     }
     return name;
   }
@@ -319,7 +342,7 @@ public final class LockOrderChecker {
    * than once.
    */
   public static final class Builder {
-    private LockOrderPolicy policy;
+    private @Nullable LockOrderPolicy policy; // null: the default (system property, else THROW)
     private boolean checkTryLock;
     private boolean breakDeadlocks = true;
 
@@ -331,15 +354,18 @@ public final class LockOrderChecker {
      * @return this builder (for chaining)
      */
     public Builder policy(LockOrderPolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "lock order policy must not be null: pass "
-          + "THROW, WARN or OFF, or leave it unset for the default");
+      this.policy =
+          Objects.requireNonNull(
+              policy,
+              "lock order policy must not be null: pass "
+                  + "THROW, WARN or OFF, or leave it unset for the default");
       return this;
     }
 
     /**
-     * Whether untimed {@code tryLock()}, and timed {@code tryLock} with a time of zero or less,
-     * are checked and learn orders like {@code lock()}; default {@code false}, as they cannot
-     * block (lockdep does the same).
+     * Whether untimed {@code tryLock()}, and timed {@code tryLock} with a time of zero or less, are
+     * checked and learn orders like {@code lock()}; default {@code false}, as they cannot block
+     * (lockdep does the same).
      *
      * @return this builder (for chaining)
      */
@@ -351,8 +377,8 @@ public final class LockOrderChecker {
     /**
      * Whether a blocked acquisition that is part of an actual deadlock (or waits for a lock whose
      * owner terminated holding it) throws {@link DeadlockException} instead of waiting forever;
-     * default {@code true}. When off, such
-     * threads wait as plain locks do, and only a {@link DeadlockDetector} reports them.
+     * default {@code true}. When off, such threads wait as plain locks do, and only a {@link
+     * DeadlockDetector} reports them.
      *
      * @return this builder (for chaining)
      */

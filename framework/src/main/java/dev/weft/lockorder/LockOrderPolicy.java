@@ -8,8 +8,8 @@ package dev.weft.lockorder;
  */
 public enum LockOrderPolicy {
   /**
-   * Throw {@link LockOrderViolationException} from the acquiring method: the lock is not taken
-   * and the checker records nothing as held. Reported on every violating acquisition.
+   * Throw {@link LockOrderViolationException} from the acquiring method: the lock is not taken and
+   * the checker records nothing as held. Reported on every violating acquisition.
    */
   THROW,
   /** Log an SLF4J warning, once per distinct cycle, then take the lock as if nothing happened. */

@@ -7,10 +7,13 @@ package dev.weft.lockorder;
 abstract class LockView {
   /** The lock class and access mode. */
   final Acq acq;
+
   /** Identifies the underlying lock: equal for the read and write views of one lock. */
   final Object identity;
+
   /** The instance label used in reports, e.g. {@code account#2}. */
   final String label;
+
   /** The graph (checker) this lock belongs to. */
   final Graph graph;
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ final class Reports {
 
     private Log() {}
   }
+
   static final CopyOnWriteArrayList<Consumer<? super RuntimeException>> LISTENERS =
       new CopyOnWriteArrayList<>();
 
@@ -27,7 +29,7 @@ final class Reports {
    * Applies {@code checker}'s policy to {@code v}: THROW throws; WARN logs the first report of a
    * cycle and marks {@code chain} (if not null) checked so the same order stays silent.
    */
-  static void violation(LockOrderChecker checker, Violation v, Chain chain) {
+  static void violation(LockOrderChecker checker, Violation v, @Nullable Chain chain) {
     Graph graph = checker.graph;
     if (checker.policy() == LockOrderPolicy.THROW) {
       LockOrderViolationException ex = exception(v);
@@ -37,7 +39,8 @@ final class Reports {
     if (graph.firstReport(v)) {
       LockOrderViolationException ex = exception(v);
       notifyListeners(ex);
-      Log.LOG.warn("potential deadlock, lock order cycle: {}", v.message.lines().findFirst().orElse(""), ex);
+      Log.LOG.warn(
+          "potential deadlock, lock order cycle: {}", v.message.lines().findFirst().orElse(""), ex);
     }
     if (chain != null) {
       graph.markValid(chain);
@@ -63,7 +66,7 @@ final class Reports {
   }
 
   /** Builds a report for {@code cycle}; {@code why} replaces the summary for scope deadlocks. */
-  static DeadlockReport report(List<Waits.Hop> cycle, String why) {
+  static DeadlockReport report(List<Waits.Hop> cycle, @Nullable String why) {
     List<Thread> threads = new ArrayList<>();
     List<String> locks = new ArrayList<>();
     StringBuilder summary = new StringBuilder("deadlock: ");
@@ -71,17 +74,26 @@ final class Reports {
       Waits.Hop h = cycle.get(i);
       threads.add(h.waiter());
       locks.add(h.lock().describe());
-      summary.append(i == 0 ? "" : ", ").append("thread '")
-          .append(ThreadNames.of(h.waiter())).append("' waits for lock '").append(h.lock().describe()).append("' held by thread '")
-          .append(ThreadNames.of(h.holder())).append('\'').append(h.heldMode());
+      summary
+          .append(i == 0 ? "" : ", ")
+          .append("thread '")
+          .append(ThreadNames.of(h.waiter()))
+          .append("' waits for lock '")
+          .append(h.lock().describe())
+          .append("' held by thread '")
+          .append(ThreadNames.of(h.holder()))
+          .append('\'')
+          .append(h.heldMode());
     }
     if (why != null) {
       summary.setLength(0);
       summary.append("deadlock: ").append(why);
-      summary.append("\nfix: release the lock before joining the scope, or do not take it in the task");
+      summary.append(
+          "\nfix: release the lock before joining the scope, or do not take it in the task");
     } else {
-      summary.append("\nfix: take these locks in one global order; the lock-order checker reports the"
-          + " orders that allow this");
+      summary.append(
+          "\nfix: take these locks in one global order; the lock-order checker reports the"
+              + " orders that allow this");
     }
     StringBuilder text = new StringBuilder(summary);
     List<Thread> shown = new ArrayList<>(threads);
@@ -102,7 +114,8 @@ final class Reports {
       }
       appendThread(text, t, state);
     }
-    return new DeadlockReport(threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
+    return new DeadlockReport(
+        threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
   }
 
   static DeadlockException abandoned(Waits.Hop hop) {
@@ -115,9 +128,17 @@ final class Reports {
   static DeadlockReport abandonedReport(Waits.Hop h) {
     String wanted = h.lock().describe();
     String summary =
-        "deadlock: thread '" + ThreadNames.of(h.waiter()) + "' waits forever for lock '"
-            + wanted + "': lock '" + h.lock().label + "' is held by thread '"
-            + ThreadNames.of(h.holder()) + "'" + h.heldMode() + ", which has terminated without unlocking it\n"
+        "deadlock: thread '"
+            + ThreadNames.of(h.waiter())
+            + "' waits forever for lock '"
+            + wanted
+            + "': lock '"
+            + h.lock().label
+            + "' is held by thread '"
+            + ThreadNames.of(h.holder())
+            + "'"
+            + h.heldMode()
+            + ", which has terminated without unlocking it\n"
             + "fix: unlock every lock in a finally block of the thread that locked it";
     StringBuilder text = new StringBuilder(summary);
     appendThread(text, h.waiter(), " waiting for lock '" + wanted + "'");
@@ -132,8 +153,11 @@ final class Reports {
 
   // A line naming t and what it does, then its stack from the first frame of user code.
   private static void appendThread(StringBuilder text, Thread t, String state) {
-    text.append("\n\"").append(ThreadNames.of(t)).append('"')
-        .append(t.isVirtual() ? " (virtual)" : "").append(state);
+    text.append("\n\"")
+        .append(ThreadNames.of(t))
+        .append('"')
+        .append(t.isVirtual() ? " (virtual)" : "")
+        .append(state);
     StackTraceElement[] stack = t.getStackTrace();
     int from = userFrames(stack);
     for (int i = from; i < stack.length && i < from + MAX_FRAMES; i++) {
@@ -148,7 +172,6 @@ final class Reports {
   private static String held(Waits.Hop h) {
     return h.lock().describe(h.heldWrite());
   }
-
 
   // Index of the first frame after the checker's own (and the JDK lock frames below them).
   private static int userFrames(StackTraceElement[] stack) {

@@ -41,9 +41,24 @@ final class StackTraces {
   // added without being listed here (or made public while listed).
   private static final Set<String> IMPLEMENTATION =
       Set.of(
-          "Acq", "Chain", "CheckedCondition", "CheckedLock", "CheckedReadWriteLock", "CheckedView",
-          "DotExport", "Edge", "EdgeTrace", "Graph", "HeldLocks", "LockNode", "LockView",
-          "ReportText", "Reports", "StackTraces", "Violation", "Waits");
+          "Acq",
+          "Chain",
+          "CheckedCondition",
+          "CheckedLock",
+          "CheckedReadWriteLock",
+          "CheckedView",
+          "DotExport",
+          "Edge",
+          "EdgeTrace",
+          "Graph",
+          "HeldLocks",
+          "LockNode",
+          "LockView",
+          "ReportText",
+          "Reports",
+          "StackTraces",
+          "Violation",
+          "Waits");
 
   // Frames trim() removes: the implementation, and the constructors of the reports themselves.
   private static boolean isChecker(String className) {

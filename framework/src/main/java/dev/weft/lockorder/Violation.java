@@ -2,18 +2,24 @@ package dev.weft.lockorder;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A potential deadlock found by the order graph: acquiring {@code to} while holding {@code from}
  * closes a cycle. Immutable.
  */
 final class Violation {
-  /** Lock class names of the cycle, starting with the held class: {@code [b, a]} for b -> a -> b. */
+  /**
+   * Lock class names of the cycle, starting with the held class: {@code [b, a]} for b -> a -> b.
+   */
   final List<String> cycle;
+
   /** The report text (several lines, the first one is the cycle). */
   final String message;
+
   /** Where each earlier edge of the cycle was first seen, in cycle order. */
   private final List<EdgeTrace> traces;
+
   /** Key of the cycle independent of where it starts, to report each cycle once under WARN. */
   final String key;
 
@@ -25,10 +31,10 @@ final class Violation {
   }
 
   /**
-   * Fresh copies of the edge traces linked as a cause chain (the first edge is the head), ready
-   * to be the cause of a report.
+   * Fresh copies of the edge traces linked as a cause chain (the first edge is the head), ready to
+   * be the cause of a report.
    */
-  Throwable causeChain() {
+  @Nullable Throwable causeChain() {
     List<EdgeTrace> copies = new ArrayList<>(traces.size());
     for (EdgeTrace t : traces) {
       copies.add(t.copy());

@@ -1,7 +1,7 @@
 package dev.weft.lockorder;
 
-import dev.weft.internal.ThreadNames;
 import dev.weft.internal.ScopeWaits;
+import dev.weft.internal.ThreadNames;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,16 +12,17 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which threads wait for which checked locks, and the wait cycles among them.
  *
  * <p>A thread publishes a {@link Record} only on the slow path, when an acquisition found the lock
- * taken and is about to block, and removes it when it stops waiting. The record holds a copy of
- * the thread's held locks: a thread can only be part of a wait cycle while it waits, and while
- * it waits its held locks do not change, so the copy is exact for as long as the record is
- * published. Publication goes through a {@link ConcurrentHashMap}, whose put happens-before a get
- * that sees the record, so readers see the copy complete.
+ * taken and is about to block, and removes it when it stops waiting. The record holds a copy of the
+ * thread's held locks: a thread can only be part of a wait cycle while it waits, and while it waits
+ * its held locks do not change, so the copy is exact for as long as the record is published.
+ * Publication goes through a {@link ConcurrentHashMap}, whose put happens-before a get that sees
+ * the record, so readers see the copy complete.
  *
  * <p>{@code ThreadMXBean.findDeadlockedThreads} does not see virtual threads; this registry sees
  * platform and virtual threads alike, because it is keyed by the {@link Thread} object.
@@ -39,8 +40,10 @@ final class Waits {
   static final class Record {
     /** The waiting thread. */
     final Thread thread;
+
     /** The lock (and mode) it waits for. */
     final LockView lock;
+
     final LockView[] held;
     final long sequence;
     final boolean mayThrow;
@@ -58,8 +61,7 @@ final class Waits {
    * One step of a wait cycle: {@code waiter} waits for {@code lock}, held by {@code holder} in
    * write (or exclusive) mode if {@code heldWrite}, else in read mode.
    */
-  record Hop(
-      Thread waiter, LockView lock, Thread holder, boolean heldWrite, long sequence) {
+  record Hop(Thread waiter, LockView lock, Thread holder, boolean heldWrite, long sequence) {
     /** {@code " in read mode"} or {@code " in write mode"} for a read/write lock, else empty. */
     String heldMode() {
       return lock.readWrite() ? (heldWrite ? " in write mode" : " in read mode") : "";
@@ -101,8 +103,8 @@ final class Waits {
   }
 
   /**
-   * Publishes that the current thread starts waiting for {@code lock}. {@code mayThrow}: the
-   * thread breaks a wait cycle it is chosen for.
+   * Publishes that the current thread starts waiting for {@code lock}. {@code mayThrow}: the thread
+   * breaks a wait cycle it is chosen for.
    */
   static Record begin(LockView lock, HeldLocks held, boolean mayThrow) {
     Record r = new Record(Thread.currentThread(), lock, held.snapshot(), mayThrow);
@@ -133,7 +135,7 @@ final class Waits {
    * {@code r}'s thread, or {@code null}. The holder is the lock's owner, or a joining owner that
    * published a conflicting hold of the lock (a read lock, when {@code r} wants to write).
    */
-  static Structural structuralDeadlock(Record r) {
+  static @Nullable Structural structuralDeadlock(Record r) {
     Thread owner = r.lock.exclusiveOwner();
     if (owner != null && owner != r.thread) {
       Structural s = structural(new Hop(r.thread, r.lock, owner, true, r.sequence));
@@ -160,18 +162,27 @@ final class Waits {
     return null;
   }
 
-  private static Structural structural(Hop hop) {
+  private static @Nullable Structural structural(Hop hop) {
     String why = structure.apply(hop.holder, hop.waiter);
     if (why == null) {
       return null;
     }
-    return new Structural(hop, "thread '" + ThreadNames.of(hop.waiter) + "' waits for lock '"
-        + hop.lock.describe() + "' held by thread '" + ThreadNames.of(hop.holder) + "'"
-        + hop.heldMode() + ", and " + why);
+    return new Structural(
+        hop,
+        "thread '"
+            + ThreadNames.of(hop.waiter)
+            + "' waits for lock '"
+            + hop.lock.describe()
+            + "' held by thread '"
+            + ThreadNames.of(hop.holder)
+            + "'"
+            + hop.heldMode()
+            + ", and "
+            + why);
   }
 
   // The entry of `held` that holds r's lock in a mode that blocks r, or null.
-  private static LockView conflicting(LockView[] held, Record r) {
+  private static @Nullable LockView conflicting(LockView[] held, Record r) {
     for (LockView h : held) {
       if (h.identity == r.lock.identity && Acq.conflicts(r.lock.acq.write, h.acq.write)) {
         return h;
@@ -185,7 +196,7 @@ final class Waits {
    * {@code r} is the one to break it (the latest waiter among those that may throw); else {@code
    * null}. Choosing one victim lets the other threads of the cycle proceed.
    */
-  static List<Hop> cycleToBreak(Record r) {
+  static @Nullable List<Hop> cycleToBreak(Record r) {
     List<Hop> cycle = cycleThrough(r);
     if (cycle == null) {
       return null;
@@ -204,13 +215,14 @@ final class Waits {
    * Returns the hop from {@code r} to the owner of its lock if that owner has terminated without
    * unlocking it, so {@code r} would wait forever; else {@code null}.
    */
-  static Hop deadOwner(Record r) {
+  static @Nullable Hop deadOwner(Record r) {
     Thread owner = r.lock.exclusiveOwner();
     if (owner == null || owner == r.thread || owner.isAlive()) {
       return null;
     }
     // Seeing it terminated happens-after its last action, so had it unlocked, this would see it.
-    return r.lock.exclusiveOwner() == owner ? new Hop(r.thread, r.lock, owner, true, r.sequence)
+    return r.lock.exclusiveOwner() == owner
+        ? new Hop(r.thread, r.lock, owner, true, r.sequence)
         : null;
   }
 
@@ -268,7 +280,7 @@ final class Waits {
   }
 
   // Depth-first search from r's thread through waiting holders back to r's thread.
-  private static List<Hop> cycleThrough(Record r) {
+  private static @Nullable List<Hop> cycleThrough(Record r) {
     List<Hop> path = new ArrayList<>();
     return search(r, r.thread, path, new HashSet<>()) ? path : null;
   }

@@ -2,12 +2,13 @@ package dev.weft.scope;
 
 import dev.weft.internal.ScopeWaits;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The scope side of {@link ScopeWaits}: which owners are blocked in {@code join()} or
- * {@code close()}, and whether a thread that holds a lock is waiting for the scope in which
- * another thread runs a task. The lock-ordering checker asks through {@code ScopeWaits}, so that
- * neither package depends on the other.
+ * The scope side of {@link ScopeWaits}: which owners are blocked in {@code join()} or {@code
+ * close()}, and whether a thread that holds a lock is waiting for the scope in which another thread
+ * runs a task. The lock-ordering checker asks through {@code ScopeWaits}, so that neither package
+ * depends on the other.
  */
 final class BlockedOwners {
   private BlockedOwners() {}
@@ -42,7 +43,7 @@ final class BlockedOwners {
   }
 
   /** See {@link ScopeWaits.Structure#blockingJoin}. */
-  private static String blockingJoin(Thread holder, Thread waiter) {
+  private static @Nullable String blockingJoin(Thread holder, Thread waiter) {
     ScopeImpl<?> scope = WAITING.get(holder);
     if (scope == null) {
       return null;
@@ -51,7 +52,11 @@ final class BlockedOwners {
     if (task == null) {
       return null;
     }
-    return "thread '" + holder.getName() + "' is joining scope '" + scope.name
-        + "', which waits for " + task;
+    return "thread '"
+        + holder.getName()
+        + "' is joining scope '"
+        + scope.name
+        + "', which waits for "
+        + task;
   }
 }

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The concurrency limit of a scope ({@code withMaxConcurrency(n)}): at most {@code n} task bodies
- * run at once; a ready task waits for a slot, in fork order, without a thread. {@link #NONE}-like
- * unlimited instances start every ready task at once.
+ * run at once; a ready task waits for a slot, in fork order, without a thread. An unlimited
+ * instance (this class itself; {@link #of} with 0) starts every ready task at once.
  */
 class ConcurrencyLimit {
   final TaskThreads threads;

@@ -5,20 +5,21 @@ import static java.lang.invoke.MethodType.methodType;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.UndeclaredThrowableException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Which task the current thread runs: nested scopes find their parent with it, and
- * {@code Scope.remainingTime()} the deadline.
+ * Which task the current thread runs: nested scopes find their parent with it, and {@code
+ * Scope.remainingTime()} the deadline.
  *
- * <p>On JDK 25 and later the task is bound with a {@code ScopedValue} (final since JDK 25, JEP
- * 506) for the time its thread runs. On JDK 21 to 24, where {@code ScopedValue} is a preview API,
- * a {@code ThreadLocal} holds it. The difference matters for fan-outs: the first
- * {@code ThreadLocal.set} in a new virtual thread creates the thread's {@code ThreadLocalMap}
- * (a table, a map and a weak reference), which costs about a tenth of a trivial task's time;
- * binding a scoped value allocates two small objects and creates no per-thread state.
+ * <p>On JDK 25 and later the task is bound with a {@code ScopedValue} (final since JDK 25, JEP 506)
+ * for the time its thread runs. On JDK 21 to 24, where {@code ScopedValue} is a preview API, a
+ * {@code ThreadLocal} holds it. The difference matters for fan-outs: the first {@code
+ * ThreadLocal.set} in a new virtual thread creates the thread's {@code ThreadLocalMap} (a table, a
+ * map and a weak reference), which costs about a tenth of a trivial task's time; binding a scoped
+ * value allocates two small objects and creates no per-thread state.
  *
- * <p>The framework is compiled for Java 21 without preview features, so it reaches
- * {@code ScopedValue} through method handles, looked up once. {@code
+ * <p>The framework is compiled for Java 21 without preview features, so it reaches {@code
+ * ScopedValue} through method handles, looked up once. {@code
  * -Dweft.internal.currentTask=threadlocal} forces the {@code ThreadLocal} (the tests use it to
  * cover the JDK 21 path on a newer JDK).
  */
@@ -29,10 +30,10 @@ final class CurrentTask {
   private static final Object UNBOUND = new Object();
 
   // The ScopedValue and its methods, adapted to Object types; all null on the ThreadLocal path.
-  private static final Object KEY;
-  private static final MethodHandle WHERE; // (Object key, Object value) -> Object carrier
-  private static final MethodHandle RUN; // (Object carrier, Runnable op) -> void
-  private static final MethodHandle OR_ELSE; // (Object key, Object other) -> Object
+  private static final @Nullable Object KEY;
+  private static final @Nullable MethodHandle WHERE; // (Object key, Object value) -> carrier
+  private static final @Nullable MethodHandle RUN; // (Object carrier, Runnable op) -> void
+  private static final @Nullable MethodHandle OR_ELSE; // (Object key, Object other) -> Object
 
   static {
     Object key = null;
@@ -46,12 +47,15 @@ final class CurrentTask {
         Class<?> carrier = Class.forName("java.lang.ScopedValue$Carrier");
         MethodHandles.Lookup l = MethodHandles.publicLookup();
         key = l.findStatic(sv, "newInstance", methodType(sv)).invoke();
-        where = l.findStatic(sv, "where", methodType(carrier, sv, Object.class))
-            .asType(methodType(Object.class, Object.class, Object.class));
-        run = l.findVirtual(carrier, "run", methodType(void.class, Runnable.class))
-            .asType(methodType(void.class, Object.class, Runnable.class));
-        orElse = l.findVirtual(sv, "orElse", methodType(Object.class, Object.class))
-            .asType(methodType(Object.class, Object.class, Object.class));
+        where =
+            l.findStatic(sv, "where", methodType(carrier, sv, Object.class))
+                .asType(methodType(Object.class, Object.class, Object.class));
+        run =
+            l.findVirtual(carrier, "run", methodType(void.class, Runnable.class))
+                .asType(methodType(void.class, Object.class, Runnable.class));
+        orElse =
+            l.findVirtual(sv, "orElse", methodType(Object.class, Object.class))
+                .asType(methodType(Object.class, Object.class, Object.class));
       } catch (Throwable e) {
         key = null; // a JDK without a usable ScopedValue: keep the ThreadLocal
       }
@@ -73,8 +77,8 @@ final class CurrentTask {
   }
 
   /** The task the current thread runs, or null. */
-  static TaskNode<?> get() {
-    if (KEY == null) {
+  static @Nullable TaskNode<?> get() {
+    if (OR_ELSE == null) { // null exactly when KEY is
       return LOCAL.get();
     }
     Object t;
@@ -108,6 +112,7 @@ final class CurrentTask {
     }
 
     @Override
+    @SuppressWarnings("NullAway") // a Bound exists only when KEY is set, and then so are WHERE, RUN
     public void run() {
       if (bound) {
         task.run();
@@ -129,6 +134,7 @@ final class CurrentTask {
     if (e instanceof Error err) {
       throw err;
     }
-    throw new UndeclaredThrowableException(e); // not reached: a Runnable throws no checked exception
+    throw new UndeclaredThrowableException(
+        e); // not reached: a Runnable throws no checked exception
   }
 }

@@ -2,18 +2,20 @@ package dev.weft.scope;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scope's deadline: its own ({@code withTimeout}, {@code withDeadline}) or inherited from the
  * enclosing scope, whichever is earlier; how much time is left; and which scope reports it.
  *
  * <p>Only the <em>source</em> of a deadline (the scope that set it) runs a timer. When it fires,
- * the source is cancelled, and the cancel reaches the nested scopes that inherited the deadline,
- * so the outermost scope that owns a deadline reports it ({@code DeadlineExceededException}) and
- * nested ones report it as theirs too. Immutable but for the timer, which only the source's
- * owner starts and cancels.
+ * the source is cancelled, and the cancel reaches the nested scopes that inherited the deadline, so
+ * the outermost scope that owns a deadline reports it ({@code DeadlineExceededException}) and
+ * nested ones report it as theirs too. Immutable but for the timer, which only the source's owner
+ * starts and cancels.
  */
 final class Deadline {
   /** No deadline. */
@@ -22,23 +24,23 @@ final class Deadline {
   // nanos: System.nanoTime() at the deadline; valid only when source != null.
   private final long nanos;
   // source: the scope whose own deadline this is (the scope itself, or an ancestor); null if none.
-  private final ScopeImpl<?> source;
+  private final @Nullable ScopeImpl<?> source;
   // budget: the time from the opening of the scope to the deadline (for messages); null if none.
-  private final Duration budget;
+  private final @Nullable Duration budget;
   // timer: started by the source's constructor, cancelled by its close(); owner only.
-  private ScheduledFuture<?> timer;
+  private @Nullable ScheduledFuture<?> timer;
 
-  private Deadline(ScopeImpl<?> source, long nanos, Duration budget) {
+  private Deadline(@Nullable ScopeImpl<?> source, long nanos, @Nullable Duration budget) {
     this.source = source;
     this.nanos = nanos;
     this.budget = budget;
   }
 
   /**
-   * The deadline of {@code scope}, opened now with {@code config} inside {@code parent} (or
-   * null): the earlier of its own and the parent's. Durations of any size saturate.
+   * The deadline of {@code scope}, opened now with {@code config} inside {@code parent} (or null):
+   * the earlier of its own and the parent's. Durations of any size saturate.
    */
-  static Deadline of(ScopeImpl<?> scope, ScopeConfig config, ScopeImpl<?> parent) {
+  static Deadline of(ScopeImpl<?> scope, ScopeConfig config, @Nullable ScopeImpl<?> parent) {
     long now = System.nanoTime();
     Long own = null;
     if (config.timeout().isPresent()) {
@@ -78,7 +80,7 @@ final class Deadline {
   }
 
   /** The time from the scope's opening to the deadline, or null if there is none. */
-  Duration budget() {
+  @Nullable Duration budget() {
     return budget;
   }
 
@@ -93,18 +95,28 @@ final class Deadline {
   }
 
   /**
-   * The owner of a scope saw the deadline pass before the timer fired: cancel the source scope,
-   * as its timer would (a backstop for a late timer).
+   * The owner of a scope saw the deadline pass before the timer fired: cancel the source scope, as
+   * its timer would (a backstop for a late timer).
    */
   void expireAtSource() {
-    source.deadline.expire();
+    source().deadline.expire();
   }
 
   // The source's timer fired: cancel the source scope (this is the source's own deadline).
   private void expire() {
-    source.deadlineExpired("deadline of scope '" + source.name + "' passed"
-        + (budget.isZero() ? " (it had already passed when the scope opened)"
-            : " (" + budget.toMillis() + " ms after it opened)"));
+    ScopeImpl<?> source = source();
+    source.deadlineExpired(
+        "deadline of scope '"
+            + source.name
+            + "' passed"
+            + (Objects.requireNonNull(budget, "budget of a set deadline").isZero()
+                ? " (it had already passed when the scope opened)"
+                : " (" + budget.toMillis() + " ms after it opened)"));
+  }
+
+  // The scope that set this deadline; only for a deadline that is set.
+  private ScopeImpl<?> source() {
+    return Objects.requireNonNull(source, "source of a set deadline");
   }
 
   /** Cancels the timer, if this scope started one. Owner only. */

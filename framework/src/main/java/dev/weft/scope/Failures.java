@@ -16,8 +16,8 @@ import java.util.concurrent.CancellationException;
  * caller as the primary exception, its cause, or a suppressed exception. An exception a task throws
  * after it was cancelled (or timed out) is a <em>late failure</em>; it is attached as a suppressed
  * {@link TaskFailedException} naming its task, unless it is the interrupt's own echo. At most
- * {@link #LATE_CAP} late failures are attached to one exception; one more suppressed exception
- * says how many were left out.
+ * {@link #LATE_CAP} late failures are attached to one exception; one more suppressed exception says
+ * how many were left out.
  */
 final class Failures {
   private Failures() {}
@@ -40,10 +40,10 @@ final class Failures {
   private static final int CAUSE_DEPTH = 32;
 
   /**
-   * Whether {@code e}, thrown by a task after it was cancelled, is the interrupt's echo: an
-   * {@link InterruptedException}, {@link ClosedByInterruptException} or {@link
-   * CancellationException}, or caused by one, and carrying no suppressed exceptions (a nested
-   * scope's {@code CancellationException} that carries its tasks' failures is not an echo).
+   * Whether {@code e}, thrown by a task after it was cancelled, is the interrupt's echo: an {@link
+   * InterruptedException}, {@link ClosedByInterruptException} or {@link CancellationException}, or
+   * caused by one, and carrying no suppressed exceptions (a nested scope's {@code
+   * CancellationException} that carries its tasks' failures is not an echo).
    */
   static boolean isEcho(Throwable e) {
     if (e.getSuppressed().length != 0) {
@@ -66,8 +66,8 @@ final class Failures {
   /**
    * Attaches to {@code target} every failure of {@code scope} that {@code target} does not carry
    * yet (as itself, a cause or a suppressed exception, at any depth): each {@code FAILED} task's
-   * exception as a {@link TaskFailedException} naming the task, then the late failures of
-   * cancelled tasks, at most {@link #LATE_CAP} of them in all for {@code target}.
+   * exception as a {@link TaskFailedException} naming the task, then the late failures of cancelled
+   * tasks, at most {@link #LATE_CAP} of them in all for {@code target}.
    */
   static void attachMissing(Throwable target, ScopeImpl<?> scope) {
     Set<Throwable> carried = carried(target);
@@ -115,8 +115,8 @@ final class Failures {
   }
 
   /**
-   * Adds the late failure of each task that timed out to the task's own failure, its
-   * {@code TimeoutException} (its {@code exception()}, or the {@code recoveredFrom()} a fallback
+   * Adds the late failure of each task that timed out to the task's own failure, its {@code
+   * TimeoutException} (its {@code exception()}, or the {@code recoveredFrom()} a fallback
    * replaced): that is where a reader of the task looks, also when {@code join()} returned
    * normally. Called by close() once every thread has ended (so every late failure is there).
    */
@@ -125,8 +125,10 @@ final class Failures {
       TaskNode<?> t = scope.tasks.get(i);
       Throwable late = t.lateFailure();
       Task.State state = late == null ? null : t.state();
-      Throwable own = state == Task.State.FAILED ? t.exception()
-          : state == Task.State.SUCCEEDED ? t.recoveredFrom().orElse(null) : null;
+      Throwable own =
+          state == Task.State.FAILED
+              ? t.exception()
+              : state == Task.State.SUCCEEDED ? t.recoveredFrom().orElse(null) : null;
       if (own != null && own != late && !carried(own).contains(late)) {
         own.addSuppressed(late);
       }
@@ -142,8 +144,12 @@ final class Failures {
       TaskNode<?> t = scope.tasks.get(i);
       Throwable late = t.lateFailure();
       if (late != null && t.state() == Task.State.CANCELLED && Log.LOG.isDebugEnabled()) {
-        Log.LOG.debug("scope '{}': task '{}' threw after it was cancelled; join() had "
-            + "returned normally, so this is not reported to the caller", scope.name, t.name, late);
+        Log.LOG.debug(
+            "scope '{}': task '{}' threw after it was cancelled; join() had "
+                + "returned normally, so this is not reported to the caller",
+            scope.name,
+            t.name,
+            late);
       }
     }
   }
@@ -151,8 +157,12 @@ final class Failures {
   /** Logs (TRACE) the interrupt's echo that a cancelled or timed-out task threw. */
   static void discarded(TaskNode<?> task, Throwable echo) {
     if (Log.LOG.isTraceEnabled()) {
-      Log.LOG.trace("scope '{}': task '{}' ended after it was cancelled or timed out; "
-          + "its late outcome is discarded", task.scope.name, task.name, echo);
+      Log.LOG.trace(
+          "scope '{}': task '{}' ended after it was cancelled or timed out; "
+              + "its late outcome is discarded",
+          task.scope.name,
+          task.name,
+          echo);
     }
   }
 
@@ -179,9 +189,18 @@ final class Failures {
     private static final long serialVersionUID = 1L;
 
     LateFailure(String scope, TaskNode<?> task, Throwable late) {
-      super(scope, task, "task '" + task.name + "' of scope '" + scope + "' threw after it was "
-          + (task.state() == Task.State.CANCELLED ? "cancelled" : "timed out") + ": "
-          + Messages.describe(late), late);
+      super(
+          scope,
+          task,
+          "task '"
+              + task.name
+              + "' of scope '"
+              + scope
+              + "' threw after it was "
+              + (task.state() == Task.State.CANCELLED ? "cancelled" : "timed out")
+              + ": "
+              + Messages.describe(late),
+          late);
     }
   }
 
@@ -200,8 +219,12 @@ final class Failures {
 
     @Override
     public String getMessage() {
-      return count + " more exceptions thrown by cancelled tasks of scope '" + scope
-          + "' are not attached (at most " + LATE_CAP + " are)";
+      return count
+          + " more exceptions thrown by cancelled tasks of scope '"
+          + scope
+          + "' are not attached (at most "
+          + LATE_CAP
+          + " are)";
     }
   }
 }

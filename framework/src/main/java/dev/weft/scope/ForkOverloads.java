@@ -18,10 +18,14 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
    * dependencies (already checked to be this scope's tasks) have succeeded. Owner only.
    */
   abstract <T> Task<T> fork(
-      String name, TaskNode<?>[] dependencies, Callable<? extends T> body,
+      String name,
+      TaskNode<?>[] dependencies,
+      Callable<? extends T> body,
       UnaryOperator<TaskOptions<T>> options);
 
-  /** {@code task} as a dependency of a task of this scope; {@code argument} names it in messages. */
+  /**
+   * {@code task} as a dependency of a task of this scope; {@code argument} names it in messages.
+   */
   abstract <A> TaskNode<A> dependency(Task<A> task, String argument);
 
   /** The next free generated name, {@code task-N}. Owner only. */
@@ -33,7 +37,8 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
   }
 
   @Override
-  public <T> Task<T> fork(String name, Callable<? extends T> body, UnaryOperator<TaskOptions<T>> options) {
+  public <T> Task<T> fork(
+      String name, Callable<? extends T> body, UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, Messages.NULL_BODY);
     return fork(name, TaskNode.NO_DEPENDENCIES, body, options);
   }
@@ -50,7 +55,10 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
 
   @Override
   public <A, T> Task<T> fork(
-      String name, Task<A> a, Body1<? super A, ? extends T> body, UnaryOperator<TaskOptions<T>> options) {
+      String name,
+      Task<A> a,
+      Body1<? super A, ? extends T> body,
+      UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, Messages.NULL_BODY);
     TaskNode<A> na = dependency(a, "a");
     return fork(name, new TaskNode<?>[] {na}, () -> body.apply(na.value()), options);
@@ -72,12 +80,17 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
     Objects.requireNonNull(body, Messages.NULL_BODY);
     TaskNode<A> na = dependency(a, "a");
     TaskNode<B> nb = dependency(b, "b");
-    return fork(name, new TaskNode<?>[] {na, nb}, () -> body.apply(na.value(), nb.value()), options);
+    return fork(
+        name, new TaskNode<?>[] {na, nb}, () -> body.apply(na.value(), nb.value()), options);
   }
 
   @Override
   public <A, B, C, T> Task<T> fork(
-      String name, Task<A> a, Task<B> b, Task<C> c, Body3<? super A, ? super B, ? super C, ? extends T> body) {
+      String name,
+      Task<A> a,
+      Task<B> b,
+      Task<C> c,
+      Body3<? super A, ? super B, ? super C, ? extends T> body) {
     return fork(name, a, b, c, body, UnaryOperator.identity());
   }
 
@@ -93,12 +106,16 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
     TaskNode<A> na = dependency(a, "a");
     TaskNode<B> nb = dependency(b, "b");
     TaskNode<C> nc = dependency(c, "c");
-    return fork(name, new TaskNode<?>[] {na, nb, nc},
-        () -> body.apply(na.value(), nb.value(), nc.value()), options);
+    return fork(
+        name,
+        new TaskNode<?>[] {na, nb, nc},
+        () -> body.apply(na.value(), nb.value(), nc.value()),
+        options);
   }
 
   @Override
-  public <T> Task<T> fork(String name, List<? extends Task<?>> dependencies, Callable<? extends T> body) {
+  public <T> Task<T> fork(
+      String name, List<? extends Task<?>> dependencies, Callable<? extends T> body) {
     return fork(name, dependencies, body, UnaryOperator.identity());
   }
 
@@ -108,15 +125,20 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       List<? extends Task<?>> dependencies,
       Callable<? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
-    Objects.requireNonNull(dependencies, "dependency list must not be null: pass the tasks this "
-        + "task waits for, or use fork(name, body) for none");
+    Objects.requireNonNull(
+        dependencies,
+        "dependency list must not be null: pass the tasks this "
+            + "task waits for, or use fork(name, body) for none");
     Objects.requireNonNull(body, Messages.NULL_BODY);
     TaskNode<?>[] deps = new TaskNode<?>[dependencies.size()];
     for (int i = 0; i < deps.length; i++) {
       Task<?> d = dependencies.get(i);
       if (d == null) {
-        throw new NullPointerException("dependency dependencies[" + i + "] must not be null: "
-            + "pass tasks forked in this scope, or leave it out of the list");
+        throw new NullPointerException(
+            "dependency dependencies["
+                + i
+                + "] must not be null: "
+                + "pass tasks forked in this scope, or leave it out of the list");
       }
       deps[i] = dependency(d, "dependencies[" + i + "]");
     }
@@ -128,41 +150,63 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
   /** The options of task {@code taskName}: the name and options checked, the function applied. */
   static <T> TaskOptions<T> options(
       String taskName, String scopeName, UnaryOperator<TaskOptions<T>> options) {
-    Objects.requireNonNull(taskName, "task name must not be null: name the task after what it "
-        + "does, or use fork(body) for a generated name");
-    Objects.requireNonNull(options, "task options function must not be null: pass one such as "
-        + "o -> o.withTimeout(Duration.ofSeconds(1)), or fork without options");
+    Objects.requireNonNull(
+        taskName,
+        "task name must not be null: name the task after what it "
+            + "does, or use fork(body) for a generated name");
+    Objects.requireNonNull(
+        options,
+        "task options function must not be null: pass one such as "
+            + "o -> o.withTimeout(Duration.ofSeconds(1)), or fork without options");
     if (taskName.isBlank()) {
-      throw new IllegalArgumentException("task name must not be blank: it names the task's thread "
-          + "and appears in every error; use fork(body) for a generated name");
+      throw new IllegalArgumentException(
+          "task name must not be blank: it names the task's thread "
+              + "and appears in every error; use fork(body) for a generated name");
     }
     TaskOptions<T> opts;
     try {
       opts = options.apply(TaskOptions.defaults());
     } catch (IllegalArgumentException | NullPointerException e) {
       String message = "task '" + taskName + "' of scope '" + scopeName + "': " + e.getMessage();
-      RuntimeException named = e instanceof NullPointerException
-          ? new NullPointerException(message) : new IllegalArgumentException(message);
+      RuntimeException named =
+          e instanceof NullPointerException
+              ? new NullPointerException(message)
+              : new IllegalArgumentException(message);
       named.initCause(e);
       throw named;
     }
-    return Objects.requireNonNull(opts, "options function returned null for task '" + taskName
-        + "': return the options it is given, e.g. o -> o.withTimeout(Duration.ofSeconds(1))");
+    return Objects.requireNonNull(
+        opts,
+        "options function returned null for task '"
+            + taskName
+            + "': return the options it is given, e.g. o -> o.withTimeout(Duration.ofSeconds(1))");
   }
 
   /** {@code task} as a dependency in {@code scope}; {@code closed}: its own scope is closed. */
   @SuppressWarnings("unchecked")
-  static <A> TaskNode<A> dependency(ScopeImpl<?> scope, Task<A> task, String argument, boolean closed) {
+  static <A> TaskNode<A> dependency(
+      ScopeImpl<?> scope, Task<A> task, String argument, boolean closed) {
     if (task == null) {
-      throw new NullPointerException("dependency " + argument + " must not be null: pass a task "
-          + "forked in this scope, or use fork(name, body) for a task without dependencies");
+      throw new NullPointerException(
+          "dependency "
+              + argument
+              + " must not be null: pass a task "
+              + "forked in this scope, or use fork(name, body) for a task without dependencies");
     }
     if (!(task instanceof TaskNode<A> node) || node.scope != scope) {
-      String owning = !(task instanceof TaskNode<?> n) ? "no Weft scope"
-          : "scope '" + n.scope.name + "'" + (closed ? ", which is closed" : "");
-      throw new IllegalArgumentException("dependency '" + task.name() + "' belongs to " + owning
-          + ", not to scope '" + scope.name + "': a task can only depend on tasks of its own "
-          + "scope; pass the value instead, or fork both tasks in one scope");
+      String owning =
+          !(task instanceof TaskNode<?> n)
+              ? "no Weft scope"
+              : "scope '" + n.scope.name + "'" + (closed ? ", which is closed" : "");
+      throw new IllegalArgumentException(
+          "dependency '"
+              + task.name()
+              + "' belongs to "
+              + owning
+              + ", not to scope '"
+              + scope.name
+              + "': a task can only depend on tasks of its own "
+              + "scope; pass the value instead, or fork both tasks in one scope");
     }
     return node;
   }

@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a scope sits in the tree of scopes: the innermost scope a thread owns, a scope's parent
- * (the scope it hides on its owner's thread, or the scope of the task whose body opened it) and
- * its children, the cancellation of the children with their parent, and the closing of scopes
- * that were left open (by an outer {@code close()} or by a task body that returned).
+ * (the scope it hides on its owner's thread, or the scope of the task whose body opened it) and its
+ * children, the cancellation of the children with their parent, and the closing of scopes that were
+ * left open (by an outer {@code close()} or by a task body that returned).
  */
 final class Nesting {
   // Per thread: the innermost open scope this thread owns (each scope links to the one it hides).
@@ -18,11 +19,11 @@ final class Nesting {
   private static final ThreadLocal<ScopeImpl<?>> INNERMOST = new ThreadLocal<>();
 
   // parent: the enclosing scope, or null for a root.
-  final ScopeImpl<?> parent;
+  final @Nullable ScopeImpl<?> parent;
   // hiddenOnThread: the scope this one hides as its owner's innermost, or null.
   private final ScopeImpl<?> hiddenOnThread;
   // ownerTask: the task of the parent whose body opened this scope, or null.
-  private final TaskNode<?> ownerTask;
+  private final @Nullable TaskNode<?> ownerTask;
   // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
   // removes itself. Read by whoever cancels this scope.
   private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
@@ -39,7 +40,7 @@ final class Nesting {
   }
 
   /** The scope whose deadline applies here: the innermost scope owned, or the current task's. */
-  static ScopeImpl<?> current() {
+  static @Nullable ScopeImpl<?> current() {
     ScopeImpl<?> s = INNERMOST.get();
     if (s == null) {
       TaskNode<?> t = CurrentTask.get();
@@ -49,8 +50,8 @@ final class Nesting {
   }
 
   /**
-   * Makes {@code scope} its thread's innermost and its parent's child; cancels it if the parent
-   * is already stopping (the parent's cancel may have walked its children before the add).
+   * Makes {@code scope} its thread's innermost and its parent's child; cancels it if the parent is
+   * already stopping (the parent's cancel may have walked its children before the add).
    */
   void link(ScopeImpl<?> scope) {
     INNERMOST.set(scope);
@@ -82,8 +83,8 @@ final class Nesting {
   }
 
   /**
-   * Cancels every child, because {@code scope} (their parent) is cancelled with {@code detail}.
-   * The task that owns a child ends first, then the child is cancelled, then the task's thread is
+   * Cancels every child, because {@code scope} (their parent) is cancelled with {@code detail}. The
+   * task that owns a child ends first, then the child is cancelled, then the task's thread is
    * interrupted: the parent's walk may have missed that task (forked while the walk ran), and a
    * task must be final before a scope nested in it reports the cancel, and that scope cancelled
    * before the task's thread sees the interrupt.
@@ -102,12 +103,14 @@ final class Nesting {
   }
 
   /**
-   * Closes the scopes the current thread opened after {@code outer} and left open, innermost
-   * first; returns them (empty if none). An exception while closing one goes to {@code errors}.
+   * Closes the scopes the current thread opened after {@code outer} and left open, innermost first;
+   * returns them (empty if none). An exception while closing one goes to {@code errors}.
    */
-  static List<ScopeImpl<?>> closeInner(ScopeImpl<?> outer, List<Throwable> errors) {
+  static List<ScopeImpl<?>> closeInner(@Nullable ScopeImpl<?> outer, List<Throwable> errors) {
     List<ScopeImpl<?>> leftOpen = new ArrayList<>();
-    for (ScopeImpl<?> inner = INNERMOST.get(); inner != null && inner != outer; inner = INNERMOST.get()) {
+    for (ScopeImpl<?> inner = INNERMOST.get();
+        inner != null && inner != outer;
+        inner = INNERMOST.get()) {
       leftOpen.add(inner);
       try {
         inner.closeNow();
@@ -119,16 +122,21 @@ final class Nesting {
   }
 
   /** Scopes a task's body left open: close them, and turn it into a failure of the task. */
-  static Throwable closeLeftoverScopes(TaskNode<?> task, Throwable failure) {
+  static @Nullable Throwable closeLeftoverScopes(TaskNode<?> task, @Nullable Throwable failure) {
     if (!task.openedScope || INNERMOST.get() == null) {
       return failure; // openedScope saves a thread-local look-up (and map entry) in most tasks
     }
     List<Throwable> broken = new ArrayList<>();
     List<ScopeImpl<?>> leftOpen = closeInner(null, broken);
-    IllegalStateException e = new IllegalStateException("task '" + task.name + "' ended with "
-        + (leftOpen.size() == 1 ? "scope " + quote(leftOpen) + " still open; it was"
-            : "scopes " + quote(leftOpen) + " still open; they were")
-        + " cancelled and closed: open nested scopes with try-with-resources");
+    IllegalStateException e =
+        new IllegalStateException(
+            "task '"
+                + task.name
+                + "' ended with "
+                + (leftOpen.size() == 1
+                    ? "scope " + quote(leftOpen) + " still open; it was"
+                    : "scopes " + quote(leftOpen) + " still open; they were")
+                + " cancelled and closed: open nested scopes with try-with-resources");
     for (ScopeImpl<?> sc : leftOpen) {
       Failures.attachMissing(e, sc); // their failures, which no join() reported
     }
@@ -144,7 +152,7 @@ final class Nesting {
    * Describes the task (or nested task) that {@code t} runs in the subtree of {@code scope}, or
    * null (for the lock-ordering checker's structural check, see BlockedOwners).
    */
-  String findTaskThread(ScopeImpl<?> scope, Thread t) {
+  @Nullable String findTaskThread(ScopeImpl<?> scope, Thread t) {
     String found = null;
     for (int i = 0, size = scope.tasks.size(Thread.currentThread() == scope.owner); i < size; i++) {
       TaskNode<?> n = scope.tasks.get(i);

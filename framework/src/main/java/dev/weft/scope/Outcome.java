@@ -3,12 +3,13 @@ package dev.weft.scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code join()} returns or throws once every task is settled: the policy's result, or the
  * exception of the stop ({@code DeadlineExceededException}, {@code CancellationException}) or of a
- * broken policy, always with every failure the thrown exception does not carry yet attached
- * (see {@link Failures}).
+ * broken policy, always with every failure the thrown exception does not carry yet attached (see
+ * {@link Failures}).
  */
 final class Outcome {
   private Outcome() {}
@@ -29,24 +30,24 @@ final class Outcome {
     }
     if (!unfinishedAtDeadline.isEmpty()) {
       stopping = new DeadlineExceededException(s.name, s.deadline.budget(), unfinishedAtDeadline);
-    } else if (reason == StopReason.CANCEL) {
+    } else if (reason == StopReason.CANCEL && st != null) { // a reason comes with its stop
       stopping = new CancellationException(st.detail());
     }
     Throwable pf = s.policyFailure();
-    if (stopping != null || pf != null) {
-      Throwable e = stopping != null ? stopping : pf;
+    Throwable thrown = stopping != null ? stopping : pf;
+    if (thrown != null) {
       if (stopping != null && pf != null) {
         stopping.addSuppressed(pf);
       }
-      if (pf == null) {
+      if (pf == null && stopping != null) { // stopping is set when pf is not
         try {
           s.policy.result(s); // what the policy would have reported: nothing is lost
         } catch (Throwable failures) {
           stopping.addSuppressed(failures);
         }
       }
-      Failures.attachMissing(e, s); // what the policy did not report (or could not: it broke)
-      throw Failures.sneaky(e);
+      Failures.attachMissing(thrown, s); // what the policy did not report (or could not: it broke)
+      throw Failures.sneaky(thrown);
     }
     try {
       return s.policy.result(s);
@@ -57,13 +58,17 @@ final class Outcome {
   }
 
   /**
-   * What close() throws after it closed the scope: an error that happened while closing; else
-   * an {@code IllegalStateException} for nested scopes it had to close first ({@code leftOpen}) or
-   * for {@code neverJoined} forked tasks without join(), with their failures attached. The
-   * failures of cancelled tasks that arrived after {@code join()} threw go to that exception.
+   * What close() throws after it closed the scope: an error that happened while closing; else an
+   * {@code IllegalStateException} for nested scopes it had to close first ({@code leftOpen}) or for
+   * {@code neverJoined} forked tasks without join(), with their failures attached. The failures of
+   * cancelled tasks that arrived after {@code join()} threw go to that exception.
    */
-  static void ofClose(ScopeImpl<?> s, Throwable thrownByJoin, List<Throwable> broken,
-      List<ScopeImpl<?>> leftOpen, int neverJoined) {
+  static void ofClose(
+      ScopeImpl<?> s,
+      @Nullable Throwable thrownByJoin,
+      List<Throwable> broken,
+      List<ScopeImpl<?>> leftOpen,
+      int neverJoined) {
     if (s.lateFailures) { // rare: no walk over every task in the common case
       Failures.attachLateToTimedOut(s);
       if (thrownByJoin != null) {
@@ -79,17 +84,28 @@ final class Outcome {
     }
     IllegalStateException e = null;
     if (!leftOpen.isEmpty()) {
-      e = new IllegalStateException("scope '" + s.name + "' was closed while nested "
-          + (leftOpen.size() == 1 ? "scope " + Nesting.quote(leftOpen) + " was still open; it was"
-              : "scopes " + Nesting.quote(leftOpen) + " were still open; they were")
-          + " closed first: close scopes in reverse order of opening (use try-with-resources)");
+      e =
+          new IllegalStateException(
+              "scope '"
+                  + s.name
+                  + "' was closed while nested "
+                  + (leftOpen.size() == 1
+                      ? "scope " + Nesting.quote(leftOpen) + " was still open; it was"
+                      : "scopes " + Nesting.quote(leftOpen) + " were still open; they were")
+                  + " closed first: close scopes in reverse order of opening (use try-with-resources)");
       for (ScopeImpl<?> inner : leftOpen) {
         Failures.attachMissing(e, inner);
       }
     } else if (neverJoined != 0) {
-      e = new IllegalStateException("scope '" + s.name + "' was closed without join(): call "
-          + "scope.join() before the end of the block to wait for its " + neverJoined
-          + (neverJoined == 1 ? " task" : " tasks") + " and see their failures");
+      e =
+          new IllegalStateException(
+              "scope '"
+                  + s.name
+                  + "' was closed without join(): call "
+                  + "scope.join() before the end of the block to wait for its "
+                  + neverJoined
+                  + (neverJoined == 1 ? " task" : " tasks")
+                  + " and see their failures");
     }
     if (e != null) {
       if (neverJoined != 0) {

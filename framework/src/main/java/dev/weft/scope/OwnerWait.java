@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The owner's waits: {@code join()} until every task is settled, {@code close()} until every
- * task is finished and its thread has terminated.
+ * The owner's waits: {@code join()} until every task is settled, {@code close()} until every task
+ * is finished and its thread has terminated.
  *
  * <p>The owner walks the tasks in fork order and waits for one at a time: it names that task in
  * {@code scope.awaited}, re-checks it, and parks; the task, after it marked itself done, reads
@@ -29,9 +29,9 @@ final class OwnerWait {
   private static final long LOST_THREAD_CHECK_NANOS = 20_000_000;
 
   /**
-   * join()'s wait: until every task is settled. If the owner is interrupted, the scope is
-   * cancelled and this throws {@code InterruptedException} carrying the failures; an interrupt of
-   * a scope that is already cancelled is that cancel's echo: the wait ends, the flag stays set.
+   * join()'s wait: until every task is settled. If the owner is interrupted, the scope is cancelled
+   * and this throws {@code InterruptedException} carrying the failures; an interrupt of a scope
+   * that is already cancelled is that cancel's echo: the wait ends, the flag stays set.
    */
   static void untilSettled(ScopeImpl<?> s) throws InterruptedException {
     TaskList tasks = s.tasks;
@@ -61,9 +61,11 @@ final class OwnerWait {
         while (!t.isSettled()) {
           if (Thread.interrupted()) {
             if (s.cancelOnOwnerInterrupt()) {
-              InterruptedException e = new InterruptedException("interrupted while joining scope '"
-                  + s.name + "': its tasks were cancelled");
-              uninterruptiblyUntilSettled(s); // brief: the cancel made every task final but those completing
+              InterruptedException e =
+                  new InterruptedException(
+                      "interrupted while joining scope '" + s.name + "': its tasks were cancelled");
+              uninterruptiblyUntilSettled(
+                  s); // brief: the cancel made every task final but those completing
               s.attachFailures(e);
               throw e;
             }
@@ -128,11 +130,11 @@ final class OwnerWait {
 
   /**
    * close()'s wait, without giving in to interrupts: until every task is finished, and then until
-   * its thread, if one was started, has terminated. Finished: settled (a cancel() in another
-   * thread may still be publishing the states it claimed) and its thread has run its last action.
-   * Waiting for termination as well means that when close() returns, no thread of the scope is
-   * alive ({@code Thread.isAlive()} is false), as with the JDK's scopes. After the grace period it
-   * logs the tasks that still run, then again after twice as long, and so on.
+   * its thread, if one was started, has terminated. Finished: settled (a cancel() in another thread
+   * may still be publishing the states it claimed) and its thread has run its last action. Waiting
+   * for termination as well means that when close() returns, no thread of the scope is alive
+   * ({@code Thread.isAlive()} is false), as with the JDK's scopes. After the grace period it logs
+   * the tasks that still run, then again after twice as long, and so on.
    */
   static void untilTerminated(ScopeImpl<?> s) {
     TaskList tasks = s.tasks;
@@ -155,7 +157,7 @@ final class OwnerWait {
         while (!t.isFinished() || ((th = t.thread) != null && th.isAlive())) {
           long now = System.nanoTime();
           if (now - nextWarning >= 0) {
-            warnStuck(s, Duration.ofNanos(now - s.cancellation().nanos()));
+            warnStuck(s, Duration.ofNanos(now - s.stoppedNow().nanos()));
             step = Math.min(step, Duration.ofMinutes(5).toNanos()) * 2;
             nextWarning = now + step;
           }
@@ -171,10 +173,14 @@ final class OwnerWait {
             LockSupport.parkNanos(s, park);
             interrupted |= Thread.interrupted();
           } else {
-            try {
-              t.thread.join(Duration.ofNanos(park)); // its last action is done: it is ending
-            } catch (InterruptedException e) {
-              interrupted = true;
+            // Re-read: null if its thread never started (failToStart): nothing to wait for.
+            Thread ending = t.thread;
+            if (ending != null) {
+              try {
+                ending.join(Duration.ofNanos(park)); // its last action is done: it is ending
+              } catch (InterruptedException e) {
+                interrupted = true;
+              }
             }
           }
         }
@@ -194,12 +200,17 @@ final class OwnerWait {
     for (int i = 0, n = s.tasks.size(true); i < n; i++) {
       TaskNode<?> t = s.tasks.get(i);
       Thread th = t.thread;
-      if (t.threadRunning() || (th != null && th.isAlive())) {
+      // th null: the thread was not yet set when read (the task is just starting)
+      if (th != null && (t.threadRunning() || th.isAlive())) {
         Throwable where = new Throwable("stack of thread '" + th.getName() + "'");
         where.setStackTrace(th.getStackTrace());
-        Failures.Log.LOG.warn("scope '{}': task '{}' still runs {} ms after the scope was cancelled; "
-            + "it does not respond to interrupts, and close() waits for it", s.name, t.name,
-            waited.toMillis(), where);
+        Failures.Log.LOG.warn(
+            "scope '{}': task '{}' still runs {} ms after the scope was cancelled; "
+                + "it does not respond to interrupts, and close() waits for it",
+            s.name,
+            t.name,
+            waited.toMillis(),
+            where);
       }
     }
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /** The built-in policies. Each instance serves one scope. */
 final class Policies {
@@ -15,17 +16,18 @@ final class Policies {
    * Records failures and skips in the order tasks ended. Shared by the built-in policies.
    *
    * <p>{@code failed} and {@code skipped} are written by task threads in {@code onComplete} and
-   * read by the owner in {@code result}, which runs after every {@code onComplete} returned (a
-   * task is marked settled after the call, and join() waits until every task is settled: that is
-   * the happens-before edge).
+   * read by the owner in {@code result}, which runs after every {@code onComplete} returned (a task
+   * is marked settled after the call, and join() waits until every task is settled: that is the
+   * happens-before edge).
    */
   abstract static class Recording<R> implements Policy<R> {
     private static final java.lang.invoke.VarHandle BOUND;
 
     static {
       try {
-        BOUND = java.lang.invoke.MethodHandles.lookup()
-            .findVarHandle(Recording.class, "bound", boolean.class);
+        BOUND =
+            java.lang.invoke.MethodHandles.lookup()
+                .findVarHandle(Recording.class, "bound", boolean.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -54,7 +56,7 @@ final class Policies {
       return false;
     }
 
-    void throwIfFailed(Scope<?> scope, String headline) {
+    void throwIfFailed(Scope<?> scope, @Nullable String headline) {
       if (!failed.isEmpty()) {
         // Skips are recorded depth-first (a dependent ends before the dependency that skipped it
         // returns); list them in fork order, which is how users read their code.
@@ -116,7 +118,7 @@ final class Policies {
   static final class FirstSuccess<T> extends Recording<T> {
     // winner: set once by the first task thread whose successful onComplete wins the CAS; read by
     // the owner in result() (after every onComplete returned).
-    private final AtomicReference<Task<?>> winner = new AtomicReference<>();
+    private final AtomicReference<@Nullable Task<?>> winner = new AtomicReference<>();
 
     @Override
     public boolean onComplete(Task<?> task) {
@@ -128,19 +130,27 @@ final class Policies {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "NullAway"}) // NullAway: see the "not reached" null below
     public T result(Scope<T> scope) {
       Task<?> won = winner.get();
       if (won != null) {
         return (T) won.get();
       }
       if (failed.isEmpty()) {
-        throw new IllegalStateException("first-success scope '" + scope.name()
-            + "' had no task that succeeded or failed (" + scope.tasks().size()
-            + " forked): fork at least one task before join()");
+        throw new IllegalStateException(
+            "first-success scope '"
+                + scope.name()
+                + "' had no task that succeeded or failed ("
+                + scope.tasks().size()
+                + " forked): fork at least one task before join()");
       }
-      throwIfFailed(scope, "no task succeeded in scope '" + scope.name() + "': all "
-          + (failed.size() + skipped.size()) + " failed");
+      throwIfFailed(
+          scope,
+          "no task succeeded in scope '"
+              + scope.name()
+              + "': all "
+              + (failed.size() + skipped.size())
+              + " failed");
       return null; // not reached
     }
 
@@ -197,7 +207,9 @@ final class Policies {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    // NullAway: the null below is returned only when the scope was cancelled (close() and join()
+    // call result() then too, to collect failures) and then the cancellation is thrown instead.
+    @SuppressWarnings({"unchecked", "NullAway"})
     public List<T> result(Scope<List<T>> scope) {
       if (succeeded.get() >= k) {
         List<T> out = new ArrayList<>(winners.size());
@@ -207,14 +219,30 @@ final class Policies {
         return Collections.unmodifiableList(out);
       }
       if (forked < k) {
-        throw new IllegalStateException("quorum of " + k + " cannot be reached in scope '"
-            + scope.name() + "': only " + forked + (forked == 1 ? " task was" : " tasks were")
-            + " forked: fork at least " + k + " tasks before join()");
+        throw new IllegalStateException(
+            "quorum of "
+                + k
+                + " cannot be reached in scope '"
+                + scope.name()
+                + "': only "
+                + forked
+                + (forked == 1 ? " task was" : " tasks were")
+                + " forked: fork at least "
+                + k
+                + " tasks before join()");
       }
-      String headline = "quorum of " + k + " not reached in scope '" + scope.name() + "': "
-          + succeeded.get() + " of " + forked + " tasks succeeded";
+      String headline =
+          "quorum of "
+              + k
+              + " not reached in scope '"
+              + scope.name()
+              + "': "
+              + succeeded.get()
+              + " of "
+              + forked
+              + " tasks succeeded";
       throwIfFailed(scope, headline);
-      return null; // not reached
+      return null; // only in a cancelled scope, whose cancellation join() throws instead
     }
 
     @Override

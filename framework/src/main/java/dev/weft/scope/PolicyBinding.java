@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which policy instances serve a scope already: a policy keeps one scope's state (counts, the
- * winner, the failures), so a second scope that shares it would get silently wrong results.
- * {@code Scope.open} rejects a policy that was bound before.
+ * winner, the failures), so a second scope that shares it would get silently wrong results. {@code
+ * Scope.open} rejects a policy that was bound before.
  *
  * <p>The built-in policies carry their own flag (one CAS). Users' policies are remembered by
  * identity in a set of weak references, so a bound policy can still be collected.

@@ -2,13 +2,13 @@ package dev.weft.scope;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A scope's calls into its {@link Policy}: {@code onFork} and {@code onJoin} in the owner,
- * {@code onComplete} in whichever thread ended a task. A callback that returns true cancels the
- * scope; one that throws (an {@code Error} too) cancels it and its exception is what
- * {@code join()} throws. While the owner runs a callback it may read results before
- * {@code join()}, and may not fork.
+ * A scope's calls into its {@link Policy}: {@code onFork} and {@code onJoin} in the owner, {@code
+ * onComplete} in whichever thread ended a task. A callback that returns true cancels the scope; one
+ * that throws (an {@code Error} too) cancels it and its exception is what {@code join()} throws.
+ * While the owner runs a callback it may read results before {@code join()}, and may not fork.
  */
 final class PolicyCalls<R> {
   private static final VarHandle FAILURE;
@@ -28,7 +28,7 @@ final class PolicyCalls<R> {
   private boolean inOwner;
   // failure: the first exception (or Error) a callback threw, CAS from null once by whichever
   // thread ran the callback (later ones are suppressed in it); read by the owner.
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
 
   PolicyCalls(ScopeImpl<R> scope, Policy<R> policy) {
     this.scope = scope;
@@ -41,7 +41,7 @@ final class PolicyCalls<R> {
   }
 
   /** The first exception a callback threw, or null. */
-  Throwable failure() {
+  @Nullable Throwable failure() {
     return failure;
   }
 
@@ -79,8 +79,13 @@ final class PolicyCalls<R> {
         inOwner = true;
       }
       if (policy.onComplete(node)) {
-        scope.cancelByPolicy("policy " + describe() + " stopped the scope after task '" + node.name
-            + "' " + node.state().name().toLowerCase());
+        scope.cancelByPolicy(
+            "policy "
+                + describe()
+                + " stopped the scope after task '"
+                + node.name
+                + "' "
+                + node.state().name().toLowerCase());
       }
     } catch (Throwable e) {
       failed(e); // an Error too: the task must still settle, or join() would hang
@@ -98,8 +103,8 @@ final class PolicyCalls<R> {
 
   private void failed(Throwable e) {
     FAILURE.compareAndSet(this, null, e); // the first one; later ones are suppressed in it
-    Throwable first = failure;
-    if (first != e) {
+    Throwable first = failure; // not null after the CAS
+    if (first != null && first != e) {
       first.addSuppressed(e);
     }
     scope.cancelByPolicy("policy " + describe() + " threw " + Messages.describe(e));

@@ -7,42 +7,38 @@ import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 
 /**
- * A group of tasks opened as a block: every task runs in its own virtual thread, and the scope
- * does not outlive its block.
+ * A group of tasks opened as a block: every task runs in its own virtual thread, and the scope does
+ * not outlive its block.
  *
- * {@snippet :
- * try (var scope = Scope.open("checkout", c -> c.withTimeout(Duration.ofMillis(500)))) {
- *   Task<User> user = scope.fork("user", () -> users.load(userId));
- *   Task<Cart> cart = scope.fork("cart", () -> carts.load(userId));
- *   Task<Price> price = scope.fork("price", user, cart, (u, c) -> pricing.quote(u, c));
- *   scope.join();                 // waits per the policy: fail-fast by default
- *   return new Page(user.get(), price.get());
- * }                               // close(): every task has finished
- * }
+ * {@snippet class=dev.weft.samples.DependencyJoinSample region=dependency-join lang=java}
  *
  * <h2>Usage</h2>
- * The thread that opens a scope is its <em>owner</em>. The owner forks tasks, calls {@link
- * #join()} once, reads results from the handles, and closes the scope (try-with-resources does
- * it). {@code join()} waits as the scope's {@link Policy} says; {@link #close()} always waits
- * until every thread the scope started has ended, cancelling tasks that have not.
+ *
+ * The thread that opens a scope is its <em>owner</em>. The owner forks tasks, calls {@link #join()}
+ * once, reads results from the handles, and closes the scope (try-with-resources does it). {@code
+ * join()} waits as the scope's {@link Policy} says; {@link #close()} always waits until every
+ * thread the scope started has ended, cancelling tasks that have not.
  *
  * <h2>Dependencies</h2>
+ *
  * A task can depend on other tasks of the same scope: {@code fork("price", user, cart, (u, c) ->
  * ...)} starts its body only once {@code user} and {@code cart} have succeeded, and passes their
  * results. If a dependency fails, is skipped or is cancelled, the dependent is {@link
- * Task.State#SKIPPED skipped} with a {@link TaskSkippedException} naming that dependency, unless
- * it declares a fallback ({@link TaskOptions#recover}). A waiting task holds no thread and no
+ * Task.State#SKIPPED skipped} with a {@link TaskSkippedException} naming that dependency, unless it
+ * declares a fallback ({@link TaskOptions#recover}). A waiting task holds no thread and no
  * concurrency slot. Handles exist before their dependents, so the graph cannot have a cycle.
  *
  * <h2>Cancellation</h2>
- * {@link #cancel()}, the policy (say, the first failure under fail-fast), an expired deadline or
- * an interrupt of the owner during {@code join()} cancel the scope: every task that has not ended
+ *
+ * {@link #cancel()}, the policy (say, the first failure under fail-fast), an expired deadline or an
+ * interrupt of the owner during {@code join()} cancel the scope: every task that has not ended
  * becomes {@link Task.State#CANCELLED CANCELLED} at once, running ones are interrupted, pending
  * ones never start, and scopes nested inside its tasks are cancelled too. A task that ignores the
  * interrupt keeps {@code close()} waiting; after the grace period {@code close()} logs a warning
  * naming it, and keeps waiting.
  *
  * <h2>Deadlines</h2>
+ *
  * A scope's deadline is the earlier of its own ({@link ScopeConfig#withTimeout}, {@link
  * ScopeConfig#withDeadline}) and its parent's. Task code reads what is left with {@link
  * #remainingTime()} and can pass it to HTTP or database clients. At the deadline the scope is
@@ -50,26 +46,31 @@ import java.util.function.UnaryOperator;
  * not finished; if every task ended in time, {@code join()} returns normally.
  *
  * <h2>Exceptions</h2>
- * Failures reach the owner unwrapped: {@link TaskFailedException} names the scope and task, and
- * its cause is the task's own exception, checked or not. Misuse throws JDK exceptions whose
- * message names the scope and the rule: {@link WrongThreadException} (not the owner), {@link
+ *
+ * Failures reach the owner unwrapped: {@link TaskFailedException} names the scope and task, and its
+ * cause is the task's own exception, checked or not. Misuse throws JDK exceptions whose message
+ * names the scope and the rule: {@link WrongThreadException} (not the owner), {@link
  * IllegalStateException} (fork after join or close, join twice, close out of order) and {@link
  * IllegalArgumentException} (null or duplicate names, a dependency from another scope).
  *
  * <h2>Thread confinement</h2>
+ *
  * {@code fork}, {@code join} and {@code close} may only be called by the owner. {@link #cancel()},
  * {@link #name()}, {@link #tasks()} and the handles may be used from any thread.
  *
  * <h2>Nesting</h2>
- * A scope opened inside a task (or inside another open scope of the same thread) is a child of
- * that scope: it inherits the deadline and is cancelled with it. Scopes close in reverse order of
+ *
+ * A scope opened inside a task (or inside another open scope of the same thread) is a child of that
+ * scope: it inherits the deadline and is cancelled with it. Scopes close in reverse order of
  * opening.
  *
  * <h2>Memory consistency effects</h2>
- * Actions of the owner before {@code fork} happen-before the task's body. Actions of a task's
- * body happen-before a dependent's body, and happen-before {@code join()} returns or throws.
+ *
+ * Actions of the owner before {@code fork} happen-before the task's body. Actions of a task's body
+ * happen-before a dependent's body, and happen-before {@code join()} returns or throws.
  *
  * <h2>Limitations &amp; cost</h2>
+ *
  * A scope creates one thread per task body; see {@code docs/performance.md} for measured costs.
  * Weft implements this interface; applications do not.
  *
@@ -105,7 +106,9 @@ public sealed interface Scope<R> extends AutoCloseable permits ForkOverloads {
     return ScopeImpl.open(name, Policy.failFast(), ScopeConfig.defaults());
   }
 
-  /** Opens a fail-fast scope with options, e.g. {@code c -> c.withTimeout(Duration.ofSeconds(1))}. */
+  /**
+   * Opens a fail-fast scope with options, e.g. {@code c -> c.withTimeout(Duration.ofSeconds(1))}.
+   */
   static Scope<Void> open(String name, UnaryOperator<ScopeConfig> config) {
     return ScopeImpl.open(name, Policy.failFast(), configure(config));
   }
@@ -156,10 +159,14 @@ public sealed interface Scope<R> extends AutoCloseable permits ForkOverloads {
 
   /** As {@link #fork(String, Task, Body1)}, with options. */
   <A, T> Task<T> fork(
-      String name, Task<A> a, Body1<? super A, ? extends T> body, UnaryOperator<TaskOptions<T>> options);
+      String name,
+      Task<A> a,
+      Body1<? super A, ? extends T> body,
+      UnaryOperator<TaskOptions<T>> options);
 
   /** Forks a task whose body runs once {@code a} and {@code b} have succeeded. */
-  <A, B, T> Task<T> fork(String name, Task<A> a, Task<B> b, Body2<? super A, ? super B, ? extends T> body);
+  <A, B, T> Task<T> fork(
+      String name, Task<A> a, Task<B> b, Body2<? super A, ? super B, ? extends T> body);
 
   /** As {@link #fork(String, Task, Task, Body2)}, with options. */
   <A, B, T> Task<T> fork(
@@ -171,7 +178,11 @@ public sealed interface Scope<R> extends AutoCloseable permits ForkOverloads {
 
   /** Forks a task whose body runs once {@code a}, {@code b} and {@code c} have succeeded. */
   <A, B, C, T> Task<T> fork(
-      String name, Task<A> a, Task<B> b, Task<C> c, Body3<? super A, ? super B, ? super C, ? extends T> body);
+      String name,
+      Task<A> a,
+      Task<B> b,
+      Task<C> c,
+      Body3<? super A, ? super B, ? super C, ? extends T> body);
 
   /** As {@link #fork(String, Task, Task, Task, Body3)}, with options. */
   <A, B, C, T> Task<T> fork(
@@ -218,7 +229,9 @@ public sealed interface Scope<R> extends AutoCloseable permits ForkOverloads {
    */
   void cancel();
 
-  /** Whether the scope was cancelled, by {@link #cancel()}, its policy, its deadline or its parent. */
+  /**
+   * Whether the scope was cancelled, by {@link #cancel()}, its policy, its deadline or its parent.
+   */
   boolean isCancelled();
 
   /** The tasks forked so far, in fork order. */
@@ -226,10 +239,10 @@ public sealed interface Scope<R> extends AutoCloseable permits ForkOverloads {
 
   /**
    * Cancels tasks that have not ended, then waits until every thread the scope started has ended;
-   * never returns while one runs. Nested scopes still open on this thread are closed first (and
-   * an {@link IllegalStateException} reports it). Closing a scope that forked tasks without
-   * calling {@code join()} throws {@link IllegalStateException}, with the failures it would have
-   * lost attached as suppressed exceptions. Calls after the first have no effect.
+   * never returns while one runs. Nested scopes still open on this thread are closed first (and an
+   * {@link IllegalStateException} reports it). Closing a scope that forked tasks without calling
+   * {@code join()} throws {@link IllegalStateException}, with the failures it would have lost
+   * attached as suppressed exceptions. Calls after the first have no effect.
    *
    * @throws WrongThreadException if the current thread is not the owner
    */
@@ -237,9 +250,13 @@ public sealed interface Scope<R> extends AutoCloseable permits ForkOverloads {
   void close();
 
   private static ScopeConfig configure(UnaryOperator<ScopeConfig> config) {
-    java.util.Objects.requireNonNull(config, "scope config function must not be null: pass one "
-        + "such as c -> c.withTimeout(Duration.ofSeconds(1)), or open the scope without it");
-    return java.util.Objects.requireNonNull(config.apply(ScopeConfig.defaults()), "scope config "
-        + "function returned null: return the config it is given, e.g. c -> c.withMaxConcurrency(8)");
+    java.util.Objects.requireNonNull(
+        config,
+        "scope config function must not be null: pass one "
+            + "such as c -> c.withTimeout(Duration.ofSeconds(1)), or open the scope without it");
+    return java.util.Objects.requireNonNull(
+        config.apply(ScopeConfig.defaults()),
+        "scope config "
+            + "function returned null: return the config it is given, e.g. c -> c.withMaxConcurrency(8)");
   }
 }

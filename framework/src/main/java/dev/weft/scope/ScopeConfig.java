@@ -5,35 +5,32 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of a {@link Scope}: deadline, concurrency limit, thread factory and the grace period
  * after which a task that ignores cancellation is logged. Immutable; each {@code withX} method
- * returns a new instance. Given to {@link Scope#open(String, java.util.function.UnaryOperator)}
- * as a function:
+ * returns a new instance. Given to {@link Scope#open(String, java.util.function.UnaryOperator)} as
+ * a function:
  *
- * {@snippet :
- * try (var scope = Scope.open("search", c -> c.withTimeout(Duration.ofMillis(300))
- *                                             .withMaxConcurrency(8))) {
- *   // ...
- * }
- * }
+ * {@snippet class=dev.weft.samples.Snippets region=limits lang=java}
  */
 public final class ScopeConfig {
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
   private static final ScopeConfig DEFAULTS = new ScopeConfig(null, null, 0, null, DEFAULT_GRACE);
 
-  private final Duration timeout;
-  private final Instant deadline;
+  // null: not set (at most one of timeout and deadline is set; no thread factory: virtual threads)
+  private final @Nullable Duration timeout;
+  private final @Nullable Instant deadline;
   private final int maxConcurrency;
-  private final ThreadFactory threadFactory;
+  private final @Nullable ThreadFactory threadFactory;
   private final Duration cancelGracePeriod;
 
   private ScopeConfig(
-      Duration timeout,
-      Instant deadline,
+      @Nullable Duration timeout,
+      @Nullable Instant deadline,
       int maxConcurrency,
-      ThreadFactory threadFactory,
+      @Nullable ThreadFactory threadFactory,
       Duration cancelGracePeriod) {
     this.timeout = timeout;
     this.deadline = deadline;
@@ -54,8 +51,8 @@ public final class ScopeConfig {
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
   public ScopeConfig withTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout,
-        "scope timeout must not be null: omit withTimeout for no deadline");
+    Objects.requireNonNull(
+        timeout, "scope timeout must not be null: omit withTimeout for no deadline");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(
           "scope timeout must be positive, was " + timeout + ": omit withTimeout for no deadline");
@@ -68,21 +65,22 @@ public final class ScopeConfig {
    * already past when the scope opens cancels its tasks at once.
    */
   public ScopeConfig withDeadline(Instant deadline) {
-    Objects.requireNonNull(deadline,
-        "scope deadline must not be null: omit withDeadline for no deadline");
+    Objects.requireNonNull(
+        deadline, "scope deadline must not be null: omit withDeadline for no deadline");
     return new ScopeConfig(null, deadline, maxConcurrency, threadFactory, cancelGracePeriod);
   }
 
   /**
-   * Runs at most {@code maxConcurrency} task bodies of this scope at once; the others wait, in
-   * fork order, without a thread. Tasks waiting for dependencies hold no slot.
+   * Runs at most {@code maxConcurrency} task bodies of this scope at once; the others wait, in fork
+   * order, without a thread. Tasks waiting for dependencies hold no slot.
    *
    * @throws IllegalArgumentException if {@code maxConcurrency} is zero or negative
    */
   public ScopeConfig withMaxConcurrency(int maxConcurrency) {
     if (maxConcurrency <= 0) {
       throw new IllegalArgumentException(
-          "maxConcurrency must be at least 1, was " + maxConcurrency
+          "maxConcurrency must be at least 1, was "
+              + maxConcurrency
               + ": omit withMaxConcurrency for no limit");
     }
     return new ScopeConfig(timeout, deadline, maxConcurrency, threadFactory, cancelGracePeriod);
@@ -94,8 +92,8 @@ public final class ScopeConfig {
    * unstarted thread each time.
    */
   public ScopeConfig withThreadFactory(ThreadFactory factory) {
-    Objects.requireNonNull(factory,
-        "thread factory must not be null: omit withThreadFactory for virtual threads");
+    Objects.requireNonNull(
+        factory, "thread factory must not be null: omit withThreadFactory for virtual threads");
     return new ScopeConfig(timeout, deadline, maxConcurrency, factory, cancelGracePeriod);
   }
 
@@ -106,11 +104,15 @@ public final class ScopeConfig {
    * @throws IllegalArgumentException if {@code period} is zero or negative
    */
   public ScopeConfig withCancelGracePeriod(Duration period) {
-    Objects.requireNonNull(period, "cancel grace period must not be null: "
-        + "omit withCancelGracePeriod for the default of 5 seconds");
+    Objects.requireNonNull(
+        period,
+        "cancel grace period must not be null: "
+            + "omit withCancelGracePeriod for the default of 5 seconds");
     if (period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("cancel grace period must be positive, was " + period
-          + ": omit withCancelGracePeriod for the default of 5 seconds");
+      throw new IllegalArgumentException(
+          "cancel grace period must be positive, was "
+              + period
+              + ": omit withCancelGracePeriod for the default of 5 seconds");
     }
     return new ScopeConfig(timeout, deadline, maxConcurrency, threadFactory, period);
   }
@@ -142,8 +144,16 @@ public final class ScopeConfig {
 
   @Override
   public String toString() {
-    return "ScopeConfig[timeout=" + timeout + ", deadline=" + deadline
-        + ", maxConcurrency=" + maxConcurrency + ", threadFactory=" + threadFactory
-        + ", cancelGracePeriod=" + cancelGracePeriod + "]";
+    return "ScopeConfig[timeout="
+        + timeout
+        + ", deadline="
+        + deadline
+        + ", maxConcurrency="
+        + maxConcurrency
+        + ", threadFactory="
+        + threadFactory
+        + ", cancelGracePeriod="
+        + cancelGracePeriod
+        + "]";
   }
 }

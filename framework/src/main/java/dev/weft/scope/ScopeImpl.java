@@ -12,14 +12,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The scope core: its state machine (open, joined, closed; cancelled), the one fork, join,
- * cancel and close. The rest lives next to it, one concept per file: {@link ForkOverloads} (the
- * typed forks), {@link Deadline}, {@link ConcurrencyLimit}, {@link TaskThreads} (thread start),
- * {@link Nesting} (the tree of scopes), {@link OwnerWait} (the owner's waits), {@link Outcome}
- * (what join returns or throws), {@link Failures} (how failures reach the caller), and per task
- * {@link TaskNode}. See docs/architecture.md.
+ * The scope core: its state machine (open, joined, closed; cancelled), the one fork, join, cancel
+ * and close. The rest lives next to it, one concept per file: {@link ForkOverloads} (the typed
+ * forks), {@link Deadline}, {@link ConcurrencyLimit}, {@link TaskThreads} (thread start), {@link
+ * Nesting} (the tree of scopes), {@link OwnerWait} (the owner's waits), {@link Outcome} (what join
+ * returns or throws), {@link Failures} (how failures reach the caller), and per task {@link
+ * TaskNode}. See docs/architecture.md.
  */
 /*
  * Implementation overview
@@ -96,12 +97,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   // phase: written by the owner, read by any thread (Task.get, a dependency's message).
   private volatile int phase = OPEN;
   // awaited: the task the owner waits for in join() or close(), or null (edge 2).
-  volatile TaskNode<?> awaited;
+  volatile @Nullable TaskNode<?> awaited;
   // allSettled: set by the owner once join() saw every task settled; a cancel then has nothing to
   // end (and close() skips the walk that would read every task again).
   private volatile boolean allSettled;
   // stopped: why, when and by whom the scope stopped; CAS from null once, by any thread (edge 5).
-  private final AtomicReference<Stop> stopped = new AtomicReference<>();
+  private final AtomicReference<@Nullable Stop> stopped = new AtomicReference<>();
   // failures: how many tasks have failed so far; each failing thread takes its rank with an atomic
   // increment (TaskNode.failureOrder), so "the first failure" is the task that failed first.
   private volatile int failures;
@@ -109,7 +110,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   volatile boolean lateFailures;
   // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
   // cancelled tasks that arrived after join() threw.
-  private Throwable thrownByJoin;
+  private @Nullable Throwable thrownByJoin;
 
   private ScopeImpl(String name, Policy<R> policy, ScopeConfig config) {
     this.name = name;
@@ -131,19 +132,29 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   /** Opens a scope owned by the current thread. */
   static <R> Scope<R> open(String name, Policy<R> policy, ScopeConfig config) {
-    Objects.requireNonNull(name, "scope name must not be null: name scopes after what they do, "
-        + "e.g. Scope.open(\"checkout\")");
-    Objects.requireNonNull(policy, "scope policy must not be null: pass a new policy, e.g. "
-        + "Policy.collectAll(), or omit it for fail-fast");
+    Objects.requireNonNull(
+        name,
+        "scope name must not be null: name scopes after what they do, "
+            + "e.g. Scope.open(\"checkout\")");
+    Objects.requireNonNull(
+        policy,
+        "scope policy must not be null: pass a new policy, e.g. "
+            + "Policy.collectAll(), or omit it for fail-fast");
     Objects.requireNonNull(config, "scope config must not be null: pass ScopeConfig.defaults()");
     if (name.isBlank()) {
-      throw new IllegalArgumentException("scope name must not be blank: name scopes after what "
-          + "they do, e.g. Scope.open(\"checkout\")");
+      throw new IllegalArgumentException(
+          "scope name must not be blank: name scopes after what "
+              + "they do, e.g. Scope.open(\"checkout\")");
     }
     if (!PolicyBinding.bind(policy)) {
-      throw new IllegalArgumentException("policy " + Messages.describe(policy) + " is already used "
-          + "by another scope: a policy instance keeps the state of one scope; create a new policy "
-          + "for each scope, e.g. Scope.open(\"" + name + "\", Policy.firstSuccess())");
+      throw new IllegalArgumentException(
+          "policy "
+              + Messages.describe(policy)
+              + " is already used "
+              + "by another scope: a policy instance keeps the state of one scope; create a new policy "
+              + "for each scope, e.g. Scope.open(\""
+              + name
+              + "\", Policy.firstSuccess())");
     }
     return new ScopeImpl<>(name, policy, config);
   }
@@ -164,12 +175,18 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   public R join() throws InterruptedException {
     ensureOwner();
     if (phase == CLOSED) {
-      throw new IllegalStateException("scope '" + name + "' is closed: call join() inside its "
-          + "try-with-resources block, before it ends");
+      throw new IllegalStateException(
+          "scope '"
+              + name
+              + "' is closed: call join() inside its "
+              + "try-with-resources block, before it ends");
     }
     if (phase == JOINED) {
-      throw new IllegalStateException("join() was already called on scope '" + name + "': call it "
-          + "once, or open a new scope for another round of tasks");
+      throw new IllegalStateException(
+          "join() was already called on scope '"
+              + name
+              + "': call it "
+              + "once, or open a new scope for another round of tasks");
     }
     phase = JOINED;
     calls.onJoin();
@@ -188,8 +205,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   public void cancel() {
-    cancel(StopReason.CANCEL, "scope '" + name + "' was cancelled by cancel() in thread "
-        + ThreadNames.quoted(Thread.currentThread()));
+    cancel(
+        StopReason.CANCEL,
+        "scope '"
+            + name
+            + "' was cancelled by cancel() in thread "
+            + ThreadNames.quoted(Thread.currentThread()));
   }
 
   @Override
@@ -223,8 +244,14 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   public String toString() {
-    return "Scope[" + name + ", policy=" + calls.describe() + ", tasks="
-        + tasks.size(Thread.currentThread() == owner) + (isCancelled() ? ", cancelled" : "") + "]";
+    return "Scope["
+        + name
+        + ", policy="
+        + calls.describe()
+        + ", tasks="
+        + tasks.size(Thread.currentThread() == owner)
+        + (isCancelled() ? ", cancelled" : "")
+        + "]";
   }
 
   // --- the one fork ---
@@ -242,19 +269,29 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   <T> Task<T> fork(
-      String taskName, TaskNode<?>[] deps, Callable<? extends T> body,
+      String taskName,
+      TaskNode<?>[] deps,
+      Callable<? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     ensureOwner();
     ensureForkable();
     if (calls.ownerInCallback()) {
-      throw new IllegalStateException("fork() was called from a callback of policy "
-          + calls.describe() + " in scope '" + name + "': a policy decides when the scope "
-          + "is done, it does not fork; fork every task from the scope's block, before join()");
+      throw new IllegalStateException(
+          "fork() was called from a callback of policy "
+              + calls.describe()
+              + " in scope '"
+              + name
+              + "': a policy decides when the scope "
+              + "is done, it does not fork; fork every task from the scope's block, before join()");
     }
     TaskOptions<T> opts = options(taskName, name, options);
     if (!tasks.addName(taskName)) {
-      throw new IllegalArgumentException("task name '" + taskName + "' is already used in scope '"
-          + name + "': give each task of a scope a unique name");
+      throw new IllegalArgumentException(
+          "task name '"
+              + taskName
+              + "' is already used in scope '"
+              + name
+              + "': give each task of a scope a unique name");
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
     listener.taskForked(node);
@@ -266,7 +303,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
       threads.startUnpublished(node);
     }
     if (tasks.append(node)) {
-      node.cancel(stopped.get().detail()); // cancelled before the append: its walk may miss it
+      node.cancel(stoppedNow().detail()); // cancelled before the append: its walk may miss it
       return node;
     }
     if (startNow) {
@@ -294,12 +331,17 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   // --- what tasks tell the scope ---
 
-  /** Called by a task thread at its end (or for a lost thread), before it marks its task released. */
+  /**
+   * Called by a task thread at its end (or for a lost thread), before it marks its task released.
+   */
   void releaseSlot() {
     limit.released();
   }
 
-  /** Called after {@code node} marked itself settled or finished: wakes the owner if it waits for it. */
+  /**
+   * Called after {@code node} marked itself settled or finished: wakes the owner if it waits for
+   * it.
+   */
   void wakeOwnerIfAwaited(TaskNode<?> node) {
     if (awaited == node) {
       LockSupport.unpark(owner);
@@ -316,10 +358,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   /** Cancels every unfinished task and nested scope; the first reason wins (edge 5). */
   private boolean cancel(StopReason reason, String detail) {
     if (stopped.get() != null
-        || !stopped.compareAndSet(null, new Stop(reason, detail, System.nanoTime(), Thread.currentThread()))) {
+        || !stopped.compareAndSet(
+            null, new Stop(reason, detail, System.nanoTime(), Thread.currentThread()))) {
       return false;
     }
-    // The walk covers the tasks published before tasks.markCancelled(); a fork published after it is
+    // The walk covers the tasks published before tasks.markCancelled(); a fork published after it
+    // is
     // cancelled by the fork itself (edge 1). After a join that saw every task settled there is
     // nothing to end.
     int published = tasks.markCancelled();
@@ -337,8 +381,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   /** The parent of this scope stops: so does this scope, for the same reason. */
   void cancelFromParent(ScopeImpl<?> p) {
-    Stop why = p.stopped.get();
-    cancel(why.reason().inChild(), "enclosing scope '" + p.name + "' was cancelled: " + why.detail());
+    Stop why = p.stoppedNow();
+    cancel(
+        why.reason().inChild(), "enclosing scope '" + p.name + "' was cancelled: " + why.detail());
   }
 
   /** The deadline this scope owns passed (see Deadline). */
@@ -357,9 +402,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   }
 
   /**
-   * Cancels, waits for every thread, and unlinks the scope. Owner only. Whatever fails on the
-   * way, the scope ends closed and unlinked: a half-closed scope left as the thread's innermost
-   * would become the parent of every later scope of that (perhaps pooled) thread.
+   * Cancels, waits for every thread, and unlinks the scope. Owner only. Whatever fails on the way,
+   * the scope ends closed and unlinked: a half-closed scope left as the thread's innermost would
+   * become the parent of every later scope of that (perhaps pooled) thread.
    */
   void closeNow() {
     try {
@@ -376,12 +421,17 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   // --- state others read ---
 
   /** The stop, or null while the scope runs. */
-  Stop cancellation() {
+  @Nullable Stop cancellation() {
     return stopped.get();
   }
 
+  /** The stop of a scope known to have stopped (a closing one, say). */
+  Stop stoppedNow() {
+    return Objects.requireNonNull(stopped.get(), "stop of a stopped scope");
+  }
+
   /** The reason the scope was cancelled or closed, or null while it runs. */
-  String cancelDetail() {
+  @Nullable String cancelDetail() {
     Stop s = stopped.get();
     return s == null ? null : s.detail();
   }
@@ -396,7 +446,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   }
 
   /** The first exception a policy callback threw, or null. */
-  Throwable policyFailure() {
+  @Nullable Throwable policyFailure() {
     return calls.failure();
   }
 
@@ -424,27 +474,35 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   }
 
   /** Describes the task (or nested task) that {@code t} runs in this scope's subtree, or null. */
-  String findTaskThread(Thread t) {
+  @Nullable String findTaskThread(Thread t) {
     return nesting.findTaskThread(this, t);
   }
 
   private void ensureOwner() {
     Thread current = Thread.currentThread();
     if (current != owner) {
-      throw new WrongThreadException("scope '" + name + "' is owned by thread "
-          + ThreadNames.quoted(owner) + ", not " + ThreadNames.quoted(current)
-          + ": only the thread that opened a scope may fork, join or close it");
+      throw new WrongThreadException(
+          "scope '"
+              + name
+              + "' is owned by thread "
+              + ThreadNames.quoted(owner)
+              + ", not "
+              + ThreadNames.quoted(current)
+              + ": only the thread that opened a scope may fork, join or close it");
     }
   }
 
   private void ensureForkable() {
     if (phase == JOINED) {
-      throw new IllegalStateException("scope '" + name + "' was already joined: fork every task "
-          + "before join(), or open a new scope for another round of tasks");
+      throw new IllegalStateException(
+          "scope '"
+              + name
+              + "' was already joined: fork every task "
+              + "before join(), or open a new scope for another round of tasks");
     }
     if (phase == CLOSED) {
-      throw new IllegalStateException("scope '" + name + "' is closed: fork tasks inside its "
-          + "try-with-resources block");
+      throw new IllegalStateException(
+          "scope '" + name + "' is closed: fork tasks inside its " + "try-with-resources block");
     }
   }
 }

@@ -1,15 +1,17 @@
 package dev.weft.scope;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The one seam through which observers (metrics, traces, a live scope tree) learn what scopes
- * and tasks do. Internal: {@link #install} sets the listener for the scopes opened after it; a
- * scope reads it once, when it opens.
+ * The one seam through which observers (metrics, traces, a live scope tree) learn what scopes and
+ * tasks do. Internal: {@link #install} sets the listener for the scopes opened after it; a scope
+ * reads it once, when it opens.
  *
  * <p>Each event is called in the thread where it happens, so a listener must be thread-safe and
- * quick, and must not throw: an exception from a listener is not caught (it would be thrown into
- * a fork, a task thread or a join). With no listener installed every call goes to {@link #NONE},
- * whose methods are empty: the JIT inlines them away, so the seam costs nothing measurable
- * ({@code FanOutBenchmark}, see docs/performance.md).
+ * quick, and must not throw: an exception from a listener is not caught (it would be thrown into a
+ * fork, a task thread or a join). With no listener installed every call goes to {@link #NONE},
+ * whose methods are empty: the JIT inlines them away, so the seam costs nothing measurable ({@code
+ * FanOutBenchmark}, see docs/performance.md).
  */
 interface ScopeListener {
   /** The listener that ignores every event. */
@@ -44,10 +46,10 @@ interface ScopeListener {
    * In the thread that ended the task, once its final state is published: {@code failure} is its
    * exception (null if it succeeded; for a success through a fallback, the failure it replaced).
    */
-  default void taskEnded(TaskNode<?> task, Task.State state, Throwable failure) {}
+  default void taskEnded(TaskNode<?> task, Task.State state, @Nullable Throwable failure) {}
 
   /** In the owner, when {@code join()} returns ({@code thrown} null) or throws {@code thrown}. */
-  default void scopeJoined(ScopeImpl<?> scope, Throwable thrown) {}
+  default void scopeJoined(ScopeImpl<?> scope, @Nullable Throwable thrown) {}
 
   /** In the owner, when {@code close()} has waited for every thread and unlinked the scope. */
   default void scopeClosed(ScopeImpl<?> scope) {}

@@ -1,8 +1,8 @@
 package dev.weft.scope;
 
 /**
- * Why and when a scope stopped, and the thread that stopped it: a stop never interrupts the
- * thread that made it (as the JDK's {@code cancel} skips the calling thread).
+ * Why and when a scope stopped, and the thread that stopped it: a stop never interrupts the thread
+ * that made it (as the JDK's {@code cancel} skips the calling thread).
  *
  * @param reason the first cause
  * @param detail the text every cancelled task's {@code CancellationException} carries

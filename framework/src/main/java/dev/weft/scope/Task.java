@@ -10,6 +10,7 @@ import java.util.Optional;
  * overloads that take handles, and the dependent receives the result as an argument.
  *
  * <h2>Thread confinement</h2>
+ *
  * Every method may be called from any thread. {@link #get()} and {@link #exception()} have rules
  * that keep results deterministic: the owner reads them after {@link Scope#join()}; other threads
  * read them only once the task has ended.
@@ -35,7 +36,10 @@ public interface Task<T> {
     /** Final: a dependency did not succeed, so the body never ran. */
     SKIPPED;
 
-    /** Returns {@code true} for {@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED} and {@code SKIPPED}. */
+    /**
+     * Returns {@code true} for {@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED} and {@code
+     * SKIPPED}.
+     */
     public boolean isFinal() {
       return ordinal() >= SUCCEEDED.ordinal();
     }

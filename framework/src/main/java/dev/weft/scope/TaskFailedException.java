@@ -3,40 +3,43 @@ package dev.weft.scope;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by {@link Scope#join()} when tasks failed and the scope's policy does not accept it.
  *
- * <p>The message names the scope and the failed tasks. The cause is the first failure (in the
- * order the tasks ended), unwrapped: there is no {@code ExecutionException} layer. Every other
- * failure is attached with {@link #addSuppressed} as a {@code TaskFailedException} of its own
- * that names its task. Dependents that were skipped because of a failure are summarised in the
- * message and listed by {@link #skippedTasks()}.
+ * <p>The message names the scope and the failed tasks. The cause is the first failure (in the order
+ * the tasks ended), unwrapped: there is no {@code ExecutionException} layer. Every other failure is
+ * attached with {@link #addSuppressed} as a {@code TaskFailedException} of its own that names its
+ * task. Dependents that were skipped because of a failure are summarised in the message and listed
+ * by {@link #skippedTasks()}.
  *
- * {@snippet :
- * catch (TaskFailedException e) {
- *   log.warn("{} failed", e.taskName(), e.getCause());
- * }
- * }
+ * {@snippet class=dev.weft.samples.DependencyJoinSample region=dependency-failed lang=java}
  */
 public class TaskFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String scopeName;
-  private final String taskName;
-  private final transient List<Task<?>> failedTasks;
+  private final @Nullable String taskName;
+  // null after deserialization (tasks are not serializable): failedTasks() then returns none
+  private final transient @Nullable List<Task<?>> failedTasks;
   private final List<String> skippedTasks;
 
   /**
-   * Reports the failure of {@code failed} (at least one task, each in state {@code FAILED}) in
-   * the scope named {@code scopeName}.
+   * Reports the failure of {@code failed} (at least one task, each in state {@code FAILED}) in the
+   * scope named {@code scopeName}.
    *
    * @param headline what went wrong, or {@code null} for the default "task 'x' failed" text
    * @throws IllegalArgumentException if {@code failed} is empty
    */
   public TaskFailedException(
-      String scopeName, String headline, List<? extends Task<?>> failed, List<? extends Task<?>> skipped) {
-    super(message(scopeName, headline, failed, skipped), failed.isEmpty() ? null : failed.get(0).exception());
+      String scopeName,
+      @Nullable String headline,
+      List<? extends Task<?>> failed,
+      List<? extends Task<?>> skipped) {
+    super(
+        message(scopeName, headline, failed, skipped),
+        failed.isEmpty() ? null : failed.get(0).exception());
     this.scopeName = Objects.requireNonNull(scopeName, "scopeName");
     this.taskName = failed.isEmpty() ? null : failed.get(0).name();
     this.failedTasks = List.copyOf(failed);
@@ -53,7 +56,8 @@ public class TaskFailedException extends RuntimeException {
    * @param message the whole message
    * @param cause the failure, or null
    */
-  TaskFailedException(String scopeName, Task<?> task, String message, Throwable cause) {
+  TaskFailedException(
+      String scopeName, @Nullable Task<?> task, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.scopeName = Objects.requireNonNull(scopeName, "scopeName");
     this.taskName = task == null ? null : task.name();
@@ -66,8 +70,12 @@ public class TaskFailedException extends RuntimeException {
     return scopeName;
   }
 
-  /** The name of the first task that failed; its exception is {@link #getCause()}. */
-  public String taskName() {
+  /**
+   * The name of the first task that failed; its exception is {@link #getCause()}. Null if this
+   * exception names no task: one built with a headline and no failed task, or one that reports
+   * failures of several tasks in a summary (such as late failures left out).
+   */
+  public @Nullable String taskName() {
     return taskName;
   }
 
@@ -82,7 +90,10 @@ public class TaskFailedException extends RuntimeException {
   }
 
   private static String message(
-      String scope, String headline, List<? extends Task<?>> failed, List<? extends Task<?>> skipped) {
+      String scope,
+      @Nullable String headline,
+      List<? extends Task<?>> failed,
+      List<? extends Task<?>> skipped) {
     if (failed.isEmpty() && headline == null) {
       throw new IllegalArgumentException("failed must name at least one task");
     }
@@ -90,19 +101,28 @@ public class TaskFailedException extends RuntimeException {
     if (headline != null) {
       sb.append(headline);
       if (!failed.isEmpty()) {
-        sb.append("; first failure: task '").append(failed.get(0).name()).append("': ")
+        sb.append("; first failure: task '")
+            .append(failed.get(0).name())
+            .append("': ")
             .append(Messages.describe(failed.get(0).exception()));
       }
     } else {
-      sb.append("task '").append(failed.get(0).name()).append("' failed in scope '")
-          .append(scope).append("': ").append(Messages.describe(failed.get(0).exception()));
+      sb.append("task '")
+          .append(failed.get(0).name())
+          .append("' failed in scope '")
+          .append(scope)
+          .append("': ")
+          .append(Messages.describe(failed.get(0).exception()));
     }
     if (failed.size() > 1) {
-      sb.append("; ").append(failed.size() - 1).append(" more failed: ")
+      sb.append("; ")
+          .append(failed.size() - 1)
+          .append(" more failed: ")
           .append(quoted(failed.subList(1, failed.size())));
     }
     if (!skipped.isEmpty()) {
-      sb.append("; ").append(skipped.size())
+      sb.append("; ")
+          .append(skipped.size())
           .append(skipped.size() == 1 ? " dependent skipped: " : " dependents skipped: ")
           .append(quoted(skipped));
     }

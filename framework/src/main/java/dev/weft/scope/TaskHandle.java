@@ -1,10 +1,12 @@
 package dev.weft.scope;
 
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link Task} view of a task: its name, state, result and exception, and the messages of
- * reads that come too early or find no result. The state machine behind it is {@link TaskNode}.
+ * The {@link Task} view of a task: its name, state, result and exception, and the messages of reads
+ * that come too early or find no result. The state machine behind it is {@link TaskNode}.
  */
 abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   final ScopeImpl<?> scope;
@@ -14,7 +16,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   // it after its own CAS from RUNNING, so it sees it. The stuck-task warning and the lock checker
   // read it racily (they may miss a task that is just starting). Plain, because a volatile write
   // before the CAS is a second fence on every fork.
-  Thread thread;
+  @Nullable Thread thread;
 
   TaskHandle(ScopeImpl<?> scope, String name) {
     this.scope = scope;
@@ -25,11 +27,15 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   abstract int rawState();
 
   /** The value or Throwable; read only after reading a final state. */
-  abstract Object rawOutcome();
+  abstract @Nullable Object rawOutcome();
+
+  /** The Throwable of a task that ended without success; read only after reading such a state. */
+  private Throwable rawFailure() {
+    return (Throwable) Objects.requireNonNull(rawOutcome(), "outcome of a failed task");
+  }
 
   /** The failure a fallback replaced, or null; read only after reading SUCCEEDED. */
-  abstract Throwable rawRecoveredFrom();
-
+  abstract @Nullable Throwable rawRecoveredFrom();
 
   @Override
   public String name() {
@@ -50,49 +56,72 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "NullAway"}) // NullAway: a result may be null (a nullable T)
   public T get() {
     int s = rawState();
     if (Thread.currentThread() == scope.owner && !scope.resultsReadable()) {
-      throw new IllegalStateException("result of task '" + name + "' read before join(): call "
-          + "scope.join() first, or pass the task as a dependency to the task that needs it");
+      throw new IllegalStateException(
+          "result of task '"
+              + name
+              + "' read before join(): call "
+              + "scope.join() first, or pass the task as a dependency to the task that needs it");
     }
     if (s == TaskNode.SUCCEEDED) {
       return (T) rawOutcome();
     }
     if (s < TaskNode.SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
-          + "' has not ended: read results after scope.join(), or declare the task as a "
-          + "dependency: scope.fork(name, task, value -> ...)");
+      throw new IllegalStateException(
+          "task '"
+              + name
+              + "' of scope '"
+              + scope.name
+              + "' has not ended: read results after scope.join(), or declare the task as a "
+              + "dependency: scope.fork(name, task, value -> ...)");
     }
-    throw new IllegalStateException("task '" + name + "' did not succeed (" + state() + ": "
-        + Messages.describe(rawOutcome()) + "): check state() before get(), or read exception()",
-        (Throwable) rawOutcome());
+    Throwable failure = rawFailure();
+    throw new IllegalStateException(
+        "task '"
+            + name
+            + "' did not succeed ("
+            + state()
+            + ": "
+            + Messages.describe(failure)
+            + "): check state() before get(), or read exception()",
+        failure);
   }
 
   @Override
   public Throwable exception() {
     int s = rawState();
     if (s < TaskNode.SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' of scope '" + scope.name
-          + "' has not ended: read its exception after scope.join()");
+      throw new IllegalStateException(
+          "task '"
+              + name
+              + "' of scope '"
+              + scope.name
+              + "' has not ended: read its exception after scope.join()");
     }
     if (s == TaskNode.SUCCEEDED) {
-      throw new IllegalStateException("task '" + name + "' succeeded and has no exception"
-          + (rawRecoveredFrom() != null ? ": see recoveredFrom() for the failure its fallback replaced"
-              : ": read its result with get()"));
+      throw new IllegalStateException(
+          "task '"
+              + name
+              + "' succeeded and has no exception"
+              + (rawRecoveredFrom() != null
+                  ? ": see recoveredFrom() for the failure its fallback replaced"
+                  : ": read its result with get()"));
     }
-    return (Throwable) rawOutcome();
+    return rawFailure();
   }
 
   @Override
   public Optional<Throwable> recoveredFrom() {
-    return rawState() == TaskNode.SUCCEEDED ? Optional.ofNullable(rawRecoveredFrom()) : Optional.empty();
+    return rawState() == TaskNode.SUCCEEDED
+        ? Optional.ofNullable(rawRecoveredFrom())
+        : Optional.empty();
   }
 
   @Override
   public String toString() {
     return "Task[" + scope.name + "/" + name + ", " + state() + "]";
   }
-
 }

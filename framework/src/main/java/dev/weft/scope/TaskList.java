@@ -10,13 +10,14 @@ import java.util.List;
  *
  * <p>Only the owner appends; any thread may read. A cancel and a fork are ordered by one atomic
  * field, {@code ctl}: it holds the number of published tasks and a CANCELLED bit. The owner
- * publishes a task by adding one to {@code ctl} (after writing the task into the array); a canceller
- * sets the bit. Both are read-modify-writes of the same field, so one comes first: either the
- * canceller's walk includes the task (the add came first), or the add returns the bit and the owner
- * cancels the task itself. Nothing else is needed per fork: no shared counter, no second fence.
+ * publishes a task by adding one to {@code ctl} (after writing the task into the array); a
+ * canceller sets the bit. Both are read-modify-writes of the same field, so one comes first: either
+ * the canceller's walk includes the task (the add came first), or the add returns the bit and the
+ * owner cancels the task itself. Nothing else is needed per fork: no shared counter, no second
+ * fence.
  *
- * <p>The owner writes this object on every fork, and task threads never read it, so it is padded
- * to keep it off the cache lines of objects that task threads read (the scope, the tasks): a line
+ * <p>The owner writes this object on every fork, and task threads never read it, so it is padded to
+ * keep it off the cache lines of objects that task threads read (the scope, the tasks): a line
  * shared with those would move between cores on every fork.
  */
 final class TaskList extends TaskListFields {
@@ -52,7 +53,10 @@ final class TaskList extends TaskListFields {
     return ((long) CTL.getAndAdd(this, 1L) & CANCELLED) != 0;
   }
 
-  /** Marks the list cancelled; returns how many tasks were published before (the canceller ends those). */
+  /**
+   * Marks the list cancelled; returns how many tasks were published before (the canceller ends
+   * those).
+   */
   int markCancelled() {
     return (int) ((long) CTL.getAndBitwiseOr(this, CANCELLED) & COUNT);
   }

@@ -4,25 +4,26 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One task of a scope: its state machine, its outcome and the list of dependents waiting for it.
  *
  * <p>State moves PENDING -> RUNNING -> (COMPLETING) -> final, or PENDING -> (COMPLETING) -> final.
- * Whoever wins the CAS into COMPLETING alone writes {@code outcome}, then publishes the final
- * state with a release write: a reader that sees a final state sees the outcome. A task ends in
- * exactly one final state; a cancelled task's result is never published.
+ * Whoever wins the CAS into COMPLETING alone writes {@code outcome}, then publishes the final state
+ * with a release write: a reader that sees a final state sees the outcome. A task ends in exactly
+ * one final state; a cancelled task's result is never published.
  *
- * <p>Two more facts are tracked for the owner's waits, in {@code done}: SETTLED (the task is
- * final and the policy has seen it: {@code join()} waits for this) and RELEASED (no thread runs or
- * will run for the task: {@code close()} waits for this). Each task has its own flags, so ending
- * a task writes nothing that other tasks' threads share: a counter shared by every task of a scope
- * costs a cache-line transfer between cores per task (see docs/performance.md).
+ * <p>Two more facts are tracked for the owner's waits, in {@code done}: SETTLED (the task is final
+ * and the policy has seen it: {@code join()} waits for this) and RELEASED (no thread runs or will
+ * run for the task: {@code close()} waits for this). Each task has its own flags, so ending a task
+ * writes nothing that other tasks' threads share: a counter shared by every task of a scope costs a
+ * cache-line transfer between cores per task (see docs/performance.md).
  */
 final class TaskNode<T> extends TaskHandle<T> {
   static final int PENDING = 0;
@@ -78,18 +79,18 @@ final class TaskNode<T> extends TaskHandle<T> {
   boolean openedScope;
   // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING,
   // before the release write of the final state; read after reading a final state.
-  private Object outcome;
+  private @Nullable Object outcome;
   private final Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
-  private volatile Object dependents;
-  private final Duration timeout;
-  private final Function<? super Throwable, ? extends T> fallback;
+  private volatile @Nullable Object dependents;
+  private final @Nullable Duration timeout;
+  private final @Nullable Function<? super Throwable, ? extends T> fallback;
   final TaskNode<?>[] dependencies;
-  private Throwable recoveredFrom; // written with outcome, under the same publication
+  private @Nullable Throwable recoveredFrom; // written with outcome, under the same publication
   // lateFailure: what the body threw after another thread ended the task (cancel, timeout), unless
   // an echo (Failures.isEcho); written by the task's thread before RELEASED, read by the owner.
-  private volatile Throwable lateFailure;
+  private volatile @Nullable Throwable lateFailure;
   // lateReported: whether lateFailure was attached or counted as left out; owner only.
   boolean lateReported;
   // failureOrder: rank of this task's failure in its scope (0: first); written before FAILED.
@@ -119,12 +120,12 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   @Override
-  Object rawOutcome() {
+  @Nullable Object rawOutcome() {
     return outcome;
   }
 
   @Override
-  Throwable rawRecoveredFrom() {
+  @Nullable Throwable rawRecoveredFrom() {
     return recoveredFrom;
   }
 
@@ -143,7 +144,7 @@ final class TaskNode<T> extends TaskHandle<T> {
 
   /** Adds {@code dependent} to the waiters; returns false if this task already ended. */
   boolean addDependent(TaskNode<?> dependent) {
-    for (;;) {
+    for (; ; ) {
       Object cur = dependents;
       if (cur == ENDED) {
         return false;
@@ -155,7 +156,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /** The result of a dependency that succeeded (the dependent's body runs only then). */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "NullAway"}) // NullAway: a result may be null (a nullable T)
   T value() {
     return (T) outcome;
   }
@@ -188,7 +189,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /** The late failure (see the field), or null. */
-  Throwable lateFailure() {
+  @Nullable Throwable lateFailure() {
     return lateFailure;
   }
 
@@ -204,9 +205,9 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /**
-   * Claims PENDING -> RUNNING for a task no other thread can see yet (the owner publishes it
-   * after its thread started): plain writes, which {@code Thread.start()} and the publication
-   * order before every other reader.
+   * Claims PENDING -> RUNNING for a task no other thread can see yet (the owner publishes it after
+   * its thread started): plain writes, which {@code Thread.start()} and the publication order
+   * before every other reader.
    */
   void claimUnpublished(Thread t) {
     thread = t;
@@ -223,16 +224,22 @@ final class TaskNode<T> extends TaskHandle<T> {
    * if the dependency was cancelled or the scope is being cancelled (a cancelled task never runs
    * its fallback). This task's own dependents go to {@code cascade}.
    */
-  void skipOrCancel(TaskNode<?> dependency, ArrayDeque<TaskNode<?>> cascade) {
+  void skipOrCancel(TaskNode<?> dependency, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     if (state != PENDING) {
       return;
     }
     String stop = scope.cancelDetail();
     if (stop != null || dependency.state == CANCELLED) {
-      cancel(stop != null ? stop : "dependency '" + dependency.name + "' was cancelled", cascade, true);
+      cancel(
+          stop != null ? stop : "dependency '" + dependency.name + "' was cancelled",
+          cascade,
+          true);
     } else if (claim(PENDING)) {
-      finishFailure(TaskSkippedException.of(name, dependency.name, dependency.state(),
-          (Throwable) dependency.outcome), SKIPPED, cascade);
+      finishFailure(
+          TaskSkippedException.of(
+              name, dependency.name, dependency.state(), (Throwable) dependency.outcome),
+          SKIPPED,
+          cascade);
       mark(SETTLED_AND_RELEASED); // no thread was started, and none will be
     }
   }
@@ -245,8 +252,8 @@ final class TaskNode<T> extends TaskHandle<T> {
   /**
    * Cancels the task like {@link #cancel(String)} but leaves its thread uninterrupted: a scope's
    * cancel ends every task first, then cancels nested scopes, and only then interrupts threads
-   * ({@link #interruptIfCancelled}), so that a nested scope is cancelled before its owner (a
-   * task thread) sees the interrupt.
+   * ({@link #interruptIfCancelled}), so that a nested scope is cancelled before its owner (a task
+   * thread) sees the interrupt.
    */
   boolean cancelWithoutInterrupt(String why) {
     return cancel(why, null, false);
@@ -260,9 +267,9 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /** {@link #cancel(String)}, with this task's dependents queued in {@code cascade}. */
-  private boolean cancel(String why, ArrayDeque<TaskNode<?>> cascade, boolean interrupt) {
+  private boolean cancel(String why, @Nullable ArrayDeque<TaskNode<?>> cascade, boolean interrupt) {
     int s;
-    for (;;) {
+    for (; ; ) {
       s = state;
       if (s >= COMPLETING) {
         return false;
@@ -310,7 +317,7 @@ final class TaskNode<T> extends TaskHandle<T> {
     return body;
   }
 
-  Duration timeout() { // or null
+  @Nullable Duration timeout() {
     return timeout;
   }
 
@@ -325,7 +332,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   }
 
   /** With COMPLETING claimed: the body returned {@code value}. */
-  void succeed(T value) {
+  void succeed(@Nullable T value) {
     outcome = value;
     publish(SUCCEEDED, null);
   }
@@ -350,8 +357,15 @@ final class TaskNode<T> extends TaskHandle<T> {
   /** The timeout fired: the task fails with a TimeoutException, and its thread is interrupted. */
   void timeoutExpired() {
     if (claim(RUNNING)) {
-      finishFailure(new TimeoutException("task '" + name + "' timed out after " + timeout.toMillis()
-          + " ms"), FAILED, null);
+      finishFailure(
+          new TimeoutException(
+              "task '"
+                  + name
+                  + "' timed out after "
+                  + Objects.requireNonNull(timeout, "timeout of a timed task").toMillis()
+                  + " ms"),
+          FAILED,
+          null);
       mark(SETTLED);
       interruptThread();
     }
@@ -377,7 +391,9 @@ final class TaskNode<T> extends TaskHandle<T> {
     return thread != null && !threadGone() && state != PENDING;
   }
 
-  /** Sets {@code bits} in {@code done} (other threads may set the other bit) and tells the scope. */
+  /**
+   * Sets {@code bits} in {@code done} (other threads may set the other bit) and tells the scope.
+   */
   private void mark(int bits) {
     DONE.getAndBitwiseOr(this, bits);
     scope.wakeOwnerIfAwaited(this);
@@ -392,7 +408,8 @@ final class TaskNode<T> extends TaskHandle<T> {
    * With COMPLETING claimed: apply the fallback if any, else end in {@code finalState}. Dependents
    * to skip go to {@code cascade}, or, if it is null, are ended here.
    */
-  private void finishFailure(Throwable failure, int finalState, ArrayDeque<TaskNode<?>> cascade) {
+  private void finishFailure(
+      Throwable failure, int finalState, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     if (fallback != null) {
       try {
         outcome = fallback.apply(failure);
@@ -418,33 +435,32 @@ final class TaskNode<T> extends TaskHandle<T> {
    * already skipped. They are ended in a loop, not by recursion: {@code cascade} is null in the
    * task that starts a cascade, which runs the loop; the dependents it ends queue theirs on it.
    */
-  private void publish(int finalState, ArrayDeque<TaskNode<?>> cascade) {
+  private void publish(int finalState, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     // A release write publishes outcome and recoveredFrom to whoever reads the final state; the
     // getAndSet that follows is the full fence (and a reader that sees ENDED sees the state).
     STATE.setRelease(this, finalState);
     Object waiting = DEPENDENTS.getAndSet(this, ENDED);
-    scope.listener.taskEnded(this, state(), finalState == SUCCEEDED ? recoveredFrom : (Throwable) outcome);
-    if (waiting instanceof Link) {
-      boolean first = cascade == null;
-      if (first && finalState != SUCCEEDED) {
-        cascade = new ArrayDeque<>();
-      }
+    scope.listener.taskEnded(
+        this, state(), finalState == SUCCEEDED ? recoveredFrom : (Throwable) outcome);
+    if (waiting instanceof Link && finalState == SUCCEEDED) {
       for (Object l = waiting; l instanceof Link link; l = link.next) {
-        if (finalState == SUCCEEDED) {
-          if (link.task.releaseOne()) {
-            scope.limit.ready(link.task);
-          }
-        } else {
-          cascade.add(this);
-          cascade.add(link.task);
+        if (link.task.releaseOne()) {
+          scope.limit.ready(link.task);
         }
       }
-      if (first && cascade != null) {
-        Cascade.run(cascade);
+    } else if (waiting instanceof Link) {
+      boolean first = cascade == null;
+      ArrayDeque<TaskNode<?>> queue = cascade == null ? new ArrayDeque<>() : cascade;
+      for (Object l = waiting; l instanceof Link link; l = link.next) {
+        queue.add(this);
+        queue.add(link.task);
+      }
+      if (first) {
+        Cascade.run(queue);
       }
     }
     scope.tellPolicyEnded(this);
   }
 
-  private record Link(TaskNode<?> task, Object next) {}
+  private record Link(TaskNode<?> task, @Nullable Object next) {}
 }

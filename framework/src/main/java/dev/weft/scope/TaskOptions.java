@@ -4,25 +4,25 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Options of one task: a timeout and a fallback. Immutable; each {@code withX} method returns a
- * new instance. Given to {@code fork} as a function, so the result type is inferred:
+ * Options of one task: a timeout and a fallback. Immutable; each {@code withX} method returns a new
+ * instance. Given to {@code fork} as a function, so the result type is inferred:
  *
- * {@snippet :
- * Task<List<Ad>> ads = scope.fork("ads", () -> adService.fetch(userId),
- *     o -> o.withTimeout(Duration.ofMillis(80)).orElse(List.of()));
- * }
+ * {@snippet class=dev.weft.samples.DeadlineSample region=task-timeout lang=java}
  *
  * @param <T> the type of the task's result
  */
 public final class TaskOptions<T> {
   private static final TaskOptions<?> DEFAULTS = new TaskOptions<>(null, null);
 
-  private final Duration timeout;
-  private final Function<? super Throwable, ? extends T> fallback;
+  // null: not set
+  private final @Nullable Duration timeout;
+  private final @Nullable Function<? super Throwable, ? extends T> fallback;
 
-  private TaskOptions(Duration timeout, Function<? super Throwable, ? extends T> fallback) {
+  private TaskOptions(
+      @Nullable Duration timeout, @Nullable Function<? super Throwable, ? extends T> fallback) {
     this.timeout = timeout;
     this.fallback = fallback;
   }
@@ -41,8 +41,8 @@ public final class TaskOptions<T> {
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
   public TaskOptions<T> withTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout,
-        "task timeout must not be null: omit withTimeout for no timeout");
+    Objects.requireNonNull(
+        timeout, "task timeout must not be null: omit withTimeout for no timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(
           "task timeout must be positive, was " + timeout + ": omit withTimeout for no timeout");
@@ -51,15 +51,17 @@ public final class TaskOptions<T> {
   }
 
   /**
-   * Declares a fallback: if the body throws, times out, or is skipped because a dependency did
-   * not succeed, the task succeeds with {@code fallback.apply(failure)} instead. The fallback runs
-   * in the thread that sees the failure; keep it short and non-blocking. If it throws, the task
-   * fails with that exception (the original failure suppressed). Cancellation of the scope is not
-   * a failure: a cancelled task stays cancelled.
+   * Declares a fallback: if the body throws, times out, or is skipped because a dependency did not
+   * succeed, the task succeeds with {@code fallback.apply(failure)} instead. The fallback runs in
+   * the thread that sees the failure; keep it short and non-blocking. If it throws, the task fails
+   * with that exception (the original failure suppressed). Cancellation of the scope is not a
+   * failure: a cancelled task stays cancelled.
    */
   public TaskOptions<T> recover(Function<? super Throwable, ? extends T> fallback) {
-    Objects.requireNonNull(fallback, "task fallback must not be null: pass a function from the "
-        + "failure to a value, or use orElse(value)");
+    Objects.requireNonNull(
+        fallback,
+        "task fallback must not be null: pass a function from the "
+            + "failure to a value, or use orElse(value)");
     return new TaskOptions<>(timeout, fallback);
   }
 

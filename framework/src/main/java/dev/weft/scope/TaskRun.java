@@ -4,10 +4,10 @@ import dev.weft.internal.ThreadNames;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * The body of a task's thread (run with the task as the {@link CurrentTask}): the factory
- * contract check, the timeout, the user's body, the scopes it left open, and the end of the task.
- * Whatever happens here, the task ends in a final state and is released, so {@code join()} and
- * {@code close()} cannot hang on it.
+ * The body of a task's thread (run with the task as the {@link CurrentTask}): the factory contract
+ * check, the timeout, the user's body, the scopes it left open, and the end of the task. Whatever
+ * happens here, the task ends in a final state and is released, so {@code join()} and {@code
+ * close()} cannot hang on it.
  */
 final class TaskRun {
   private TaskRun() {}
@@ -24,10 +24,16 @@ final class TaskRun {
         // wait for the thread that really runs the body.
         if (task.claimRunning()) {
           endedHere = true;
-          task.fail(new IllegalStateException("task '" + task.name + "' was run by thread "
-              + ThreadNames.quoted(Thread.currentThread()) + ", not by the thread "
-              + ThreadNames.quoted(task.thread) + " that the thread factory returned: the thread "
-              + "factory must return a new, unstarted thread that runs the Runnable it is given"));
+          task.fail(
+              new IllegalStateException(
+                  "task '"
+                      + task.name
+                      + "' was run by thread "
+                      + ThreadNames.quoted(Thread.currentThread())
+                      + ", not by the thread "
+                      + ThreadNames.quoted(task.thread)
+                      + " that the thread factory returned: the thread "
+                      + "factory must return a new, unstarted thread that runs the Runnable it is given"));
         }
         return;
       }
@@ -62,7 +68,8 @@ final class TaskRun {
         }
       }
     } catch (Throwable unexpected) {
-      // A bug in Weft or an Error while ending the task: never leave it unfinished (join would hang).
+      // A bug in Weft or an Error while ending the task: never leave it unfinished (join would
+      // hang).
       if (!endedHere && task.claimRunning()) {
         endedHere = true;
         task.fail(unexpected);

@@ -3,23 +3,24 @@ package dev.weft.scope;
 import dev.weft.internal.ThreadNames;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How a scope starts its task threads: virtual threads from a builder, or threads from the
- * user's thread factory; their names ({@code scope/task}, so thread dumps show them); what
- * happens when a thread cannot be created or started (the task fails); and threads from a
- * factory that break its contract (they end without running the task: the task fails too).
+ * How a scope starts its task threads: virtual threads from a builder, or threads from the user's
+ * thread factory; their names ({@code scope/task}, so thread dumps show them); what happens when a
+ * thread cannot be created or started (the task fails); and threads from a factory that break its
+ * contract (they end without running the task: the task fails too).
  */
 final class TaskThreads {
   private final ScopeImpl<?> scope;
   // factory: the user's thread factory, or null for virtual threads.
-  private final ThreadFactory factory;
+  private final @Nullable ThreadFactory factory;
   // namePrefix: "scope/", the start of every task thread's name.
   private final String namePrefix;
   // ownerBuilder: owner only (a builder is not thread-safe); creates the threads the owner starts.
-  private Thread.Builder.OfVirtual ownerBuilder;
+  private Thread.Builder.@Nullable OfVirtual ownerBuilder;
 
-  TaskThreads(ScopeImpl<?> scope, ThreadFactory factory) {
+  TaskThreads(ScopeImpl<?> scope, @Nullable ThreadFactory factory) {
     this.scope = scope;
     this.factory = factory;
     this.namePrefix = scope.name + "/";
@@ -51,8 +52,8 @@ final class TaskThreads {
   }
 
   /**
-   * Creates and starts the task's thread; false if the task already ended (cancelled, skipped)
-   * or its thread could not start. Any thread (the owner, or a dependency's thread).
+   * Creates and starts the task's thread; false if the task already ended (cancelled, skipped) or
+   * its thread could not start. Any thread (the owner, or a dependency's thread).
    */
   boolean start(TaskNode<?> node) {
     if (node.isFinal()) {
@@ -91,7 +92,9 @@ final class TaskThreads {
     for (int i = from; i < to; i++) {
       TaskNode<?> t = tasks.get(i);
       Thread th = t.thread;
-      if (!t.isFinished() && th != null && th.getState() == Thread.State.TERMINATED
+      if (!t.isFinished()
+          && th != null
+          && th.getState() == Thread.State.TERMINATED
           && !t.isFinished()) { // re-read: a thread that ran its task released it before it ended
         t.threadLost();
       }
@@ -100,20 +103,34 @@ final class TaskThreads {
 
   /**
    * The task's thread, unstarted, named scope/task so that thread dumps show it: from the thread
-   * factory if the scope has one, else from {@code builder} (used by one thread at a time).
+   * factory if the scope has one, else from {@code builder} (used by one thread at a time; not null
+   * when there is no factory).
    */
-  private Thread newThread(TaskNode<?> node, Thread.Builder.OfVirtual builder) {
+  private Thread newThread(TaskNode<?> node, Thread.Builder.@Nullable OfVirtual builder) {
     String threadName = namePrefix.concat(node.name);
     if (factory == null) {
-      return builder.name(threadName).unstarted(CurrentTask.threadBody(node));
+      return Objects.requireNonNull(builder, "builder")
+          .name(threadName)
+          .unstarted(CurrentTask.threadBody(node));
     }
-    Thread t = Objects.requireNonNull(factory.newThread(CurrentTask.threadBody(node)),
-        "thread factory returned null for task '" + node.name + "': the thread factory must return "
-            + "a new, unstarted thread that runs the Runnable it is given");
+    Thread t =
+        Objects.requireNonNull(
+            factory.newThread(CurrentTask.threadBody(node)),
+            "thread factory returned null for task '"
+                + node.name
+                + "': the thread factory must return "
+                + "a new, unstarted thread that runs the Runnable it is given");
     if (t.getState() != Thread.State.NEW) {
-      throw new IllegalThreadStateException("thread factory returned thread " + ThreadNames.quoted(t) + " for "
-          + "task '" + node.name + "', which is " + t.getState() + ": the thread factory must return "
-          + "a new, unstarted thread that runs the Runnable it is given");
+      throw new IllegalThreadStateException(
+          "thread factory returned thread "
+              + ThreadNames.quoted(t)
+              + " for "
+              + "task '"
+              + node.name
+              + "', which is "
+              + t.getState()
+              + ": the thread factory must return "
+              + "a new, unstarted thread that runs the Runnable it is given");
     }
     t.setName(threadName);
     return t;
@@ -121,9 +138,12 @@ final class TaskThreads {
 
   /** The failure of a task whose thread from the factory ended without running it. */
   static IllegalStateException lostThreadFailure(TaskNode<?> task) {
-    return new IllegalStateException("task '" + task.name + "' never ran: its thread "
-        + ThreadNames.quoted(task.thread) + " ended without running it; the thread factory must return a "
-        + "new, unstarted thread that runs the Runnable it is given");
+    return new IllegalStateException(
+        "task '"
+            + task.name
+            + "' never ran: its thread "
+            + ThreadNames.quoted(task.thread)
+            + " ended without running it; the thread factory must return a "
+            + "new, unstarted thread that runs the Runnable it is given");
   }
-
 }

@@ -16,10 +16,13 @@ final class Timer {
     static final ScheduledThreadPoolExecutor EXECUTOR = create();
 
     private static ScheduledThreadPoolExecutor create() {
-      ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = Thread.ofPlatform().daemon().name("weft-timer").unstarted(r);
-        return t;
-      });
+      ScheduledThreadPoolExecutor e =
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread t = Thread.ofPlatform().daemon().name("weft-timer").unstarted(r);
+                return t;
+              });
       e.setRemoveOnCancelPolicy(true); // cancelled timeouts do not pile up in the queue
       return e;
     }

@@ -22,11 +22,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The public entry points of lock ordering ({@link LockOrderChecker}, its builder, checked locks
  * and conditions, {@link DeadlockDetector}) with bad input and in the wrong thread or state: each
  * row gives the exact exception, whose message names the argument or rule and says the fix; huge
- * durations saturate. The same rows are the table of docs/lock-ordering.md, "Errors and bad
- * input" ({@link #docs_errorsSection_listsEveryRow}).
+ * durations saturate. The same rows are the table of docs/lock-ordering.md, "Errors and bad input"
+ * ({@link #docs_errorsSection_listsEveryRow}).
  *
- * <p>Each row uses a new THROW checker {@code checker}; the owner thread is {@code owner},
- * another thread {@code other}.
+ * <p>Each row uses a new THROW checker {@code checker}; the owner thread is {@code owner}, another
+ * thread {@code other}.
  */
 class BadInputTest {
   private static final Duration HUGE = Duration.ofSeconds(Long.MAX_VALUE);
@@ -101,12 +101,14 @@ class BadInputTest {
     BadInputTable t = BadInputTable.create();
 
     t.group("**Checkers and lock classes** (`LockOrderChecker`)");
-    t.rejects("`LockOrderChecker.create(null)`, `LockOrderChecker.builder().policy(null)`",
+    t.rejects(
+        "`LockOrderChecker.create(null)`, `LockOrderChecker.builder().policy(null)`",
         NullPointerException.class,
         "lock order policy must not be null: pass THROW, WARN or OFF, or leave it unset for the default",
         () -> LockOrderChecker.create(null),
         () -> LockOrderChecker.builder().policy(null));
-    t.rejects("`LockOrderChecker.create()` with `-Dweft.lockorder.policy=sometimes`",
+    t.rejects(
+        "`LockOrderChecker.create()` with `-Dweft.lockorder.policy=sometimes`",
         IllegalArgumentException.class,
         "system property weft.lockorder.policy is 'sometimes': use THROW, WARN or OFF",
         () -> {
@@ -122,44 +124,64 @@ class BadInputTest {
             }
           }
         });
-    t.rejects("`checker.newLock(null)`, `newReadWriteLock(null)`, `lockClass(null)`", NullPointerException.class,
+    t.rejects(
+        "`checker.newLock(null)`, `newReadWriteLock(null)`, `lockClass(null)`",
+        NullPointerException.class,
         "lock class name must not be null: " + NAME_FIX,
         () -> checker().newLock(null),
         () -> checker().newReadWriteLock(null),
         () -> checker().lockClass(null));
-    t.rejects("`checker.newLock(\"\")`", IllegalArgumentException.class,
+    t.rejects(
+        "`checker.newLock(\"\")`",
+        IllegalArgumentException.class,
         "lock class name must not be blank, got '': " + NAME_FIX,
         () -> checker().newLock(""));
-    t.rejects("`checker.newLock(\" \")`, `newReadWriteLock(\" \")`, `lockClass(\" \")`",
+    t.rejects(
+        "`checker.newLock(\" \")`, `newReadWriteLock(\" \")`, `lockClass(\" \")`",
         IllegalArgumentException.class,
         "lock class name must not be blank, got ' ': " + NAME_FIX,
         () -> checker().newLock(" "),
         () -> checker().newReadWriteLock(" "),
         () -> checker().lockClass(" "));
-    t.rejects("`checker.declareOrder((String[]) null)`", NullPointerException.class,
+    t.rejects(
+        "`checker.declareOrder((String[]) null)`",
+        NullPointerException.class,
         "declared order must not be null: " + DECLARE_FIX,
         () -> checker().declareOrder((String[]) null));
-    t.rejects("`checker.declareOrder()`", IllegalArgumentException.class,
+    t.rejects(
+        "`checker.declareOrder()`",
+        IllegalArgumentException.class,
         "declareOrder needs at least two lock class names, got []: " + DECLARE_FIX,
         () -> checker().declareOrder());
-    t.rejects("`checker.declareOrder(\"a\")`", IllegalArgumentException.class,
+    t.rejects(
+        "`checker.declareOrder(\"a\")`",
+        IllegalArgumentException.class,
         "declareOrder needs at least two lock class names, got [a]: " + DECLARE_FIX,
         () -> checker().declareOrder("a"));
-    t.rejects("`checker.declareOrder(\"a\", null)`", NullPointerException.class,
+    t.rejects(
+        "`checker.declareOrder(\"a\", null)`",
+        NullPointerException.class,
         "lock class name in declared order [a, null] must not be null: " + DECLARE_FIX,
         () -> checker().declareOrder("a", null));
-    t.rejects("`checker.declareOrder(\"a\", \" \")`", IllegalArgumentException.class,
+    t.rejects(
+        "`checker.declareOrder(\"a\", \" \")`",
+        IllegalArgumentException.class,
         "lock class name in declared order [a,  ] must not be blank, got ' ': " + DECLARE_FIX,
         () -> checker().declareOrder("a", " "));
-    t.rejects("`checker.declareOrder(\"a\", \"b\", \"a\")`", IllegalArgumentException.class,
+    t.rejects(
+        "`checker.declareOrder(\"a\", \"b\", \"a\")`",
+        IllegalArgumentException.class,
         "lock class 'a' appears twice in declared order [a, b, a]: list each class once, in the order they "
             + "are taken",
         () -> checker().declareOrder("a", "b", "a"));
-    t.rejects("`checker.declareOrder(\"a\", \"b\", \"a\", null)`", IllegalArgumentException.class,
+    t.rejects(
+        "`checker.declareOrder(\"a\", \"b\", \"a\", null)`",
+        IllegalArgumentException.class,
         "lock class 'a' appears twice in declared order [a, b, a, null]: list each class once, in the order "
             + "they are taken",
         () -> checker().declareOrder("a", "b", "a", null));
-    t.rejects("`checker.declareOrder(\"a\", \"b\")` after a thread took `a` inside `b`",
+    t.rejects(
+        "`checker.declareOrder(\"a\", \"b\")` after a thread took `a` inside `b`",
         IllegalArgumentException.class,
         "declared order [a, b] contradicts an order seen or declared before: a -> b, b -> a: take these locks "
             + "in one order everywhere, then declare that order",
@@ -168,23 +190,33 @@ class BadInputTest {
           Threads.nest(checker.newLock("b"), checker.newLock("a"));
           checker.declareOrder("a", "b");
         });
-    t.rejects("`checker.declareOrder((Class<Rank>) null)`", NullPointerException.class,
+    t.rejects(
+        "`checker.declareOrder((Class<Rank>) null)`",
+        NullPointerException.class,
         "rank enum must not be null: pass an enum class whose constants name the lock classes in the order "
             + "they are taken",
         () -> checker().declareOrder((Class<OneRank>) null));
-    t.rejects("`checker.declareOrder(OneRank.class)`, an enum with one constant", IllegalArgumentException.class,
+    t.rejects(
+        "`checker.declareOrder(OneRank.class)`, an enum with one constant",
+        IllegalArgumentException.class,
         "declareOrder needs at least two lock class names, got [OneRank.ONLY]: " + DECLARE_FIX,
         () -> checker().declareOrder(OneRank.class));
-    t.rejects("`LockOrderChecker.addReportListener(null)`", NullPointerException.class,
+    t.rejects(
+        "`LockOrderChecker.addReportListener(null)`",
+        NullPointerException.class,
         "report listener must not be null: pass a Consumer that receives each report",
         () -> LockOrderChecker.addReportListener(null));
-    t.works("`LockOrderChecker.removeReportListener(null)`, or of a listener never added",
+    t.works(
+        "`LockOrderChecker.removeReportListener(null)`, or of a listener never added",
         "works: no effect",
         () -> LockOrderChecker.removeReportListener(null),
         () -> LockOrderChecker.removeReportListener(e -> {}));
 
-    t.group("**Checked locks and conditions** (the `Lock`, `ReadWriteLock` and `Condition` contracts)");
-    t.rejects("`lock.unlock()` of a lock `a` that no thread holds", IllegalMonitorStateException.class,
+    t.group(
+        "**Checked locks and conditions** (the `Lock`, `ReadWriteLock` and `Condition` contracts)");
+    t.rejects(
+        "`lock.unlock()` of a lock `a` that no thread holds",
+        IllegalMonitorStateException.class,
         "thread 'owner' unlocks lock 'a', which it does not hold: unlock a lock only in the thread that locked it, once for each lock() or successful tryLock()",
         () -> checker().newLock("a").unlock(),
         () -> {
@@ -193,7 +225,9 @@ class BadInputTest {
           a.unlock();
           a.unlock();
         });
-    t.rejects("`lock.unlock()` in thread `other` while `owner` holds `a`", IllegalMonitorStateException.class,
+    t.rejects(
+        "`lock.unlock()` in thread `other` while `owner` holds `a`",
+        IllegalMonitorStateException.class,
         "thread 'other' unlocks lock 'a', which it does not hold: unlock a lock only in the thread that locked it, once for each lock() or successful tryLock()",
         () -> {
           Lock a = checker().newLock("a");
@@ -204,35 +238,47 @@ class BadInputTest {
             a.unlock();
           }
         });
-    t.rejects("`rw.readLock().unlock()` not held", IllegalMonitorStateException.class,
+    t.rejects(
+        "`rw.readLock().unlock()` not held",
+        IllegalMonitorStateException.class,
         "thread 'owner' unlocks lock 'a (read)', which it does not hold: unlock a lock only in the thread that locked it, once for each lock() or successful tryLock()",
         () -> checker().newReadWriteLock("a").readLock().unlock());
-    t.rejects("`rw.writeLock().unlock()` not held", IllegalMonitorStateException.class,
+    t.rejects(
+        "`rw.writeLock().unlock()` not held",
+        IllegalMonitorStateException.class,
         "thread 'owner' unlocks lock 'a (write)', which it does not hold: unlock a lock only in the thread that locked it, once for each lock() or successful tryLock()",
         () -> checker().newReadWriteLock("a").writeLock().unlock());
-    t.rejects("`lock.tryLock(1, null)`", NullPointerException.class,
+    t.rejects(
+        "`lock.tryLock(1, null)`",
+        NullPointerException.class,
         "tryLock time unit must not be null: pass e.g. TimeUnit.MILLISECONDS",
         () -> checker().newLock("a").tryLock(1, null));
-    t.works("`lock.tryLock(Long.MAX_VALUE, TimeUnit.DAYS)` while another thread holds it, then releases it",
+    t.works(
+        "`lock.tryLock(Long.MAX_VALUE, TimeUnit.DAYS)` while another thread holds it, then releases it",
         "works: saturates (`TimeUnit` caps at `Long.MAX_VALUE` ns); waits until the lock is free",
         () -> {
           Lock a = checker().newLock("a");
           Thread owner = Thread.currentThread();
           CountDownLatch held = new CountDownLatch(1);
-          Thread holder = Thread.ofPlatform().name("holder").start(() -> {
-            a.lock();
-            held.countDown();
-            while (owner.getState() != Thread.State.TIMED_WAITING) {
-              Thread.onSpinWait(); // the owner is blocked in tryLock
-            }
-            a.unlock();
-          });
+          Thread holder =
+              Thread.ofPlatform()
+                  .name("holder")
+                  .start(
+                      () -> {
+                        a.lock();
+                        held.countDown();
+                        while (owner.getState() != Thread.State.TIMED_WAITING) {
+                          Thread.onSpinWait(); // the owner is blocked in tryLock
+                        }
+                        a.unlock();
+                      });
           held.await();
           assertThat(a.tryLock(Long.MAX_VALUE, TimeUnit.DAYS)).isTrue();
           a.unlock();
           holder.join();
         });
-    t.works("`lock.tryLock(-1, TimeUnit.SECONDS)`, `tryLock(Long.MIN_VALUE, TimeUnit.NANOSECONDS)`",
+    t.works(
+        "`lock.tryLock(-1, TimeUnit.SECONDS)`, `tryLock(Long.MIN_VALUE, TimeUnit.NANOSECONDS)`",
         "works: does not wait; `true` if the lock is free",
         () -> {
           Lock a = checker().newLock("a");
@@ -241,11 +287,15 @@ class BadInputTest {
           assertThat(a.tryLock(Long.MIN_VALUE, TimeUnit.NANOSECONDS)).isTrue();
           a.unlock();
         });
-    t.rejects("`rw.readLock().newCondition()`", UnsupportedOperationException.class,
+    t.rejects(
+        "`rw.readLock().newCondition()`",
+        UnsupportedOperationException.class,
         "the read lock of 'a' has no conditions, as with ReentrantReadWriteLock: use the write lock's "
             + "newCondition()",
         () -> checker().newReadWriteLock("a").readLock().newCondition());
-    t.rejects("`condition.await()` without holding `a` (any `await` method)", IllegalMonitorStateException.class,
+    t.rejects(
+        "`condition.await()` without holding `a` (any `await` method)",
+        IllegalMonitorStateException.class,
         "thread 'owner' awaits a condition of lock 'a', which it does not hold: take lock 'a' in the same thread before calling await",
         () -> checker().newLock("a").newCondition().await(),
         () -> checker().newLock("a").newCondition().awaitUninterruptibly(),
@@ -264,7 +314,9 @@ class BadInputTest {
             a.unlock();
           }
         });
-    t.rejects("`condition.await()` in thread `other` while `owner` holds `a`", IllegalMonitorStateException.class,
+    t.rejects(
+        "`condition.await()` in thread `other` while `owner` holds `a`",
+        IllegalMonitorStateException.class,
         "thread 'other' awaits a condition of lock 'a', which it does not hold: take lock 'a' in the same thread before calling await",
         () -> {
           Lock a = checker().newLock("a");
@@ -276,13 +328,19 @@ class BadInputTest {
             a.unlock();
           }
         });
-    t.rejects("`condition.signal()` without holding `a`", IllegalMonitorStateException.class,
+    t.rejects(
+        "`condition.signal()` without holding `a`",
+        IllegalMonitorStateException.class,
         "thread 'owner' signals a condition of lock 'a', which it does not hold: take lock 'a' in the same thread before calling signal",
         () -> checker().newLock("a").newCondition().signal());
-    t.rejects("`condition.signalAll()` without holding `a`", IllegalMonitorStateException.class,
+    t.rejects(
+        "`condition.signalAll()` without holding `a`",
+        IllegalMonitorStateException.class,
         "thread 'owner' signals a condition of lock 'a', which it does not hold: take lock 'a' in the same thread before calling signalAll",
         () -> checker().newLock("a").newCondition().signalAll());
-    t.rejects("`condition.await(1, null)`", NullPointerException.class,
+    t.rejects(
+        "`condition.await(1, null)`",
+        NullPointerException.class,
         "await time unit must not be null: pass e.g. TimeUnit.MILLISECONDS",
         () -> {
           Lock a = checker().newLock("a");
@@ -293,7 +351,9 @@ class BadInputTest {
             a.unlock();
           }
         });
-    t.rejects("`condition.awaitUntil(null)`", NullPointerException.class,
+    t.rejects(
+        "`condition.awaitUntil(null)`",
+        NullPointerException.class,
         "await deadline must not be null: use await() to wait without one",
         () -> {
           ReadWriteLock rw = checker().newReadWriteLock("a");
@@ -306,37 +366,53 @@ class BadInputTest {
         });
 
     t.group("**Deadlock detector** (`DeadlockDetector`)");
-    t.rejects("`detector.startWatchdog(null)`", NullPointerException.class,
+    t.rejects(
+        "`detector.startWatchdog(null)`",
+        NullPointerException.class,
         "watchdog period must not be null: pass how often to look for deadlocks, e.g. Duration.ofSeconds(10)",
         () -> detect(d -> d.startWatchdog(null)));
-    t.rejects("`detector.startWatchdog(Duration.ZERO)`", IllegalArgumentException.class,
+    t.rejects(
+        "`detector.startWatchdog(Duration.ZERO)`",
+        IllegalArgumentException.class,
         "watchdog period must be positive, got PT0S: pass how often to look for deadlocks, e.g. Duration.ofSeconds(10)",
         () -> detect(d -> d.startWatchdog(Duration.ZERO)));
-    t.rejects("`detector.startWatchdog(Duration.ofMillis(-5))`", IllegalArgumentException.class,
+    t.rejects(
+        "`detector.startWatchdog(Duration.ofMillis(-5))`",
+        IllegalArgumentException.class,
         "watchdog period must be positive, got PT-0.005S: pass how often to look for deadlocks, "
             + "e.g. Duration.ofSeconds(10)",
         () -> detect(d -> d.startWatchdog(Duration.ofMillis(-5))));
-    t.works("`detector.startWatchdog(Duration.ofSeconds(Long.MAX_VALUE))`, "
+    t.works(
+        "`detector.startWatchdog(Duration.ofSeconds(Long.MAX_VALUE))`, "
             + "`startWatchdog(ChronoUnit.FOREVER.getDuration())`",
         "works: saturates at `Long.MAX_VALUE` ns (about 292 years)",
         () -> detect(d -> d.startWatchdog(HUGE)),
         () -> detect(d -> d.startWatchdog(FOREVER)));
-    t.rejects("`detector.startWatchdog(period)` twice", IllegalStateException.class,
+    t.rejects(
+        "`detector.startWatchdog(period)` twice",
+        IllegalStateException.class,
         "watchdog already running: start it once per detector, or create another DeadlockDetector",
         () -> detect(d -> d.startWatchdog(Duration.ofHours(1)).startWatchdog(Duration.ofHours(1))));
-    t.rejects("`detector.startWatchdog(period)` after `close()`", IllegalStateException.class,
+    t.rejects(
+        "`detector.startWatchdog(period)` after `close()`",
+        IllegalStateException.class,
         "deadlock detector is closed: create a new one",
-        () -> detect(d -> {
-          d.close();
-          d.startWatchdog(Duration.ofHours(1));
-        }));
-    t.works("`detector.close()` twice; `findDeadlocks()` after `close()`",
+        () ->
+            detect(
+                d -> {
+                  d.close();
+                  d.startWatchdog(Duration.ofHours(1));
+                }));
+    t.works(
+        "`detector.close()` twice; `findDeadlocks()` after `close()`",
         "works: `close()` is idempotent; `findDeadlocks()` still answers",
-        () -> detect(d -> {
-          d.close();
-          d.close();
-          assertThat(d.findDeadlocks()).isEmpty();
-        }));
+        () ->
+            detect(
+                d -> {
+                  d.close();
+                  d.close();
+                  assertThat(d.findDeadlocks()).isEmpty();
+                }));
     return t;
   }
 

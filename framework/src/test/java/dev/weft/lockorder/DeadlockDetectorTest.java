@@ -39,7 +39,9 @@ class DeadlockDetectorTest {
     }
     assertThat(thrown).hasSize(1).first().isInstanceOf(DeadlockException.class);
     DeadlockException e = (DeadlockException) thrown.get(0);
-    assertThat(e.getMessage()).matches("(?s)deadlock: thread '.+' waits for lock '[ab]' held by thread '.+', thread '.+' waits for lock '[ab]' held by thread '.+'\nfix: .*");
+    assertThat(e.getMessage())
+        .matches(
+            "(?s)deadlock: thread '.+' waits for lock '[ab]' held by thread '.+', thread '.+' waits for lock '[ab]' held by thread '.+'\nfix: .*");
     assertThat(e.report().threads()).hasSize(2);
     assertThat(e.report().locks()).containsExactlyInAnyOrder("a", "b");
   }
@@ -67,7 +69,8 @@ class DeadlockDetectorTest {
         .containsExactlyInAnyOrder("x (write)", "y (write)");
   }
 
-  private static void crossed(Lock first, Lock second, CyclicBarrier bothHold, List<Throwable> out) {
+  private static void crossed(
+      Lock first, Lock second, CyclicBarrier bothHold, List<Throwable> out) {
     try {
       first.lock();
       try {
@@ -127,8 +130,9 @@ class DeadlockDetectorTest {
       assertThat(detector.deadlocksFound()).isEqualTo(1);
       assertThatThrownBy(() -> detector.startWatchdog(Duration.ofSeconds(1)))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("watchdog already running: start it once per detector, or create another "
-              + "DeadlockDetector");
+          .hasMessage(
+              "watchdog already running: start it once per detector, or create another "
+                  + "DeadlockDetector");
     }
   }
 
@@ -137,8 +141,9 @@ class DeadlockDetectorTest {
     DeadlockDetector detector = DeadlockDetector.create();
     assertThatThrownBy(() -> detector.startWatchdog(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("watchdog period must be positive, got PT0S: pass how often to look for deadlocks, "
-            + "e.g. Duration.ofSeconds(10)");
+        .hasMessage(
+            "watchdog period must be positive, got PT0S: pass how often to look for deadlocks, "
+                + "e.g. Duration.ofSeconds(10)");
     detector.close();
     assertThatThrownBy(() -> detector.startWatchdog(Duration.ofSeconds(1)))
         .isInstanceOf(IllegalStateException.class)
@@ -158,9 +163,7 @@ class DeadlockDetectorTest {
               a.unlock();
             });
     waiter.start();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> Waits.isWaiting(waiter));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Waits.isWaiting(waiter));
     assertThat(DeadlockDetector.create().findDeadlocks()).isEmpty();
     a.unlock();
     assertThat(waiter.join(Duration.ofSeconds(10))).isTrue();

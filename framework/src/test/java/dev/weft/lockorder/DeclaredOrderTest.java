@@ -85,16 +85,19 @@ class DeclaredOrderTest {
   void declareOrder_misuse_throwsWithTheFix() {
     assertThatThrownBy(() -> checker.declareOrder("a"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("declareOrder needs at least two lock class names, got [a]: pass the lock class "
-            + "names in the order they are taken, e.g. declareOrder(\"accounts\", \"audit\")");
+        .hasMessage(
+            "declareOrder needs at least two lock class names, got [a]: pass the lock class "
+                + "names in the order they are taken, e.g. declareOrder(\"accounts\", \"audit\")");
     assertThatThrownBy(() -> checker.declareOrder("a", "b", "a"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("lock class 'a' appears twice in declared order [a, b, a]: list each class once, in "
-            + "the order they are taken");
+        .hasMessage(
+            "lock class 'a' appears twice in declared order [a, b, a]: list each class once, in "
+                + "the order they are taken");
     assertThatThrownBy(() -> checker.declareOrder("a", ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("lock class name in declared order [a, ] must not be blank, got '': pass the lock "
-            + "class names in the order they are taken, e.g. declareOrder(\"accounts\", \"audit\")");
+        .hasMessage(
+            "lock class name in declared order [a, ] must not be blank, got '': pass the lock "
+                + "class names in the order they are taken, e.g. declareOrder(\"accounts\", \"audit\")");
   }
 
   @Test

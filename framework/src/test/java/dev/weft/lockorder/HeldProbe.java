@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 
 /**
- * What a checker records as held by the current thread, seen through the public API only: the
- * probe of the tests in {@code issues/}, which cannot reach the package-private held-lock
- * bookkeeping. (Tests in this package read it directly.) Public for {@code issues/}.
+ * What a checker records as held by the current thread, seen through the public API only: the probe
+ * of the tests in {@code issues/}, which cannot reach the package-private held-lock bookkeeping.
+ * (Tests in this package read it directly.) Public for {@code issues/}.
  */
 public final class HeldProbe {
   private static final AtomicInteger PROBES = new AtomicInteger();
@@ -16,10 +16,10 @@ public final class HeldProbe {
 
   /**
    * The lock classes of {@code checker} that it records as held by the current thread, sorted.
-   * Takes and releases one lock of a new class: an acquisition learns an order from every class
-   * its thread holds, so the orders into the new class name exactly the classes recorded as held.
-   * The new class stays in {@code checker}, without orders when nothing is held. Needs a checker
-   * under THROW or WARN (OFF records nothing).
+   * Takes and releases one lock of a new class: an acquisition learns an order from every class its
+   * thread holds, so the orders into the new class name exactly the classes recorded as held. The
+   * new class stays in {@code checker}, without orders when nothing is held. Needs a checker under
+   * THROW or WARN (OFF records nothing).
    */
   public static List<String> heldClasses(LockOrderChecker checker) {
     String probe = "held-probe-" + PROBES.incrementAndGet();

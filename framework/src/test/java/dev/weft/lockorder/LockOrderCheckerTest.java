@@ -28,7 +28,8 @@ class LockOrderCheckerTest {
 
     assertThat(e.getMessage())
         .contains("acquires 'a' while holding 'b'")
-        .contains("fix: take these locks in one global order everywhere; declareOrder(\"a\", \"b\")");
+        .contains(
+            "fix: take these locks in one global order everywhere; declareOrder(\"a\", \"b\")");
     assertThat(e.getStackTrace()[0].getClassName()).doesNotStartWith("dev.weft.lockorder.Checked");
     assertThat(e.getCause()).isInstanceOf(EdgeTrace.class);
     assertThat(e.getCause().getMessage()).startsWith("a -> b first seen in thread '");

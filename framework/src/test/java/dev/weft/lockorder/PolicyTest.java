@@ -142,16 +142,19 @@ class PolicyTest {
     LockOrderChecker checker = LockOrderChecker.create();
     assertThatThrownBy(() -> checker.newLock(" "))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("lock class name must not be blank, got ' ': name the class after what its locks "
-            + "guard, e.g. newLock(\"accounts\")");
+        .hasMessage(
+            "lock class name must not be blank, got ' ': name the class after what its locks "
+                + "guard, e.g. newLock(\"accounts\")");
     assertThatThrownBy(() -> checker.newLock(null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("lock class name must not be null: name the class after what its locks guard, "
-            + "e.g. newLock(\"accounts\")");
+        .hasMessage(
+            "lock class name must not be null: name the class after what its locks guard, "
+                + "e.g. newLock(\"accounts\")");
     assertThatThrownBy(() -> LockOrderChecker.builder().policy(null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("lock order policy must not be null: pass THROW, WARN or OFF, or leave it unset "
-            + "for the default");
+        .hasMessage(
+            "lock order policy must not be null: pass THROW, WARN or OFF, or leave it unset "
+                + "for the default");
   }
 
   @Test

@@ -28,8 +28,7 @@ class ReadWriteLockTest {
   @MethodSource("dev.weft.lockorder.Threads#kinds")
   void writeWrite_inverseOrders_reported(ThreadFactory kind) throws Exception {
     Threads.run(kind, () -> Threads.nest(x.writeLock(), y.writeLock()));
-    LockOrderViolationException e =
-        assertViolation(kind, y.writeLock(), x.writeLock(), "y", "x");
+    LockOrderViolationException e = assertViolation(kind, y.writeLock(), x.writeLock(), "y", "x");
     assertThat(e.getMessage()).contains("acquires 'x (write)' while holding 'y (write)'");
   }
 

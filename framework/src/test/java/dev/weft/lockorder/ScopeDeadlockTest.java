@@ -15,10 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A scope owner that holds a lock while joining, and a task of that scope that blocks on the
- * lock: reported instead of hanging. The scope structure is faked through the package-private
- * probe {@code Waits.setStructureProbe} (ScopeWaits is the scope core's); the core adds an
- * integration test on the real scope API.
+ * A scope owner that holds a lock while joining, and a task of that scope that blocks on the lock:
+ * reported instead of hanging. The scope structure is faked through the package-private probe
+ * {@code Waits.setStructureProbe} (ScopeWaits is the scope core's); the core adds an integration
+ * test on the real scope API.
  */
 class ScopeDeadlockTest {
   private static final String WHY =
@@ -91,9 +91,11 @@ class ScopeDeadlockTest {
     assertThat(thrown.get().getMessage())
         .startsWith(
             "deadlock: thread 'checkout/pay' waits for lock 'accounts' held by thread '"
-                + Threads.name(ownerThread) + "', and " + WHY + "\n")
+                + Threads.name(ownerThread)
+                + "', and "
+                + WHY
+                + "\n")
         .contains("fix: release the lock before joining the scope");
-    assertThat(thrown.get().report().toString())
-        .contains("\"" + Threads.name(ownerThread) + "\"");
+    assertThat(thrown.get().report().toString()).contains("\"" + Threads.name(ownerThread) + "\"");
   }
 }

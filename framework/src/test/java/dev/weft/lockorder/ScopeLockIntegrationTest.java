@@ -11,27 +11,31 @@ import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real scope API with checked locks: an owner that holds a lock while it joins, and a task
- * of that scope (or of a scope nested in it) that needs the lock, is a deadlock by structure.
- * It is reported in the task, which fails, so join() ends with the report instead of hanging.
+ * The real scope API with checked locks: an owner that holds a lock while it joins, and a task of
+ * that scope (or of a scope nested in it) that needs the lock, is a deadlock by structure. It is
+ * reported in the task, which fails, so join() ends with the report instead of hanging.
  */
 class ScopeLockIntegrationTest {
 
   /** The task blocks after the owner started joining. */
   @Test
-  void join_ownerHoldsLockTaskNeedsIt_taskFailsWithDeadlockNamingScopeTaskAndLock() throws Exception {
+  void join_ownerHoldsLockTaskNeedsIt_taskFailsWithDeadlockNamingScopeTaskAndLock()
+      throws Exception {
     LockOrderChecker checker = LockOrderChecker.create();
     Lock accounts = checker.newLock("accounts");
     accounts.lock();
     try (var scope = Scope.open("checkout")) {
-      Task<String> pay = scope.fork("pay", () -> {
-        accounts.lock();
-        try {
-          return "paid";
-        } finally {
-          accounts.unlock();
-        }
-      });
+      Task<String> pay =
+          scope.fork(
+              "pay",
+              () -> {
+                accounts.lock();
+                try {
+                  return "paid";
+                } finally {
+                  accounts.unlock();
+                }
+              });
       TaskFailedException e = catchThrowableOfType(TaskFailedException.class, scope::join);
       assertThat(e).isNotNull();
       assertThat(e.taskName()).isEqualTo("pay");
@@ -53,18 +57,22 @@ class ScopeLockIntegrationTest {
     CountDownLatch aboutToLock = new CountDownLatch(1);
     accounts.lock();
     try (var scope = Scope.open("ledger")) {
-      Task<String> post = scope.fork("post", () -> {
-        aboutToLock.countDown();
-        accounts.lock();
-        try {
-          return "posted";
-        } finally {
-          accounts.unlock();
-        }
-      });
+      Task<String> post =
+          scope.fork(
+              "post",
+              () -> {
+                aboutToLock.countDown();
+                accounts.lock();
+                try {
+                  return "posted";
+                } finally {
+                  accounts.unlock();
+                }
+              });
       aboutToLock.await(); // the task blocks before or after join starts: either is reported
       catchThrowableOfType(TaskFailedException.class, scope::join);
-      assertThat(post.exception()).isInstanceOf(DeadlockException.class)
+      assertThat(post.exception())
+          .isInstanceOf(DeadlockException.class)
           .hasMessageContaining("scope 'ledger'");
     } finally {
       accounts.unlock();
@@ -78,23 +86,30 @@ class ScopeLockIntegrationTest {
     Lock inventory = checker.newLock("inventory");
     inventory.lock();
     try (var scope = Scope.open("order")) {
-      Task<String> outer = scope.fork("reserve", () -> {
-        try (var inner = Scope.open("reserve-items")) {
-          Task<String> item = inner.fork("item-1", () -> {
-            inventory.lock();
-            try {
-              return "reserved";
-            } finally {
-              inventory.unlock();
-            }
-          });
-          inner.join();
-          return item.get();
-        }
-      });
+      Task<String> outer =
+          scope.fork(
+              "reserve",
+              () -> {
+                try (var inner = Scope.open("reserve-items")) {
+                  Task<String> item =
+                      inner.fork(
+                          "item-1",
+                          () -> {
+                            inventory.lock();
+                            try {
+                              return "reserved";
+                            } finally {
+                              inventory.unlock();
+                            }
+                          });
+                  inner.join();
+                  return item.get();
+                }
+              });
       catchThrowableOfType(TaskFailedException.class, scope::join);
       assertThat(outer.state()).isEqualTo(Task.State.FAILED);
-      assertThat(outer.exception()).isInstanceOf(TaskFailedException.class)
+      assertThat(outer.exception())
+          .isInstanceOf(TaskFailedException.class)
           .hasRootCauseInstanceOf(DeadlockException.class);
       assertThat(outer.exception().getCause().getMessage())
           .contains("scope 'order'")

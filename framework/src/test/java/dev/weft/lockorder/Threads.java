@@ -17,8 +17,8 @@ public final class Threads {
   private Threads() {}
 
   /**
-   * The thread kinds every semantic test runs on, for {@code
-   * @MethodSource("dev.weft.lockorder.Threads#kinds")}.
+   * The thread kinds every semantic test runs on, for
+   * {@code @MethodSource("dev.weft.lockorder.Threads#kinds")}.
    */
   public static Stream<Arguments> kinds() {
     return Stream.of(

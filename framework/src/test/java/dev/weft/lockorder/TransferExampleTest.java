@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The new-user check from the issue: a bank transfer that takes two account locks in opposite
- * orders is reported on its first run, naming both locks and both code paths, without hanging;
- * the same program taking the locks in a declared order is silent.
+ * orders is reported on its first run, naming both locks and both code paths, without hanging; the
+ * same program taking the locks in a declared order is silent.
  */
 class TransferExampleTest {
 

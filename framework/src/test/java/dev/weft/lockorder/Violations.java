@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Lock;
 
 /**
- * Asserts lock-order reports, as Guava's {@code CycleDetectingLockFactoryTest} checks its
- * messages: a report is a {@link LockOrderViolationException} whose {@link
+ * Asserts lock-order reports, as Guava's {@code CycleDetectingLockFactoryTest} checks its messages:
+ * a report is a {@link LockOrderViolationException} whose {@link
  * LockOrderViolationException#cycle() cycle()} is exactly the expected lock classes and whose
  * message starts with the cycle's edges on a line of their own ({@code "b -> a, a -> b\n"} for the
  * cycle {@code [b, a]}). Each helper returns the report for the checks particular to a test. Public

@@ -36,24 +36,31 @@ class CancellationTest {
     CountDownLatch interrupted = new CountDownLatch(1);
     AtomicBoolean pendingRan = new AtomicBoolean();
     try (var scope = Scope.open("cancel", kind.and(c -> c.withMaxConcurrency(1)))) {
-      Task<String> first = scope.fork("first", () -> {
-        running.countDown();
-        try {
-          return blockForever();
-        } catch (InterruptedException e) {
-          interrupted.countDown();
-          throw e;
-        }
-      });
-      Task<String> queued = scope.fork("queued", () -> {
-        pendingRan.set(true);
-        return "x";
-      });
+      Task<String> first =
+          scope.fork(
+              "first",
+              () -> {
+                running.countDown();
+                try {
+                  return blockForever();
+                } catch (InterruptedException e) {
+                  interrupted.countDown();
+                  throw e;
+                }
+              });
+      Task<String> queued =
+          scope.fork(
+              "queued",
+              () -> {
+                pendingRan.set(true);
+                return "x";
+              });
       Task<String> dependent = scope.fork("dependent", first, v -> v);
       running.await();
       scope.cancel();
       assertThat(scope.isCancelled()).isTrue();
-      assertThatThrownBy(scope::join).isInstanceOf(CancellationException.class)
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(CancellationException.class)
           .hasMessageStartingWith("scope 'cancel' was cancelled by cancel() in thread '");
       assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(first.state()).isEqualTo(Task.State.CANCELLED);
@@ -68,11 +75,14 @@ class CancellationTest {
   void cancel_fromTask_cancelsSiblings() throws Exception {
     try (var scope = Scope.open("self")) {
       Task<String> sibling = scope.fork("sibling", CancellationTest::blockForever);
-      scope.fork("canceller", () -> {
-        scope.cancel();
-        return null;
-      });
-      assertThatThrownBy(scope::join).isInstanceOf(CancellationException.class)
+      scope.fork(
+          "canceller",
+          () -> {
+            scope.cancel();
+            return null;
+          });
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(CancellationException.class)
           .hasMessageContaining("in thread 'self/canceller'");
       assertThat(sibling.state()).isEqualTo(Task.State.CANCELLED);
     }
@@ -87,28 +97,32 @@ class CancellationTest {
     CountDownLatch allInterrupted = new CountDownLatch(leaves);
     AtomicReference<Throwable> innerJoin = new AtomicReference<>();
     try (var outer = Scope.open("outer", kind.config())) {
-      outer.fork("middle", () -> {
-        try (var inner = Scope.open("inner", kind.config())) {
-          for (int i = 0; i < leaves; i++) {
-            inner.fork("leaf" + i, () -> {
-              allRunning.countDown();
+      outer.fork(
+          "middle",
+          () -> {
+            try (var inner = Scope.open("inner", kind.config())) {
+              for (int i = 0; i < leaves; i++) {
+                inner.fork(
+                    "leaf" + i,
+                    () -> {
+                      allRunning.countDown();
+                      try {
+                        return blockForever();
+                      } catch (InterruptedException e) {
+                        allInterrupted.countDown();
+                        throw e;
+                      }
+                    });
+              }
               try {
-                return blockForever();
-              } catch (InterruptedException e) {
-                allInterrupted.countDown();
+                inner.join();
+              } catch (Throwable e) {
+                innerJoin.set(e);
                 throw e;
               }
-            });
-          }
-          try {
-            inner.join();
-          } catch (Throwable e) {
-            innerJoin.set(e);
-            throw e;
-          }
-          return null;
-        }
-      });
+              return null;
+            }
+          });
       allRunning.await();
       outer.cancel();
       assertThatThrownBy(outer::join).isInstanceOf(CancellationException.class);
@@ -123,7 +137,8 @@ class CancellationTest {
     try (var scope = Scope.open("interrupted")) {
       Task<String> t = scope.fork("t", CancellationTest::blockForever);
       Thread.currentThread().interrupt();
-      assertThatThrownBy(scope::join).isInstanceOf(InterruptedException.class)
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(InterruptedException.class)
           .hasMessage("interrupted while joining scope 'interrupted': its tasks were cancelled");
       assertThat(t.state()).isEqualTo(Task.State.CANCELLED);
     }
@@ -135,16 +150,20 @@ class CancellationTest {
   void join_ownerInterruptedWhileWaiting_throws() throws Exception {
     Thread owner = Thread.currentThread();
     try (var scope = Scope.open("waiting")) {
-      scope.fork("interrupter", () -> {
-        await().until(() -> owner.getState() == Thread.State.WAITING);
-        owner.interrupt();
-        return blockForever();
-      });
+      scope.fork(
+          "interrupter",
+          () -> {
+            await().until(() -> owner.getState() == Thread.State.WAITING);
+            owner.interrupt();
+            return blockForever();
+          });
       assertThatThrownBy(scope::join).isInstanceOf(InterruptedException.class);
     }
   }
 
-  /** A task that ignores interrupts keeps close waiting; a warning names it after the grace period. */
+  /**
+   * A task that ignores interrupts keeps close waiting; a warning names it after the grace period.
+   */
   @Test
   void close_taskIgnoresInterrupt_warnsNamingTaskAndWaits() throws Exception {
     Logger log = (Logger) LoggerFactory.getLogger(Scope.class);
@@ -157,36 +176,45 @@ class CancellationTest {
     AtomicBoolean finished = new AtomicBoolean();
     Thread closer;
     try {
-      closer = Thread.ofVirtual().start(() -> {
-        try (var scope = Scope.open("stubborn", c -> c.withCancelGracePeriod(Duration.ofMillis(50)))) {
-          scope.fork("deaf", () -> {
-            started.countDown();
-            while (true) {
-              try {
-                release.await();
-                finished.set(true);
-                return null;
-              } catch (InterruptedException e) {
-                interrupts.incrementAndGet();
-              }
-            }
-          });
-          started.await();
-          scope.cancel();
-          scope.join();
-        } catch (CancellationException expected) {
-          // the scope was cancelled
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-      });
+      closer =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (var scope =
+                        Scope.open(
+                            "stubborn", c -> c.withCancelGracePeriod(Duration.ofMillis(50)))) {
+                      scope.fork(
+                          "deaf",
+                          () -> {
+                            started.countDown();
+                            while (true) {
+                              try {
+                                release.await();
+                                finished.set(true);
+                                return null;
+                              } catch (InterruptedException e) {
+                                interrupts.incrementAndGet();
+                              }
+                            }
+                          });
+                      started.await();
+                      scope.cancel();
+                      scope.join();
+                    } catch (CancellationException expected) {
+                      // the scope was cancelled
+                    } catch (InterruptedException e) {
+                      throw new AssertionError(e);
+                    }
+                  });
       await().atMost(Duration.ofSeconds(10)).until(() -> !events.list.isEmpty());
       assertThat(closer.isAlive()).isTrue(); // close() still waits
       assertThat(events.list.get(0).getFormattedMessage())
           .startsWith("scope 'stubborn': task 'deaf' still runs ")
-          .endsWith(" ms after the scope was cancelled; it does not respond to interrupts, and "
-              + "close() waits for it");
-      assertThat(events.list.get(0).getThrowableProxy().getMessage()).isEqualTo("stack of thread 'stubborn/deaf'");
+          .endsWith(
+              " ms after the scope was cancelled; it does not respond to interrupts, and "
+                  + "close() waits for it");
+      assertThat(events.list.get(0).getThrowableProxy().getMessage())
+          .isEqualTo("stack of thread 'stubborn/deaf'");
       release.countDown();
       closer.join(Duration.ofSeconds(10));
       assertThat(closer.isAlive()).isFalse();

@@ -6,9 +6,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which mechanism binds the current task, and that tasks see themselves through it. The
- * framework's pom runs the scope tests a second time with {@code
- * -Dweft.internal.currentTask=threadlocal}, so both mechanisms are covered on one JDK.
+ * Which mechanism binds the current task, and that tasks see themselves through it. The framework's
+ * pom runs the scope tests a second time with {@code -Dweft.internal.currentTask=threadlocal}, so
+ * both mechanisms are covered on one JDK.
  */
 class CurrentTaskTest {
 

@@ -21,7 +21,10 @@ class DeadlineTest {
     throw new AssertionError("not reached");
   }
 
-  /** At the deadline the unfinished tasks are cancelled and join names them; finished ones keep results. */
+  /**
+   * At the deadline the unfinished tasks are cancelled and join names them; finished ones keep
+   * results.
+   */
   @ParameterizedTest
   @MethodSource("dev.weft.scope.Factories#kinds")
   void join_deadlinePasses_throwsNamingUnfinishedTasks(Kind kind) throws Exception {
@@ -31,32 +34,40 @@ class DeadlineTest {
       Task<String> slower = scope.fork("slower", DeadlineTest::blockForever);
       assertThatThrownBy(scope::join)
           .isInstanceOf(DeadlineExceededException.class)
-          .hasMessage("scope 'search' missed its deadline (200 ms after it opened): 2 tasks did not "
-              + "finish and were cancelled: 'slow', 'slower'")
-          .satisfies(e -> assertThat(((DeadlineExceededException) e).unfinishedTasks())
-              .containsExactly("slow", "slower"));
+          .hasMessage(
+              "scope 'search' missed its deadline (200 ms after it opened): 2 tasks did not "
+                  + "finish and were cancelled: 'slow', 'slower'")
+          .satisfies(
+              e ->
+                  assertThat(((DeadlineExceededException) e).unfinishedTasks())
+                      .containsExactly("slow", "slower"));
       assertThat(fast.get()).isEqualTo("done");
       assertThat(slow.state()).isEqualTo(Task.State.CANCELLED);
     }
   }
 
-  /** join is honoured at the deadline even if a task ignores interrupts; close then waits for it. */
+  /**
+   * join is honoured at the deadline even if a task ignores interrupts; close then waits for it.
+   */
   @Test
   void join_taskIgnoresInterrupt_joinStillReturnsAtDeadline() throws Exception {
     CountDownLatch letGo = new CountDownLatch(1);
     Scope<Void> scope = Scope.open("stubborn", c -> c.withTimeout(Duration.ofMillis(100)));
     Task<String> stubborn;
     try (scope) {
-      stubborn = scope.fork("stubborn", () -> {
-        while (true) {
-          try {
-            letGo.await();
-            return "late";
-          } catch (InterruptedException ignored) {
-            // keeps going: a task that ignores cancellation
-          }
-        }
-      });
+      stubborn =
+          scope.fork(
+              "stubborn",
+              () -> {
+                while (true) {
+                  try {
+                    letGo.await();
+                    return "late";
+                  } catch (InterruptedException ignored) {
+                    // keeps going: a task that ignores cancellation
+                  }
+                }
+              });
       long t0 = System.nanoTime();
       try {
         assertThatThrownBy(scope::join).isInstanceOf(DeadlineExceededException.class);
@@ -84,7 +95,8 @@ class DeadlineTest {
   void join_deadlineAlreadyPast_cancelsAtOnce() throws Exception {
     try (var scope = Scope.open("late", c -> c.withDeadline(Instant.now().minusSeconds(1)))) {
       Task<Integer> t = scope.fork("t", () -> 1);
-      assertThatThrownBy(scope::join).isInstanceOf(DeadlineExceededException.class)
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(DeadlineExceededException.class)
           .hasMessageContaining("'t'");
       assertThat(t.state()).isEqualTo(Task.State.CANCELLED);
     }
@@ -96,7 +108,9 @@ class DeadlineTest {
     assertThat(Scope.remainingTime()).isEmpty();
     try (var scope = Scope.open("budget", c -> c.withTimeout(Duration.ofSeconds(20)))) {
       Task<Duration> inTask = scope.fork("t", () -> Scope.remainingTime().orElseThrow());
-      assertThat(Scope.remainingTime()).get().matches(d -> d.compareTo(Duration.ofSeconds(20)) <= 0);
+      assertThat(Scope.remainingTime())
+          .get()
+          .matches(d -> d.compareTo(Duration.ofSeconds(20)) <= 0);
       scope.join();
       assertThat(inTask.get()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
     }
@@ -111,13 +125,16 @@ class DeadlineTest {
   @Test
   void open_nestedInTask_inheritsEarlierParentDeadline() throws Exception {
     try (var outer = Scope.open("outer", c -> c.withTimeout(Duration.ofSeconds(2)))) {
-      Task<Duration> nestedBudget = outer.fork("t", () -> {
-        try (var inner = Scope.open("inner", c -> c.withTimeout(Duration.ofHours(1)))) {
-          Task<Duration> b = inner.fork("leaf", () -> Scope.remainingTime().orElseThrow());
-          inner.join();
-          return b.get();
-        }
-      });
+      Task<Duration> nestedBudget =
+          outer.fork(
+              "t",
+              () -> {
+                try (var inner = Scope.open("inner", c -> c.withTimeout(Duration.ofHours(1)))) {
+                  Task<Duration> b = inner.fork("leaf", () -> Scope.remainingTime().orElseThrow());
+                  inner.join();
+                  return b.get();
+                }
+              });
       outer.join();
       assertThat(nestedBudget.get()).isLessThanOrEqualTo(Duration.ofSeconds(2));
     }
@@ -128,21 +145,27 @@ class DeadlineTest {
   void join_parentDeadlinePasses_nestedScopeTasksCancelled() throws Exception {
     CountDownLatch leafCancelled = new CountDownLatch(1);
     try (var outer = Scope.open("outer", c -> c.withTimeout(Duration.ofMillis(200)))) {
-      outer.fork("t", () -> {
-        try (var inner = Scope.open("inner")) {
-          inner.fork("leaf", () -> {
-            try {
-              return blockForever();
-            } catch (InterruptedException e) {
-              leafCancelled.countDown();
-              throw e;
+      outer.fork(
+          "t",
+          () -> {
+            try (var inner = Scope.open("inner")) {
+              inner.fork(
+                  "leaf",
+                  () -> {
+                    try {
+                      return blockForever();
+                    } catch (InterruptedException e) {
+                      leafCancelled.countDown();
+                      throw e;
+                    }
+                  });
+              inner.join();
+              return null;
             }
           });
-          inner.join();
-          return null;
-        }
-      });
-      assertThatThrownBy(outer::join).isInstanceOf(DeadlineExceededException.class).hasMessageContaining("'t'");
+      assertThatThrownBy(outer::join)
+          .isInstanceOf(DeadlineExceededException.class)
+          .hasMessageContaining("'t'");
     }
     assertThat(leafCancelled.getCount()).isZero();
   }
@@ -152,11 +175,15 @@ class DeadlineTest {
   @MethodSource("dev.weft.scope.Factories#kinds")
   void fork_taskTimeout_failsTaskWithTimeout(Kind kind) throws Exception {
     try (var scope = Scope.open("timeouts", Policy.collectAll(), kind.config())) {
-      Task<String> slow = scope.fork("slow", DeadlineTest::blockForever, o -> o.withTimeout(Duration.ofMillis(50)));
-      Task<String> fine = scope.fork("fine", () -> "ok", o -> o.withTimeout(Duration.ofSeconds(20)));
-      assertThatThrownBy(scope::join).isInstanceOf(TaskFailedException.class)
-          .hasMessage("task 'slow' failed in scope 'timeouts': java.util.concurrent.TimeoutException: "
-              + "task 'slow' timed out after 50 ms");
+      Task<String> slow =
+          scope.fork("slow", DeadlineTest::blockForever, o -> o.withTimeout(Duration.ofMillis(50)));
+      Task<String> fine =
+          scope.fork("fine", () -> "ok", o -> o.withTimeout(Duration.ofSeconds(20)));
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(TaskFailedException.class)
+          .hasMessage(
+              "task 'slow' failed in scope 'timeouts': java.util.concurrent.TimeoutException: "
+                  + "task 'slow' timed out after 50 ms");
       assertThat(slow.exception()).isInstanceOf(TimeoutException.class);
       assertThat(fine.get()).isEqualTo("ok");
     }
@@ -166,8 +193,11 @@ class DeadlineTest {
   @Test
   void fork_taskTimeoutWithFallback_succeedsWithFallback() throws Exception {
     try (var scope = Scope.open("timeouts")) {
-      Task<List<String>> recs = scope.fork("recs", DeadlineTest::blockForever,
-          o -> o.withTimeout(Duration.ofMillis(50)).orElse(List.of("bestsellers")));
+      Task<List<String>> recs =
+          scope.fork(
+              "recs",
+              DeadlineTest::blockForever,
+              o -> o.withTimeout(Duration.ofMillis(50)).orElse(List.of("bestsellers")));
       scope.join();
       assertThat(recs.get()).containsExactly("bestsellers");
       assertThat(recs.recoveredFrom()).get().isInstanceOf(TimeoutException.class);
@@ -182,11 +212,13 @@ class DeadlineTest {
         .hasMessage("scope timeout must be positive, was PT0S: omit withTimeout for no deadline");
     assertThatThrownBy(() -> TaskOptions.defaults().withTimeout(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("task timeout must be positive, was PT-0.001S: omit withTimeout for no timeout");
+        .hasMessage(
+            "task timeout must be positive, was PT-0.001S: omit withTimeout for no timeout");
     assertThatThrownBy(() -> ScopeConfig.defaults().withCancelGracePeriod(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("cancel grace period must be positive, was PT0S: omit withCancelGracePeriod for the "
-            + "default of 5 seconds");
+        .hasMessage(
+            "cancel grace period must be positive, was PT0S: omit withCancelGracePeriod for the "
+                + "default of 5 seconds");
   }
 
   /** Far-future deadlines do not overflow: the scope simply never times out. */

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Dependency joins: a dependent starts only after its dependencies succeeded, with their values. */
+/**
+ * Dependency joins: a dependent starts only after its dependencies succeeded, with their values.
+ */
 class DependencyTest {
 
   /** The dependent's body does not start while a dependency is still running. */
@@ -23,14 +25,21 @@ class DependencyTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean dependentStarted = new AtomicBoolean();
     try (var scope = Scope.open("deps", kind.config())) {
-      Task<String> user = scope.fork("user", () -> {
-        release.await();
-        return "alice";
-      });
-      Task<String> greeting = scope.fork("greeting", user, u -> {
-        dependentStarted.set(true);
-        return "hello " + u;
-      });
+      Task<String> user =
+          scope.fork(
+              "user",
+              () -> {
+                release.await();
+                return "alice";
+              });
+      Task<String> greeting =
+          scope.fork(
+              "greeting",
+              user,
+              u -> {
+                dependentStarted.set(true);
+                return "hello " + u;
+              });
       assertThat(greeting.state()).isEqualTo(Task.State.PENDING);
       assertThat(dependentStarted).isFalse();
       release.countDown();
@@ -49,9 +58,11 @@ class DependencyTest {
       Task<Integer> one = scope.fork("one", a, x -> x * 10);
       Task<Integer> two = scope.fork("two", a, b, (x, y) -> x + y);
       Task<Integer> three = scope.fork("three", a, b, c, (x, y, z) -> x + y + z);
-      Task<Integer> list = scope.fork("list", List.of(a, b, c, one), () -> a.get() + b.get() + c.get() + one.get());
+      Task<Integer> list =
+          scope.fork("list", List.of(a, b, c, one), () -> a.get() + b.get() + c.get() + one.get());
       scope.join();
-      assertThat(List.of(one.get(), two.get(), three.get(), list.get())).containsExactly(10, 3, 6, 16);
+      assertThat(List.of(one.get(), two.get(), three.get(), list.get()))
+          .containsExactly(10, 3, 6, 16);
     }
   }
 
@@ -74,10 +85,13 @@ class DependencyTest {
   void fork_dependencyAlreadySucceeded_startsAtOnce() throws Exception {
     CountDownLatch done = new CountDownLatch(1);
     try (var scope = Scope.open("late", Policy.collectAll())) {
-      Task<Integer> a = scope.fork("a", () -> {
-        done.countDown();
-        return 5;
-      });
+      Task<Integer> a =
+          scope.fork(
+              "a",
+              () -> {
+                done.countDown();
+                return 5;
+              });
       done.await();
       while (!a.state().isFinal()) {
         Thread.onSpinWait(); // a ends right after the latch
@@ -98,23 +112,38 @@ class DependencyTest {
     Task<String> render;
     Scope<Void> scope = Scope.open("checkout", Policy.collectAll(), kind.config());
     try (scope) {
-      user = scope.fork("user", () -> {
-        throw new IOException("db down");
-      });
-      price = scope.fork("price", user, u -> {
-        ran.incrementAndGet();
-        return u;
-      });
-      render = scope.fork("render", price, p -> {
-        ran.incrementAndGet();
-        return p;
-      });
+      user =
+          scope.fork(
+              "user",
+              () -> {
+                throw new IOException("db down");
+              });
+      price =
+          scope.fork(
+              "price",
+              user,
+              u -> {
+                ran.incrementAndGet();
+                return u;
+              });
+      render =
+          scope.fork(
+              "render",
+              price,
+              p -> {
+                ran.incrementAndGet();
+                return p;
+              });
       assertThatThrownBy(scope::join)
           .isInstanceOf(TaskFailedException.class)
-          .hasMessage("task 'user' failed in scope 'checkout': java.io.IOException: db down; "
-              + "2 dependents skipped: 'price', 'render'")
+          .hasMessage(
+              "task 'user' failed in scope 'checkout': java.io.IOException: db down; "
+                  + "2 dependents skipped: 'price', 'render'")
           .hasCauseInstanceOf(IOException.class)
-          .satisfies(e -> assertThat(((TaskFailedException) e).skippedTasks()).containsExactly("price", "render"));
+          .satisfies(
+              e ->
+                  assertThat(((TaskFailedException) e).skippedTasks())
+                      .containsExactly("price", "render"));
     }
     assertThat(ran).hasValue(0);
     assertThat(price.state()).isEqualTo(Task.State.SKIPPED);
@@ -132,10 +161,14 @@ class DependencyTest {
   @Test
   void join_dependencyFailedWithFallback_dependentRecovers() throws Exception {
     try (var scope = Scope.open("checkout", Policy.collectAll())) {
-      Task<String> recs = scope.fork("recs", () -> {
-        throw new IOException("recs down");
-      });
-      Task<String> banner = scope.fork("banner", recs, r -> "top: " + r, o -> o.orElse("no recommendations"));
+      Task<String> recs =
+          scope.fork(
+              "recs",
+              () -> {
+                throw new IOException("recs down");
+              });
+      Task<String> banner =
+          scope.fork("banner", recs, r -> "top: " + r, o -> o.orElse("no recommendations"));
       assertThatThrownBy(scope::join).isInstanceOf(TaskFailedException.class); // recs itself failed
       assertThat(banner.state()).isEqualTo(Task.State.SUCCEEDED);
       assertThat(banner.get()).isEqualTo("no recommendations");
@@ -147,9 +180,13 @@ class DependencyTest {
   @Test
   void join_taskFailsWithFallback_scopeSucceeds() throws Exception {
     try (var scope = Scope.open("checkout")) {
-      Task<List<String>> ads = scope.fork("ads", () -> {
-        throw new IOException("ads down");
-      }, o -> o.orElse(List.of()));
+      Task<List<String>> ads =
+          scope.fork(
+              "ads",
+              () -> {
+                throw new IOException("ads down");
+              },
+              o -> o.orElse(List.of()));
       Task<String> page = scope.fork("page", ads, a -> "ads=" + a.size());
       scope.join();
       assertThat(page.get()).isEqualTo("ads=0");
@@ -161,12 +198,19 @@ class DependencyTest {
   @Test
   void join_fallbackThrows_taskFailsWithBoth() throws Exception {
     try (var scope = Scope.open("fb", Policy.collectAll())) {
-      Task<String> t = scope.fork("t", () -> {
-        throw new IOException("first");
-      }, o -> o.recover(e -> {
-        throw new IllegalStateException("fallback broke");
-      }));
-      assertThatThrownBy(scope::join).isInstanceOf(TaskFailedException.class)
+      Task<String> t =
+          scope.fork(
+              "t",
+              () -> {
+                throw new IOException("first");
+              },
+              o ->
+                  o.recover(
+                      e -> {
+                        throw new IllegalStateException("fallback broke");
+                      }));
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(TaskFailedException.class)
           .hasCauseInstanceOf(IllegalStateException.class);
       assertThat(t.exception().getSuppressed()).singleElement().isInstanceOf(IOException.class);
     }
@@ -180,9 +224,10 @@ class DependencyTest {
       try (var inner = Scope.open("inner")) {
         assertThatThrownBy(() -> inner.fork("mine", foreign, x -> x))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("dependency 'foreign' belongs to scope 'outer', not to scope 'inner': a "
-                + "task can only depend on tasks of its own scope; pass the value instead, or fork "
-                + "both tasks in one scope");
+            .hasMessage(
+                "dependency 'foreign' belongs to scope 'outer', not to scope 'inner': a "
+                    + "task can only depend on tasks of its own scope; pass the value instead, or fork "
+                    + "both tasks in one scope");
         inner.join();
       }
       outer.join();
@@ -194,13 +239,16 @@ class DependencyTest {
   void fork_nullDependency_throwsNamingArgument() throws Exception {
     try (var scope = Scope.open("nulls")) {
       Task<Integer> a = scope.fork("a", () -> 1);
-      assertThatThrownBy(() -> scope.fork("x", a, null, (p, q) -> p)).isInstanceOf(NullPointerException.class)
-          .hasMessage("dependency b must not be null: pass a task forked in this scope, or use "
-              + "fork(name, body) for a task without dependencies");
+      assertThatThrownBy(() -> scope.fork("x", a, null, (p, q) -> p))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage(
+              "dependency b must not be null: pass a task forked in this scope, or use "
+                  + "fork(name, body) for a task without dependencies");
       assertThatThrownBy(() -> scope.fork("c", java.util.Arrays.asList(a, null), () -> 1))
           .isInstanceOf(NullPointerException.class)
-          .hasMessage("dependency dependencies[1] must not be null: pass tasks forked in this scope, or "
-              + "leave it out of the list");
+          .hasMessage(
+              "dependency dependencies[1] must not be null: pass tasks forked in this scope, or "
+                  + "leave it out of the list");
       scope.join();
     }
   }
@@ -211,15 +259,20 @@ class DependencyTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch independentRan = new CountDownLatch(1);
     try (var scope = Scope.open("slots", c -> c.withMaxConcurrency(2))) {
-      Task<Integer> first = scope.fork("first", () -> {
-        release.await();
-        return 1;
-      });
+      Task<Integer> first =
+          scope.fork(
+              "first",
+              () -> {
+                release.await();
+                return 1;
+              });
       Task<Integer> waiting = scope.fork("waiting", first, x -> x + 1);
-      scope.fork("independent", () -> {
-        independentRan.countDown();
-        return 3;
-      });
+      scope.fork(
+          "independent",
+          () -> {
+            independentRan.countDown();
+            return 3;
+          });
       // 'first' holds one slot; if 'waiting' held the other, 'independent' could not run now.
       assertThat(independentRan.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(waiting.state()).isEqualTo(Task.State.PENDING);

@@ -27,19 +27,25 @@ class PolicyTest {
     CountDownLatch slowStarted = new CountDownLatch(1);
     CountDownLatch slowInterrupted = new CountDownLatch(1);
     try (var scope = Scope.open("ff", kind.config())) {
-      Task<String> slow = scope.fork("slow", () -> {
-        slowStarted.countDown();
-        try {
-          return blockForever();
-        } catch (InterruptedException e) {
-          slowInterrupted.countDown();
-          throw e;
-        }
-      });
+      Task<String> slow =
+          scope.fork(
+              "slow",
+              () -> {
+                slowStarted.countDown();
+                try {
+                  return blockForever();
+                } catch (InterruptedException e) {
+                  slowInterrupted.countDown();
+                  throw e;
+                }
+              });
       slowStarted.await();
-      Task<String> bad = scope.fork("bad", () -> {
-        throw new IOException("boom");
-      });
+      Task<String> bad =
+          scope.fork(
+              "bad",
+              () -> {
+                throw new IOException("boom");
+              });
       assertThatThrownBy(scope::join)
           .isInstanceOf(TaskFailedException.class)
           .hasMessage("task 'bad' failed in scope 'ff': java.io.IOException: boom")
@@ -47,8 +53,10 @@ class PolicyTest {
           .satisfies(e -> assertThat(((TaskFailedException) e).taskName()).isEqualTo("bad"));
       assertThat(bad.state()).isEqualTo(Task.State.FAILED);
       assertThat(slow.state()).isEqualTo(Task.State.CANCELLED);
-      assertThat(slow.exception()).isInstanceOf(java.util.concurrent.CancellationException.class)
-          .hasMessageContaining("task 'slow' cancelled: policy fail-fast stopped the scope after task 'bad' failed");
+      assertThat(slow.exception())
+          .isInstanceOf(java.util.concurrent.CancellationException.class)
+          .hasMessageContaining(
+              "task 'slow' cancelled: policy fail-fast stopped the scope after task 'bad' failed");
       assertThat(slowInterrupted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
   }
@@ -59,25 +67,36 @@ class PolicyTest {
   void collectAll_severalFail_allReportedAndOthersComplete(Kind kind) throws Exception {
     CountDownLatch bothFailed = new CountDownLatch(2);
     try (var scope = Scope.open("all", Policy.collectAll(), kind.config())) {
-      Task<String> a = scope.fork("a", () -> {
-        bothFailed.countDown();
-        throw new IOException("a broke");
-      });
-      Task<String> b = scope.fork("b", () -> {
-        bothFailed.countDown();
-        throw new IllegalStateException("b broke");
-      });
-      Task<String> c = scope.fork("c", () -> {
-        bothFailed.await(); // still runs after both failures: nothing cancelled it
-        return "c ok";
-      });
-      TaskFailedException e = org.junit.jupiter.api.Assertions.assertThrows(TaskFailedException.class, scope::join);
+      Task<String> a =
+          scope.fork(
+              "a",
+              () -> {
+                bothFailed.countDown();
+                throw new IOException("a broke");
+              });
+      Task<String> b =
+          scope.fork(
+              "b",
+              () -> {
+                bothFailed.countDown();
+                throw new IllegalStateException("b broke");
+              });
+      Task<String> c =
+          scope.fork(
+              "c",
+              () -> {
+                bothFailed.await(); // still runs after both failures: nothing cancelled it
+                return "c ok";
+              });
+      TaskFailedException e =
+          org.junit.jupiter.api.Assertions.assertThrows(TaskFailedException.class, scope::join);
       assertThat(c.get()).isEqualTo("c ok");
       assertThat(e.failedTasks()).extracting(Task::name).containsExactlyInAnyOrder("a", "b");
       assertThat(e.getSuppressed()).singleElement().isInstanceOf(TaskFailedException.class);
       TaskFailedException second = (TaskFailedException) e.getSuppressed()[0];
       assertThat(List.of(e.taskName(), second.taskName())).containsExactlyInAnyOrder("a", "b");
-      assertThat(second.getMessage()).startsWith("task '" + second.taskName() + "' failed in scope 'all': ");
+      assertThat(second.getMessage())
+          .startsWith("task '" + second.taskName() + "' failed in scope 'all': ");
       assertThat(e.getMessage()).contains("; 1 more failed: '" + second.taskName() + "'");
       assertThat(List.of(a.state(), b.state())).containsOnly(Task.State.FAILED);
     }
@@ -89,9 +108,11 @@ class PolicyTest {
   void firstSuccess_oneSucceeds_returnsItAndCancelsOthers(Kind kind) throws Exception {
     try (var scope = Scope.open("race", Policy.<String>firstSuccess(), kind.config())) {
       Task<String> slow = scope.fork("slow", PolicyTest::blockForever);
-      scope.fork("broken", () -> {
-        throw new IOException("mirror down");
-      });
+      scope.fork(
+          "broken",
+          () -> {
+            throw new IOException("mirror down");
+          });
       scope.fork("fast", () -> "fast");
       assertThat(scope.join()).isEqualTo("fast");
       assertThat(slow.state()).isEqualTo(Task.State.CANCELLED);
@@ -102,15 +123,20 @@ class PolicyTest {
   @Test
   void firstSuccess_allFail_throwsWithEveryFailure() throws Exception {
     try (var scope = Scope.open("race", Policy.<String>firstSuccess())) {
-      scope.fork("m1", () -> {
-        throw new IOException("m1 down");
-      });
-      scope.fork("m2", () -> {
-        throw new IOException("m2 down");
-      });
+      scope.fork(
+          "m1",
+          () -> {
+            throw new IOException("m1 down");
+          });
+      scope.fork(
+          "m2",
+          () -> {
+            throw new IOException("m2 down");
+          });
       assertThatThrownBy(scope::join)
           .isInstanceOf(TaskFailedException.class)
-          .hasMessageStartingWith("no task succeeded in scope 'race': all 2 failed; first failure: task '")
+          .hasMessageStartingWith(
+              "no task succeeded in scope 'race': all 2 failed; first failure: task '")
           .satisfies(e -> assertThat(((TaskFailedException) e).failedTasks()).hasSize(2));
     }
   }
@@ -119,9 +145,11 @@ class PolicyTest {
   @Test
   void firstSuccess_noTasks_throwsIllegalState() throws Exception {
     try (var scope = Scope.open("empty", Policy.<String>firstSuccess())) {
-      assertThatThrownBy(scope::join).isInstanceOf(IllegalStateException.class)
-          .hasMessage("first-success scope 'empty' had no task that succeeded or failed (0 forked): "
-              + "fork at least one task before join()");
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "first-success scope 'empty' had no task that succeeded or failed (0 forked): "
+                  + "fork at least one task before join()");
     }
   }
 
@@ -143,16 +171,21 @@ class PolicyTest {
   @Test
   void quorum_tooManyFail_throwsEarly() throws Exception {
     try (var scope = Scope.open("replicas", Policy.<Integer>quorum(2))) {
-      scope.fork("r1", () -> {
-        throw new IOException("r1 down");
-      });
-      scope.fork("r2", () -> {
-        throw new IOException("r2 down");
-      });
+      scope.fork(
+          "r1",
+          () -> {
+            throw new IOException("r1 down");
+          });
+      scope.fork(
+          "r2",
+          () -> {
+            throw new IOException("r2 down");
+          });
       Task<Integer> stuck = scope.fork("r3", PolicyTest::blockForever);
       assertThatThrownBy(scope::join)
           .isInstanceOf(TaskFailedException.class)
-          .hasMessageStartingWith("quorum of 2 not reached in scope 'replicas': 0 of 3 tasks succeeded");
+          .hasMessageStartingWith(
+              "quorum of 2 not reached in scope 'replicas': 0 of 3 tasks succeeded");
       assertThat(stuck.state()).isEqualTo(Task.State.CANCELLED);
     }
   }
@@ -162,18 +195,22 @@ class PolicyTest {
   void quorum_fewerTasksThanK_throwsAtJoin() throws Exception {
     try (var scope = Scope.open("replicas", Policy.<Integer>quorum(3))) {
       scope.fork("r1", () -> 1);
-      assertThatThrownBy(scope::join).isInstanceOf(IllegalStateException.class)
-          .hasMessage("quorum of 3 cannot be reached in scope 'replicas': only 1 task was forked: fork "
-              + "at least 3 tasks before join()");
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "quorum of 3 cannot be reached in scope 'replicas': only 1 task was forked: fork "
+                  + "at least 3 tasks before join()");
     }
   }
 
   /** quorum(k) rejects k below 1, naming the value. */
   @Test
   void quorum_kBelowOne_throwsIllegalArgument() {
-    assertThatThrownBy(() -> Policy.quorum(0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("quorum k must be at least 1, was 0: k is how many tasks must succeed; for one, use "
-            + "Policy.firstSuccess()");
+    assertThatThrownBy(() -> Policy.quorum(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "quorum k must be at least 1, was 0: k is how many tasks must succeed; for one, use "
+                + "Policy.firstSuccess()");
   }
 
   /** A custom policy sees every completion and decides the result. */
@@ -215,27 +252,31 @@ class PolicyTest {
   /** A policy that throws is not swallowed: join rethrows it. */
   @Test
   void customPolicy_throws_joinRethrows() throws Exception {
-    Policy<Void> broken = new Policy<>() {
-      @Override
-      public boolean onComplete(Task<?> task) {
-        throw new IllegalStateException("policy bug");
-      }
+    Policy<Void> broken =
+        new Policy<>() {
+          @Override
+          public boolean onComplete(Task<?> task) {
+            throw new IllegalStateException("policy bug");
+          }
 
-      @Override
-      public Void result(Scope<Void> scope) {
-        return null;
-      }
-    };
+          @Override
+          public Void result(Scope<Void> scope) {
+            return null;
+          }
+        };
     try (var scope = Scope.open("broken", broken)) {
       scope.fork("t", () -> 1);
-      assertThatThrownBy(scope::join).isInstanceOf(IllegalStateException.class).hasMessage("policy bug");
+      assertThatThrownBy(scope::join)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("policy bug");
     }
   }
+
   /**
-   * Regression: a task thread's policy callback must not end the owner's permission to read
-   * results inside its own callback. (Every task thread used to write the scope's "owner is in a
-   * policy callback" flag, to false, which both raced with the owner and moved the scope's cache
-   * line between cores on every task.)
+   * Regression: a task thread's policy callback must not end the owner's permission to read results
+   * inside its own callback. (Every task thread used to write the scope's "owner is in a policy
+   * callback" flag, to false, which both raced with the owner and moved the scope's cache line
+   * between cores on every task.)
    */
   @Test
   void customPolicy_ownerCallbackReadsResults_whileTaskThreadCallbacksRun() throws Exception {
@@ -275,15 +316,20 @@ class PolicyTest {
     try (var scope = Scope.open("reading", policy)) {
       Task<String> ok = scope.fork("ok", () -> "value");
       policy.ok = ok;
-      Task<String> bad = scope.fork("bad", () -> {
-        throw new IOException("boom");
-      });
-      scope.fork("other", () -> {
-        releaseOther.await();
-        return "other";
-      });
-      org.awaitility.Awaitility.await().until(() -> ok.state() == Task.State.SUCCEEDED
-          && bad.state() == Task.State.FAILED);
+      Task<String> bad =
+          scope.fork(
+              "bad",
+              () -> {
+                throw new IOException("boom");
+              });
+      scope.fork(
+          "other",
+          () -> {
+            releaseOther.await();
+            return "other";
+          });
+      org.awaitility.Awaitility.await()
+          .until(() -> ok.state() == Task.State.SUCCEEDED && bad.state() == Task.State.FAILED);
       scope.fork("dependent", bad, v -> v); // skipped at once, in the owner
       scope.join();
     }

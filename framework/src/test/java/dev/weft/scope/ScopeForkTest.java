@@ -97,7 +97,9 @@ class ScopeForkTest {
       scope.join();
     }
     assertThat(ran).hasValue(n);
-    assertThat(scope.tasks()).hasSize(n).allSatisfy(t -> assertThat(t.state()).isEqualTo(Task.State.SUCCEEDED));
+    assertThat(scope.tasks())
+        .hasSize(n)
+        .allSatisfy(t -> assertThat(t.state()).isEqualTo(Task.State.SUCCEEDED));
   }
 
   /** fork(body) names tasks task-1, task-2... and skips names already taken. */
@@ -108,13 +110,14 @@ class ScopeForkTest {
       Task<Integer> b = scope.fork(() -> 1);
       Task<Integer> c = scope.fork(() -> 2);
       scope.join();
-      assertThat(List.of(a.name(), b.name(), c.name())).containsExactly("task-2", "task-3", "task-4");
+      assertThat(List.of(a.name(), b.name(), c.name()))
+          .containsExactly("task-2", "task-3", "task-4");
     }
   }
 
   /**
-   * close() returns only after every started task has finished: the last action of each task
-   * (its finally block) happens-before close() returns, even after cancel.
+   * close() returns only after every started task has finished: the last action of each task (its
+   * finally block) happens-before close() returns, even after cancel.
    */
   @ParameterizedTest
   @MethodSource("dev.weft.scope.Factories#kinds")
@@ -123,16 +126,18 @@ class ScopeForkTest {
     AtomicInteger finished = new AtomicInteger();
     try (var scope = Scope.open("closing", kind.config())) {
       for (int i = 0; i < 3; i++) {
-        scope.fork("t" + i, () -> {
-          started.countDown();
-          try {
-            new CountDownLatch(1).await(); // until interrupted
-            return null;
-          } finally {
-            Thread.onSpinWait(); // a moment of work after the interrupt, before the body ends
-            finished.incrementAndGet();
-          }
-        });
+        scope.fork(
+            "t" + i,
+            () -> {
+              started.countDown();
+              try {
+                new CountDownLatch(1).await(); // until interrupted
+                return null;
+              } finally {
+                Thread.onSpinWait(); // a moment of work after the interrupt, before the body ends
+                finished.incrementAndGet();
+              }
+            });
       }
       started.await();
       scope.cancel();
@@ -164,7 +169,8 @@ class ScopeForkTest {
       scope.join();
     }
     assertThat(t.get()).isEqualTo("v");
-    assertThatThrownBy(t::exception).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(t::exception)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("task 'x' succeeded and has no exception: read its result with get()");
   }
 }

@@ -47,18 +47,29 @@ class ScopeListenerTest {
 
     @Override
     public void taskStarted(TaskNode<?> task) {
-      add(task.scope, "started " + task.name + (Thread.currentThread() == task.thread ? "" : " (wrong thread)"));
+      add(
+          task.scope,
+          "started "
+              + task.name
+              + (Thread.currentThread() == task.thread ? "" : " (wrong thread)"));
     }
 
     @Override
     public void taskEnded(TaskNode<?> task, Task.State state, Throwable failure) {
-      add(task.scope, "ended " + task.name + " " + state
-          + (failure == null ? "" : " " + failure.getClass().getSimpleName()));
+      add(
+          task.scope,
+          "ended "
+              + task.name
+              + " "
+              + state
+              + (failure == null ? "" : " " + failure.getClass().getSimpleName()));
     }
 
     @Override
     public void scopeJoined(ScopeImpl<?> scope, Throwable thrown) {
-      add(scope, "joined " + scope.name + (thrown == null ? "" : " " + thrown.getClass().getSimpleName()));
+      add(
+          scope,
+          "joined " + scope.name + (thrown == null ? "" : " " + thrown.getClass().getSimpleName()));
     }
 
     @Override
@@ -83,13 +94,28 @@ class ScopeListenerTest {
       scope.join();
     }
     List<String> e = List.copyOf(r.events);
-    assertThat(e).containsExactlyInAnyOrder(
-        "opened seam", "forked a", "started a", "forked b", "ended a SUCCEEDED", "started b",
-        "ended b SUCCEEDED", "joined seam", "closed seam");
+    assertThat(e)
+        .containsExactlyInAnyOrder(
+            "opened seam",
+            "forked a",
+            "started a",
+            "forked b",
+            "ended a SUCCEEDED",
+            "started b",
+            "ended b SUCCEEDED",
+            "joined seam",
+            "closed seam");
     // What is ordered by the scope's rules (a's thread and the owner run side by side):
-    assertThat(e).containsSubsequence("opened seam", "forked a", "forked b", "joined seam", "closed seam");
-    assertThat(e).containsSubsequence("forked a", "started a", "ended a SUCCEEDED", "started b",
-        "ended b SUCCEEDED", "joined seam");
+    assertThat(e)
+        .containsSubsequence("opened seam", "forked a", "forked b", "joined seam", "closed seam");
+    assertThat(e)
+        .containsSubsequence(
+            "forked a",
+            "started a",
+            "ended a SUCCEEDED",
+            "started b",
+            "ended b SUCCEEDED",
+            "joined seam");
     assertThat(e).containsSubsequence("forked b", "started b");
   }
 
@@ -98,20 +124,30 @@ class ScopeListenerTest {
   void listener_failureAndSkip_seesFailureAndSkip() {
     Recorder r = new Recorder();
     ScopeListener.install(r);
-    catchThrowable(() -> {
-      java.util.concurrent.CountDownLatch forked = new java.util.concurrent.CountDownLatch(1);
-      try (var scope = Scope.open("seam-fail")) {
-        Task<Integer> a = scope.fork("a", () -> {
-          forked.await(); // fail after b is forked (a task forked into a cancelled scope is cancelled)
-          throw new IOException("down");
+    catchThrowable(
+        () -> {
+          java.util.concurrent.CountDownLatch forked = new java.util.concurrent.CountDownLatch(1);
+          try (var scope = Scope.open("seam-fail")) {
+            Task<Integer> a =
+                scope.fork(
+                    "a",
+                    () -> {
+                      forked
+                          .await(); // fail after b is forked (a task forked into a cancelled scope
+                      // is cancelled)
+                      throw new IOException("down");
+                    });
+            scope.fork("b", a, v -> v);
+            forked.countDown();
+            scope.join();
+          }
         });
-        scope.fork("b", a, v -> v);
-        forked.countDown();
-        scope.join();
-      }
-    });
-    assertThat(r.events).contains("ended a FAILED IOException", "ended b SKIPPED TaskSkippedException",
-        "joined seam-fail TaskFailedException", "closed seam-fail");
+    assertThat(r.events)
+        .contains(
+            "ended a FAILED IOException",
+            "ended b SKIPPED TaskSkippedException",
+            "joined seam-fail TaskFailedException",
+            "closed seam-fail");
     assertThat(r.events).doesNotContain("started b");
   }
 

@@ -60,7 +60,9 @@ class TaskListTest {
       assertThat(list.markCancelled()).isEqualTo(40);
       assertThat(list.append(nodes.get(0))).as("append after stop").isTrue();
       assertThat(list.markCancelled()).isEqualTo(41);
-      assertThat(list.snapshot(false)).hasSize(41).startsWith(nodes.get(0), nodes.get(1), nodes.get(2));
+      assertThat(list.snapshot(false))
+          .hasSize(41)
+          .startsWith(nodes.get(0), nodes.get(1), nodes.get(2));
     }
   }
 }

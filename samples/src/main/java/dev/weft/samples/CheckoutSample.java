@@ -27,9 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * deadline cancels it, and {@code join()} throws {@link DeadlineExceededException} naming it.
  *
  * <p>How to run, from the repository root:
+ *
  * <pre>{@code ./mvnw -q -pl samples -am compile exec:java}</pre>
  *
  * <p>What it printed (JDK 25, a shared 2-core machine; times vary by a few ms):
+ *
  * <pre>
  * checkout for user-42 (pricing takes 30 ms, deadline 500 ms)
  *   part             state      started    ran   outcome
@@ -50,28 +52,39 @@ import java.util.concurrent.ConcurrentHashMap;
  *   join() threw dev.weft.scope.DeadlineExceededException: scope 'checkout' missed its deadline (500 ms after it opened): 1 task did not finish and was cancelled: 'price'
  *   no page after 512 ms
  * </pre>
+ *
  * The first request's tasks start about 10 ms late: the JVM starts its first virtual threads.
  */
 public final class CheckoutSample {
   /** The deadline of one checkout. */
   static final Duration DEADLINE = Duration.ofMillis(500);
+
   /** How long ads may take before the page goes without them. */
   static final Duration ADS_TIMEOUT = Duration.ofMillis(100);
 
   private CheckoutSample() {}
 
   /** The page the checkout builds. */
-  public record Page(User user, Cart cart, Price price, List<String> recommendations, List<String> ads) {}
+  public record Page(
+      User user, Cart cart, Price price, List<String> recommendations, List<String> ads) {}
 
   /**
    * What one part of the checkout did: its final state, when its body started (after the scope
    * opened) and how long it ran (both empty if its body never ran), and its result or exception.
    */
-  public record Part(String name, Task.State state, Optional<Duration> startedAt, Optional<Duration> ran,
+  public record Part(
+      String name,
+      Task.State state,
+      Optional<Duration> startedAt,
+      Optional<Duration> ran,
       String outcome) {}
 
-  /** One checkout: the page, or the exception {@code join()} threw; one entry per task; the total time. */
-  public record Outcome(Optional<Page> page, Optional<RuntimeException> failure, List<Part> parts, Duration took) {
+  /**
+   * One checkout: the page, or the exception {@code join()} threw; one entry per task; the total
+   * time.
+   */
+  public record Outcome(
+      Optional<Page> page, Optional<RuntimeException> failure, List<Part> parts, Duration took) {
     /** The part named {@code name}. */
     public Part part(String name) {
       return parts.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
@@ -89,19 +102,30 @@ public final class CheckoutSample {
       Timeline timeline = new Timeline(); // times count from here, like the deadline
       Task<User> user = scope.fork("user", timeline.timed("user", () -> shop.user(userId)));
       Task<Cart> cart = scope.fork("cart", timeline.timed("cart", () -> shop.cart(userId)));
-      Task<Price> price = scope.fork("price", user, cart,
-          (u, c) -> timeline.timed("price", () -> shop.price(u, c)).call());
-      Task<List<String>> recommendations = scope.fork("recommendations",
-          timeline.timed("recommendations", () -> shop.recommendations(userId)),
-          o -> o.recover(failure -> List.of("bestsellers")));
-      Task<List<String>> ads = scope.fork("ads", timeline.timed("ads", () -> shop.ads(userId)),
-          o -> o.withTimeout(ADS_TIMEOUT).orElse(List.of()));
+      Task<Price> price =
+          scope.fork(
+              "price",
+              user,
+              cart,
+              (u, c) -> timeline.timed("price", () -> shop.price(u, c)).call());
+      Task<List<String>> recommendations =
+          scope.fork(
+              "recommendations",
+              timeline.timed("recommendations", () -> shop.recommendations(userId)),
+              o -> o.recover(failure -> List.of("bestsellers")));
+      Task<List<String>> ads =
+          scope.fork(
+              "ads",
+              timeline.timed("ads", () -> shop.ads(userId)),
+              o -> o.withTimeout(ADS_TIMEOUT).orElse(List.of()));
 
       Optional<Page> page = Optional.empty();
       Optional<RuntimeException> failure = Optional.empty();
       try {
         scope.join();
-        page = Optional.of(new Page(user.get(), cart.get(), price.get(), recommendations.get(), ads.get()));
+        page =
+            Optional.of(
+                new Page(user.get(), cart.get(), price.get(), recommendations.get(), ads.get()));
       } catch (DeadlineExceededException | TaskFailedException e) {
         failure = Optional.of(e);
       }
@@ -110,19 +134,25 @@ public final class CheckoutSample {
   }
 
   private static void print(String userId, Latencies latencies) throws InterruptedException {
-    System.out.printf("checkout for %s (pricing takes %d ms, deadline %d ms)%n",
+    System.out.printf(
+        "checkout for %s (pricing takes %d ms, deadline %d ms)%n",
         userId, latencies.price().toMillis(), DEADLINE.toMillis());
     Outcome outcome = checkout(userId, Shop.services(latencies));
     System.out.printf("  %-16s %-10s %7s %6s   %s%n", "part", "state", "started", "ran", "outcome");
     for (Part p : outcome.parts()) {
-      System.out.printf("  %-16s %-10s %7s %6s   %s%n", p.name(), p.state(),
-          p.startedAt().map(CheckoutSample::ms).orElse("-"), p.ran().map(CheckoutSample::ms).orElse("-"),
+      System.out.printf(
+          "  %-16s %-10s %7s %6s   %s%n",
+          p.name(),
+          p.state(),
+          p.startedAt().map(CheckoutSample::ms).orElse("-"),
+          p.ran().map(CheckoutSample::ms).orElse("-"),
           p.outcome());
     }
     outcome.failure().ifPresent(e -> System.out.println("  join() threw " + e));
-    System.out.println(outcome.page().isPresent()
-        ? "  page ready after " + ms(outcome.took()) + ": total " + outcome.page().get().price()
-        : "  no page after " + ms(outcome.took()));
+    System.out.println(
+        outcome.page().isPresent()
+            ? "  page ready after " + ms(outcome.took()) + ": total " + outcome.page().get().price()
+            : "  no page after " + ms(outcome.took()));
     System.out.println();
   }
 
@@ -130,7 +160,10 @@ public final class CheckoutSample {
     return d.toMillis() + " ms";
   }
 
-  /** Records when each task body started and ended; written by task threads, read by the owner after join(). */
+  /**
+   * Records when each task body started and ended; written by task threads, read by the owner after
+   * join().
+   */
   private static final class Timeline {
     private final long openedAt = System.nanoTime();
     private final Map<String, Long> started = new ConcurrentHashMap<>();
@@ -157,18 +190,24 @@ public final class CheckoutSample {
       for (Task<?> t : tasks) {
         Long start = started.get(t.name());
         Long end = ended.get(t.name());
-        parts.add(new Part(t.name(), t.state(),
-            Optional.ofNullable(start).map(s -> Duration.ofNanos(s - openedAt)),
-            Optional.ofNullable(start).map(s -> Duration.ofNanos((end == null ? System.nanoTime() : end) - s)),
-            describe(t)));
+        parts.add(
+            new Part(
+                t.name(),
+                t.state(),
+                Optional.ofNullable(start).map(s -> Duration.ofNanos(s - openedAt)),
+                Optional.ofNullable(start)
+                    .map(s -> Duration.ofNanos((end == null ? System.nanoTime() : end) - s)),
+                describe(t)));
       }
       return parts;
     }
 
     private static String describe(Task<?> t) {
       return switch (t.state()) {
-        case SUCCEEDED -> t.get() instanceof Cart c ? c.items().size() + " items" : t.get()
-            + t.recoveredFrom().map(e -> " (fallback for " + e + ")").orElse("");
+        case SUCCEEDED ->
+            t.get() instanceof Cart c
+                ? c.items().size() + " items"
+                : t.get() + t.recoveredFrom().map(e -> " (fallback for " + e + ")").orElse("");
         case FAILED, SKIPPED, CANCELLED -> String.valueOf(t.exception().getMessage());
         case PENDING, RUNNING -> "not ended"; // not reached: after join() every task is final
       };

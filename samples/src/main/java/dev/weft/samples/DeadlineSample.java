@@ -11,12 +11,13 @@ import java.util.List;
 /**
  * Deadlines of scopes and timeouts of tasks (docs/scopes.md, "Deadlines and timeouts").
  *
- * <p>What it shows: a scope deadline cancels the tasks still running and {@code join()} names
- * them; task code reads what is left with {@link Scope#remainingTime()}; a per-task timeout fails
- * one task (here replaced by its fallback) and leaves the others alone; a nested scope keeps the
+ * <p>What it shows: a scope deadline cancels the tasks still running and {@code join()} names them;
+ * task code reads what is left with {@link Scope#remainingTime()}; a per-task timeout fails one
+ * task (here replaced by its fallback) and leaves the others alone; a nested scope keeps the
  * earlier deadline of its parent.
  *
- * <p>How to run: {@code ./mvnw -q -pl samples -am compile exec:java -Dsample.main=dev.weft.samples.DeadlineSample}
+ * <p>How to run: {@code ./mvnw -q -pl samples -am compile exec:java
+ * -Dsample.main=dev.weft.samples.DeadlineSample}
  */
 public final class DeadlineSample {
   private DeadlineSample() {}

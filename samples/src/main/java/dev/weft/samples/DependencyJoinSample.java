@@ -19,7 +19,8 @@ import java.util.List;
  * their results; when a dependency fails, its dependents are skipped, unless they declare a
  * fallback.
  *
- * <p>How to run: {@code ./mvnw -q -pl samples -am compile exec:java -Dsample.main=dev.weft.samples.DependencyJoinSample}
+ * <p>How to run: {@code ./mvnw -q -pl samples -am compile exec:java
+ * -Dsample.main=dev.weft.samples.DependencyJoinSample}
  */
 public final class DependencyJoinSample {
   private DependencyJoinSample() {}

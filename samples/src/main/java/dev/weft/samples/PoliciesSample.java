@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>What it shows: what {@code join()} returns or throws under each policy, and which tasks it
  * cancels. The simulated replicas sleep for their latency: that is their work.
  *
- * <p>How to run: {@code ./mvnw -q -pl samples -am compile exec:java -Dsample.main=dev.weft.samples.PoliciesSample}
+ * <p>How to run: {@code ./mvnw -q -pl samples -am compile exec:java
+ * -Dsample.main=dev.weft.samples.PoliciesSample}
  */
 public final class PoliciesSample {
   private PoliciesSample() {}

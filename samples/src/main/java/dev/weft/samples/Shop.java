@@ -24,7 +24,8 @@ public final class Shop {
   public record Price(long totalCents, long discountCents) {
     @Override
     public String toString() {
-      return String.format("%d.%02d EUR (discount %d.%02d)",
+      return String.format(
+          "%d.%02d EUR (discount %d.%02d)",
           totalCents / 100, totalCents % 100, discountCents / 100, discountCents % 100);
     }
   }
@@ -37,7 +38,10 @@ public final class Shop {
     /** User 40 ms, cart 60 ms, price 30 ms, ads 2 s (an ad server having a bad day). */
     public static Latencies normal() {
       return new Latencies(
-          Duration.ofMillis(40), Duration.ofMillis(60), Duration.ofMillis(30), Duration.ofSeconds(2));
+          Duration.ofMillis(40),
+          Duration.ofMillis(60),
+          Duration.ofMillis(30),
+          Duration.ofSeconds(2));
     }
 
     /** The same latencies with a slow pricing service. */
@@ -66,7 +70,8 @@ public final class Shop {
 
     public Cart cart(String userId) throws InterruptedException {
       Thread.sleep(latencies.cart());
-      return new Cart(List.of(new Item("tea", 1250), new Item("cups", 2400), new Item("pot", 2150)));
+      return new Cart(
+          List.of(new Item("tea", 1250), new Item("cups", 2400), new Item("pot", 2150)));
     }
 
     public Price price(User user, Cart cart) throws InterruptedException {

@@ -19,9 +19,13 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Code shown in docs/ and README.md. Each {@code @start region} block is copied into
- * a document verbatim; {@code DocsSnippetsTest} fails if a copy drifts, and {@code SnippetsTest}
- * runs every method here.
+ * Code shown in docs/ and README.md. Each {@code @start region} block is copied into a document
+ * verbatim; {@code DocsSnippetsTest} fails if a copy drifts, and {@code SnippetsTest} runs every
+ * method here.
+ *
+ * <p>The framework's javadoc shows some regions of this package as they are ({@code {@snippet
+ * class=dev.weft.samples.Snippets region=limits}}, read through {@code --snippet-path}): the
+ * framework's build fails if such a region is renamed or removed.
  */
 public final class Snippets {
   private Snippets() {}
@@ -50,6 +54,7 @@ public final class Snippets {
 
   /** Bodies of {@link #fetchSize} running right now, and the most seen at once. */
   static final AtomicInteger running = new AtomicInteger();
+
   static final AtomicInteger maxRunning = new AtomicInteger();
 
   /** Simulated download: 20 ms of work, returns the URL's length. */

@@ -28,7 +28,8 @@ class CheckoutSampleTest {
     assertThat(outcome.part("recommendations").outcome())
         .contains("fallback for java.io.IOException: recommendation service unavailable");
     assertThat(outcome.part("ads").outcome())
-        .contains("fallback for java.util.concurrent.TimeoutException: task 'ads' timed out after 100 ms");
+        .contains(
+            "fallback for java.util.concurrent.TimeoutException: task 'ads' timed out after 100 ms");
   }
 
   /** The dependency join: price's body starts only after user's and cart's bodies ended. */
@@ -40,23 +41,30 @@ class CheckoutSampleTest {
     for (String dependency : List.of("user", "cart")) {
       Part p = outcome.part(dependency);
       Duration end = p.startedAt().orElseThrow().plus(p.ran().orElseThrow());
-      assertThat(priceStart).as("price starts after %s ended", dependency).isGreaterThanOrEqualTo(end);
+      assertThat(priceStart)
+          .as("price starts after %s ended", dependency)
+          .isGreaterThanOrEqualTo(end);
     }
   }
 
   /** Pricing slower than the deadline: join() throws, naming price, which was cancelled. */
   @Test
   void checkout_pricingSlowerThanDeadline_cancelsPriceAndNamesIt() throws InterruptedException {
-    Outcome outcome = CheckoutSample.checkout(
-        "user-7", Shop.services(Latencies.normal().withPrice(Duration.ofSeconds(10))));
+    Outcome outcome =
+        CheckoutSample.checkout(
+            "user-7", Shop.services(Latencies.normal().withPrice(Duration.ofSeconds(10))));
 
     assertThat(outcome.page()).isEmpty();
     assertThat(outcome.failure().orElseThrow())
-        .isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
-          assertThat(e.unfinishedTasks()).containsExactly("price");
-          assertThat(e.getMessage()).isEqualTo("scope 'checkout' missed its deadline (500 ms after it "
-              + "opened): 1 task did not finish and was cancelled: 'price'");
-        });
+        .isInstanceOfSatisfying(
+            DeadlineExceededException.class,
+            e -> {
+              assertThat(e.unfinishedTasks()).containsExactly("price");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "scope 'checkout' missed its deadline (500 ms after it "
+                          + "opened): 1 task did not finish and was cancelled: 'price'");
+            });
     assertThat(outcome.part("price").state()).isEqualTo(Task.State.CANCELLED);
     assertThat(outcome.part("user").state()).isEqualTo(Task.State.SUCCEEDED);
     assertThat(outcome.part("cart").state()).isEqualTo(Task.State.SUCCEEDED);

@@ -16,15 +16,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the code in docs/ identical to compiled, tested code.
  *
- * <p>In a document (any .md file under docs/, and README.md), a line {@code <!-- snippet: path/File.java#region -->} (path from the
- * repository root) must be followed by a fenced Java block whose text is exactly that region of
- * that file, without its common indentation. The fix for a failure is to copy the region again.
+ * <p>In a document (any .md file under docs/, and README.md), a line {@code <!-- snippet:
+ * path/File.java#region -->} (path from the repository root) must be followed by a fenced Java
+ * block whose text is exactly that region of that file, without its common indentation. The fix for
+ * a failure is to copy the region again.
  */
 class DocsSnippetsTest {
   private static final Pattern MARKER =
       Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->\\R```java\\R(.*?)\\R```", Pattern.DOTALL);
 
-  private static final Path ROOT = Path.of("").toAbsolutePath().getParent(); // tests run in samples/
+  private static final Path ROOT =
+      Path.of("").toAbsolutePath().getParent(); // tests run in samples/
 
   @Test
   void docs_everySnippetMarker_matchesItsRegion() throws IOException {
@@ -47,12 +49,15 @@ class DocsSnippetsTest {
       // A marker the pattern did not match (say, no java block after it) is a mistake too.
       long markers = text.lines().filter(l -> l.startsWith("<!-- snippet:")).count();
       assertThat(checked.stream().filter(c -> c.startsWith(ROOT.relativize(doc) + " ")).count())
-          .as("well-formed snippet markers in " + doc).isEqualTo(markers);
+          .as("well-formed snippet markers in " + doc)
+          .isEqualTo(markers);
     }
     assertThat(checked).as("snippets checked").hasSizeGreaterThan(10);
   }
 
-  /** The lines between {@code // @start region="name"} and {@code // @end region="name"}, dedented. */
+  /**
+   * The lines between {@code // @start region="name"} and {@code // @end region="name"}, dedented.
+   */
   static String region(Path file, String name) {
     List<String> lines;
     try {
@@ -73,8 +78,13 @@ class DocsSnippetsTest {
     assertThat(start).as("region %s in %s", name, file).isPositive();
     assertThat(end).as("end of region %s in %s", name, file).isGreaterThanOrEqualTo(start);
     List<String> body = lines.subList(start, end);
-    int indent = body.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-    return String.join("\n", body.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList());
+    int indent =
+        body.stream()
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
+    return String.join(
+        "\n", body.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList());
   }
 }

@@ -14,8 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The first example of the README (README.md), kept here so that it always compiles
- * and runs; {@link DocsSnippetsTest} checks that the README shows exactly this code.
+ * The first example of the README (README.md), kept here so that it always compiles and runs;
+ * {@link DocsSnippetsTest} checks that the README shows exactly this code.
  */
 class ReadmeExampleTest {
 

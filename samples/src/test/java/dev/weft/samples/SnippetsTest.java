@@ -28,16 +28,22 @@ class SnippetsTest {
 
   @Test
   void dependencyFailed_namesFailureAndSkippedDependent() throws InterruptedException {
-    assertThat(DependencyJoinSample.failedDependency()).isEqualTo("task 'user' failed in scope "
-        + "'profile': java.io.IOException: user service down; 1 dependent skipped: 'greeting'");
+    assertThat(DependencyJoinSample.failedDependency())
+        .isEqualTo(
+            "task 'user' failed in scope "
+                + "'profile': java.io.IOException: user service down; 1 dependent skipped: 'greeting'");
   }
 
   @Test
   void policies_eachBuiltIn_returnsOrThrowsAsDocumented() throws InterruptedException {
-    assertThat(PoliciesSample.failFast()).isEqualTo("task 'broken' failed in scope 'fail-fast': "
-        + "java.io.IOException: broken is down / slow: CANCELLED");
-    assertThat(PoliciesSample.collectAll()).isEqualTo("task 'a' failed in scope 'collect-all': "
-        + "java.io.IOException: a is down; 1 more failed: 'b' / suppressed: 1");
+    assertThat(PoliciesSample.failFast())
+        .isEqualTo(
+            "task 'broken' failed in scope 'fail-fast': "
+                + "java.io.IOException: broken is down / slow: CANCELLED");
+    assertThat(PoliciesSample.collectAll())
+        .isEqualTo(
+            "task 'a' failed in scope 'collect-all': "
+                + "java.io.IOException: a is down; 1 more failed: 'b' / suppressed: 1");
     assertThat(PoliciesSample.firstSuccess()).isEqualTo("from us");
     assertThat(PoliciesSample.quorum()).containsExactly("v1", "v2");
     assertThat(PoliciesSample.bestEffort()).containsExactly("a", "c");
@@ -45,8 +51,10 @@ class SnippetsTest {
 
   @Test
   void deadline_slowTask_cancelledAndNamed() throws InterruptedException {
-    assertThat(DeadlineSample.deadline(shop)).isEqualTo("scope 'page' missed its deadline (200 ms "
-        + "after it opened): 1 task did not finish and was cancelled: 'ads' / user: Ann");
+    assertThat(DeadlineSample.deadline(shop))
+        .isEqualTo(
+            "scope 'page' missed its deadline (200 ms "
+                + "after it opened): 1 task did not finish and was cancelled: 'ads' / user: Ann");
   }
 
   @Test
@@ -57,7 +65,8 @@ class SnippetsTest {
 
   @Test
   void taskTimeout_withFallback_succeedsWithFallback() throws InterruptedException {
-    assertThat(DeadlineSample.taskTimeout(shop)).isEqualTo("[] (task 'ads' timed out after 100 ms)");
+    assertThat(DeadlineSample.taskTimeout(shop))
+        .isEqualTo("[] (task 'ads' timed out after 100 ms)");
   }
 
   @Test
@@ -87,7 +96,8 @@ class SnippetsTest {
   @Test
   void comingFrom_completableFutureAndWeft_samePrice() throws InterruptedException {
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      assertThat(Snippets.withCompletableFuture("user-42", shop, executor).totalCents()).isEqualTo(5220);
+      assertThat(Snippets.withCompletableFuture("user-42", shop, executor).totalCents())
+          .isEqualTo(5220);
     }
     assertThat(Snippets.withWeft("user-42", shop).totalCents()).isEqualTo(5220);
   }

@@ -35,10 +35,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li>Before each test: {@link LockOrderChecker#resetAll()} (every live checker forgets what it
  *       learned; declared orders stay) and starts listening for reports.
  *   <li>After each test: if any checker reported a potential deadlock ({@link
- *       dev.weft.lockorder.LockOrderViolationException}, thrown or logged under WARN) or an
- *       actual one ({@link dev.weft.lockorder.DeadlockException}), on any thread, the test fails
- *       with an {@link AssertionError} whose message holds the full reports and whose cause is
- *       the first report. Reports that code under test caught and swallowed still fail the test.
+ *       dev.weft.lockorder.LockOrderViolationException}, thrown or logged under WARN) or an actual
+ *       one ({@link dev.weft.lockorder.DeadlockException}), on any thread, the test fails with an
+ *       {@link AssertionError} whose message holds the full reports and whose cause is the first
+ *       report. Reports that code under test caught and swallowed still fail the test.
  *   <li>A test or lifecycle method parameter of type {@link LockOrderChecker} receives a new
  *       checker with policy THROW.
  * </ul>
@@ -77,7 +77,8 @@ public final class LockOrderExtension
     }
     StringBuilder message = new StringBuilder();
     message
-        .append(reports.size() == 1 ? "1 lock-order report" : reports.size() + " lock-order reports")
+        .append(
+            reports.size() == 1 ? "1 lock-order report" : reports.size() + " lock-order reports")
         .append(" in ")
         .append(context.getDisplayName())
         .append(":\n");

@@ -1,2 +1,5 @@
 /** JUnit 5 support for checking code that uses Weft. */
+@NullMarked
 package dev.weft.test;
+
+import org.jspecify.annotations.NullMarked;

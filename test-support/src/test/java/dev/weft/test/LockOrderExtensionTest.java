@@ -59,7 +59,10 @@ class LockOrderExtensionTest {
   }
 
   private static Events run(Class<?> testClass) {
-    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
+    return EngineTestKit.engine("junit-jupiter")
+        .selectors(selectClass(testClass))
+        .execute()
+        .testEvents();
   }
 
   private static Throwable failure(Event event) {

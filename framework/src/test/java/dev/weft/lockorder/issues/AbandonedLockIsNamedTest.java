@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 9: a thread that ended while holding a checked lock (a missing {@code finally}) left
- * every later acquirer waiting forever, and nothing said why: there is no wait cycle, so the
- * {@link DeadlockDetector} found nothing, and a blocked {@code lock()} never gave up, although an
+ * Issue 9: a thread that ended while holding a checked lock (a missing {@code finally}) left every
+ * later acquirer waiting forever, and nothing said why: there is no wait cycle, so the {@link
+ * DeadlockDetector} found nothing, and a blocked {@code lock()} never gave up, although an
  * exclusive or write lock can only be released by its owner, which no longer runs.
  *
  * <p>Now the detector reports each thread waiting for such a lock, naming the lock and its dead
@@ -91,7 +91,8 @@ class AbandonedLockIsNamedTest {
     assertThat(quitter.join(Duration.ofSeconds(10))).isTrue();
   }
 
-  // Starts a thread named 'waiter' that blocks on `lock` until it gets it, throws or is interrupted.
+  // Starts a thread named 'waiter' that blocks on `lock` until it gets it, throws or is
+  // interrupted.
   private static Thread waiter(ThreadFactory kind, Lock lock, AtomicReference<Throwable> thrown) {
     Thread waiter =
         kind.newThread(

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>It named each rank's lock class by the constant's bare {@code name()}, so {@code DbRank.POOL}
  * and {@code HttpRank.POOL} were one lock class {@code "POOL"}: declaring {@code DbRank} (POOL,
- * CONNECTION) and then {@code HttpRank} (CONNECTION, POOL) failed with "declared order
- * [CONNECTION, POOL] contradicts an order seen or declared before", although the two enums rank
- * different locks; and reports said {@code POOL} without saying whose.
+ * CONNECTION) and then {@code HttpRank} (CONNECTION, POOL) failed with "declared order [CONNECTION,
+ * POOL] contradicts an order seen or declared before", although the two enums rank different locks;
+ * and reports said {@code POOL} without saying whose.
  *
- * <p>Now a rank's lock class is {@code SimpleName.CONSTANT} ({@code DbRank.POOL}, as Guava's
- * {@code CycleDetectingLockFactory} names ranks), its locks come from {@code rankClass(rank)}, and
- * two different enums that would give the same names are rejected.
+ * <p>Now a rank's lock class is {@code SimpleName.CONSTANT} ({@code DbRank.POOL}, as Guava's {@code
+ * CycleDetectingLockFactory} names ranks), its locks come from {@code rankClass(rank)}, and two
+ * different enums that would give the same names are rejected.
  */
 class EnumRanksStayApartTest {
   private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
@@ -71,8 +71,11 @@ class EnumRanksStayApartTest {
     assertThatThrownBy(() -> checker.declareOrder(Shipping.Rank.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "enum " + Shipping.Rank.class.getName() + " names its ranks like enum "
-                + Billing.Rank.class.getName() + " ('Rank.LOW'): rename one of the two enums, or"
+            "enum "
+                + Shipping.Rank.class.getName()
+                + " names its ranks like enum "
+                + Billing.Rank.class.getName()
+                + " ('Rank.LOW'): rename one of the two enums, or"
                 + " give each its own checker");
   }
 
@@ -90,7 +93,9 @@ class EnumRanksStayApartTest {
       assertThat(e.getMessage())
           .startsWith(
               "DbRank.CONNECTION -> DbRank.POOL, DbRank.POOL -> DbRank.CONNECTION\n"
-                  + "thread '" + Threads.name(Thread.currentThread()) + "' acquires 'DbRank.POOL'"
+                  + "thread '"
+                  + Threads.name(Thread.currentThread())
+                  + "' acquires 'DbRank.POOL'"
                   + " while holding 'DbRank.CONNECTION'\n");
     } finally {
       connection.unlock();

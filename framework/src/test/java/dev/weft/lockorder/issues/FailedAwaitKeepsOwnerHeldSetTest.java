@@ -28,11 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Thread T1 holds checked lock {@code x}. Thread T2, which does not hold it, calls {@code
  * await()} on a condition of {@code x}. The JDK condition throws {@link
  * IllegalMonitorStateException} (with no message), but on its way out the checked condition told
- * {@code x} that it was "reacquired" by T2, so {@code x} pointed its owner at T2's held locks.
- * When T1 then unlocked {@code x}, the checker popped {@code x} from T2's (empty) held set and left
- * it in T1's: T1 still "held" {@code x} forever after, and its next lock {@code y} learned the
- * false order {@code x -> y}, reported later as a cycle against {@code y -> x}. The same held for
- * {@code awaitUninterruptibly} and the timed waits.
+ * {@code x} that it was "reacquired" by T2, so {@code x} pointed its owner at T2's held locks. When
+ * T1 then unlocked {@code x}, the checker popped {@code x} from T2's (empty) held set and left it
+ * in T1's: T1 still "held" {@code x} forever after, and its next lock {@code y} learned the false
+ * order {@code x -> y}, reported later as a cycle against {@code y -> x}. The same held for {@code
+ * awaitUninterruptibly} and the timed waits.
  *
  * <p>Now every wait first checks that the current thread holds the lock, and throws {@code
  * IllegalMonitorStateException} naming the lock before touching any bookkeeping.
@@ -60,8 +60,7 @@ class FailedAwaitKeepsOwnerHeldSetTest {
                 Arguments.of(
                     kind.get()[0],
                     Named.of(
-                        "await(1, MILLISECONDS)",
-                        (Await) c -> c.await(1, TimeUnit.MILLISECONDS))),
+                        "await(1, MILLISECONDS)", (Await) c -> c.await(1, TimeUnit.MILLISECONDS))),
                 Arguments.of(
                     kind.get()[0],
                     Named.of(
@@ -121,7 +120,9 @@ class FailedAwaitKeepsOwnerHeldSetTest {
         () -> {
           String me = Threads.name(Thread.currentThread());
           String expected =
-              "thread '" + me + "' signals a condition of lock 'cache (write)', which it does not"
+              "thread '"
+                  + me
+                  + "' signals a condition of lock 'cache (write)', which it does not"
                   + " hold: take lock 'cache (write)' in the same thread before calling signal";
           assertThat(catchThrowable(ready::signal))
               .isInstanceOf(IllegalMonitorStateException.class)

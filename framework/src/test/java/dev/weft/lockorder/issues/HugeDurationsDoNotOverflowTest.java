@@ -20,14 +20,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Issue 9: {@code DeadlockDetector.startWatchdog(Duration)} with a period too long for a {@code
  * long} of nanoseconds ({@code Duration.ofDays(1_000_000)}, {@code ChronoUnit.FOREVER}) threw
- * {@link ArithmeticException} from {@code Duration.toNanos()}, after it had already stored the
- * new executor: the detector then claimed "watchdog already running" to every later start,
- * although nothing had been scheduled.
+ * {@link ArithmeticException} from {@code Duration.toNanos()}, after it had already stored the new
+ * executor: the detector then claimed "watchdog already running" to every later start, although
+ * nothing had been scheduled.
  *
- * <p>Now the period saturates (a watchdog that never fires before the heat death of the JVM is
- * what was asked for), and the start records the watchdog only once it is scheduled. The other
- * time the package takes, {@code tryLock(time, unit)}, already saturates; a test here keeps it
- * so.
+ * <p>Now the period saturates (a watchdog that never fires before the heat death of the JVM is what
+ * was asked for), and the start records the watchdog only once it is scheduled. The other time the
+ * package takes, {@code tryLock(time, unit)}, already saturates; a test here keeps it so.
  */
 class HugeDurationsDoNotOverflowTest {
 

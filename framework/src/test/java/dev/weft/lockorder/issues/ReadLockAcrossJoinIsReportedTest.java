@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Timeout;
  * join()}, while a task of the scope wanted its WRITE lock, hung until the scope was cancelled.
  *
  * <p>The exclusive case (owner holds the lock, the task wants it) is reported: the task's
- * acquisition throws {@link DeadlockException} naming scope, task and lock, so {@code join()}
- * ends. But the check found the holder only through the lock's owner, which a read/write lock
- * has only for its write side; readers are not tracked, so the read-held case went unseen.
+ * acquisition throws {@link DeadlockException} naming scope, task and lock, so {@code join()} ends.
+ * But the check found the holder only through the lock's owner, which a read/write lock has only
+ * for its write side; readers are not tracked, so the read-held case went unseen.
  *
  * <p>Now an owner that blocks in {@code join()} or {@code close()} publishes the checked locks it
  * holds (as a thread blocked on a checked lock does), and the task's write acquisition finds the
@@ -51,7 +51,10 @@ class ReadLockAcrossJoinIsReportedTest {
           .isInstanceOf(DeadlockException.class)
           .hasMessageStartingWith(
               "deadlock: thread 'refresh/reload' waits for lock 'cache (write)' held by thread '"
-                  + owner + "' in read mode, and thread '" + owner + "' is joining scope"
+                  + owner
+                  + "' in read mode, and thread '"
+                  + owner
+                  + "' is joining scope"
                   + " 'refresh', which waits for task 'reload' of scope 'refresh'")
           .hasMessageContaining("fix: release the lock before joining the scope");
     } finally {

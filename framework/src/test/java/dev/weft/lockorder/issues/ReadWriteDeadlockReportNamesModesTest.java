@@ -19,14 +19,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 9: a deadlock report over read/write locks said which mode each thread waited for, but
- * not which mode the other thread held: "thread 'a' waits for lock 'y (write)' held by thread
- * 'b'". Whether 'b' held y for reading or writing decides the fix (a reader can often drop its
- * read lock earlier; a writer cannot), and the thread sections did not say what each thread held
- * at all.
+ * Issue 9: a deadlock report over read/write locks said which mode each thread waited for, but not
+ * which mode the other thread held: "thread 'a' waits for lock 'y (write)' held by thread 'b'".
+ * Whether 'b' held y for reading or writing decides the fix (a reader can often drop its read lock
+ * earlier; a writer cannot), and the thread sections did not say what each thread held at all.
  *
- * <p>Now each hop of the summary says the mode the holder holds ({@code held by thread 'b' in
- * read mode}), and each thread's section names the lock it waits for and the one it holds.
+ * <p>Now each hop of the summary says the mode the holder holds ({@code held by thread 'b' in read
+ * mode}), and each thread's section names the lock it waits for and the one it holds.
  */
 class ReadWriteDeadlockReportNamesModesTest {
   private final LockOrderChecker checker =
@@ -54,8 +53,7 @@ class ReadWriteDeadlockReportNamesModesTest {
   @ParameterizedTest
   @MethodSource("dev.weft.lockorder.Threads#kinds")
   @Timeout(20)
-  void findDeadlocks_writerAndReader_saysWriteModeOfTheWriter(ThreadFactory kind)
-      throws Exception {
+  void findDeadlocks_writerAndReader_saysWriteModeOfTheWriter(ThreadFactory kind) throws Exception {
     ReadWriteLock x = checker.newReadWriteLock("x");
     ReadWriteLock y = checker.newReadWriteLock("y");
     DeadlockReport r =
@@ -77,8 +75,13 @@ class ReadWriteDeadlockReportNamesModesTest {
   // Starts the two threads, waits until the detector sees their cycle, ends them, returns it.
   private static DeadlockReport deadlock(
       ThreadFactory kind,
-      String name1, Lock first1, Lock second1,
-      String name2, Lock first2, Lock second2) throws Exception {
+      String name1,
+      Lock first1,
+      Lock second1,
+      String name2,
+      Lock first2,
+      Lock second2)
+      throws Exception {
     CyclicBarrier bothHold = new CyclicBarrier(2);
     Thread t1 = kind.newThread(() -> hold(first1, second1, bothHold));
     Thread t2 = kind.newThread(() -> hold(first2, second2, bothHold));

@@ -22,9 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Such a call never waits, so, like untimed {@code tryLock()}, it cannot take part in a
  * deadlock. But the checker ran the order check on it: after {@code a -> b} was learned, {@code
  * a.tryLock(0, SECONDS)} while holding {@code b} threw {@code LockOrderViolationException} (and
- * could have learned {@code b -> a}). Code that uses a zero-time try to back off from a lock
- * taken out of order, the usual fix for an inverted order, was reported for the very thing it
- * avoids.
+ * could have learned {@code b -> a}). Code that uses a zero-time try to back off from a lock taken
+ * out of order, the usual fix for an inverted order, was reported for the very thing it avoids.
  *
  * <p>Now a timed {@code tryLock} whose time is zero or negative behaves as {@code tryLock()}:
  * checked only under {@code checkTryLock(true)}, it adds no order, and the lock it takes still
@@ -49,7 +48,9 @@ class TimedTryLockWithoutWaitIsNotCheckedTest {
           b.lock();
           try {
             for (long time : new long[] {0, -1, Long.MIN_VALUE}) {
-              assertThat(a.tryLock(time, TimeUnit.SECONDS)).as("tryLock(%d, SECONDS)", time).isTrue();
+              assertThat(a.tryLock(time, TimeUnit.SECONDS))
+                  .as("tryLock(%d, SECONDS)", time)
+                  .isTrue();
               try {
                 c.lock(); // a still orders what comes after it: learns b -> c and a -> c
                 c.unlock();
@@ -108,13 +109,15 @@ class TimedTryLockWithoutWaitIsNotCheckedTest {
     Lock b = checker.newLock("b");
     Threads.run(kind, () -> Threads.nest(a, b));
 
-    Threads.run(kind, () -> {
-      b.lock();
-      try {
-        assertViolation(() -> a.tryLock(0, TimeUnit.SECONDS), "b", "a");
-      } finally {
-        b.unlock();
-      }
-    });
+    Threads.run(
+        kind,
+        () -> {
+          b.lock();
+          try {
+            assertViolation(() -> a.tryLock(0, TimeUnit.SECONDS), "b", "a");
+          } finally {
+            b.unlock();
+          }
+        });
   }
 }

@@ -15,13 +15,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 9: {@code unlock()} of a checked lock the thread does not hold threw the JDK's bare
- * {@link IllegalMonitorStateException}: no message for an exclusive or write lock, "attempt to
- * unlock read lock, not locked by current thread" for a read lock. Neither said which of the
- * application's locks it was, though every checked lock has a name.
+ * Issue 9: {@code unlock()} of a checked lock the thread does not hold threw the JDK's bare {@link
+ * IllegalMonitorStateException}: no message for an exclusive or write lock, "attempt to unlock read
+ * lock, not locked by current thread" for a read lock. Neither said which of the application's
+ * locks it was, though every checked lock has a name.
  *
- * <p>Now the exception names the thread and the lock (with its mode for read/write locks) and
- * says the fix; the checker's bookkeeping is left as it was, so the real owner unlocks normally.
+ * <p>Now the exception names the thread and the lock (with its mode for read/write locks) and says
+ * the fix; the checker's bookkeeping is left as it was, so the real owner unlocks normally.
  */
 class UnlockNotHeldNamesLockTest {
   private final LockOrderChecker checker = LockOrderChecker.create(LockOrderPolicy.THROW);
@@ -78,7 +78,11 @@ class UnlockNotHeldNamesLockTest {
   }
 
   private static String notHeld(String thread, String lock) {
-    return "thread '" + thread + "' unlocks lock '" + lock + "', which it does not hold: unlock"
+    return "thread '"
+        + thread
+        + "' unlocks lock '"
+        + lock
+        + "', which it does not hold: unlock"
         + " a lock only in the thread that locked it, once for each lock() or successful"
         + " tryLock()";
   }

@@ -3,8 +3,8 @@ package dev.weft.scope.issues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.weft.scope.Scope;
 import dev.weft.scope.Factories.Kind;
+import dev.weft.scope.Scope;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>{@code close()} waited until each task's thread had marked its task "released", which the
  * thread did in the {@code finally} of its body: after that mark the thread still ran (it told the
- * owner, unwound the current-task binding and terminated). So right after {@code close()}
- * returned, {@code Thread.isAlive()} could still be true for a task thread, against the guarantee
- * that no code of the scope runs after its block. It showed on virtual and platform threads, for
- * trivial tasks, for tasks that end late after a cancel, and under fail-fast.
+ * owner, unwound the current-task binding and terminated). So right after {@code close()} returned,
+ * {@code Thread.isAlive()} could still be true for a task thread, against the guarantee that no
+ * code of the scope runs after its block. It showed on virtual and platform threads, for trivial
+ * tasks, for tasks that end late after a cancel, and under fail-fast.
  */
 class CloseTerminatesThreadsTest {
 
@@ -51,7 +51,10 @@ class CloseTerminatesThreadsTest {
     assertNoneAlive(alive);
   }
 
-  /** A cancelled task that keeps running for a while after its interrupt: close() waits for its thread. */
+  /**
+   * A cancelled task that keeps running for a while after its interrupt: close() waits for its
+   * thread.
+   */
   @ParameterizedTest
   @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -61,16 +64,18 @@ class CloseTerminatesThreadsTest {
       Queue<Thread> threads = new ConcurrentLinkedQueue<>();
       CountDownLatch running = new CountDownLatch(1);
       try (var scope = Scope.open("deaf", kind.config())) {
-        scope.fork("deaf", () -> {
-          threads.add(Thread.currentThread());
-          running.countDown();
-          try {
-            new CountDownLatch(1).await();
-          } catch (InterruptedException e) {
-            ignoreInterruptsFor(TimeUnit.MILLISECONDS.toNanos(2));
-          }
-          return null;
-        });
+        scope.fork(
+            "deaf",
+            () -> {
+              threads.add(Thread.currentThread());
+              running.countDown();
+              try {
+                new CountDownLatch(1).await();
+              } catch (InterruptedException e) {
+                ignoreInterruptsFor(TimeUnit.MILLISECONDS.toNanos(2));
+              }
+              return null;
+            });
         running.await();
         scope.cancel();
         assertThat(catchThrowable(scope::join)).isInstanceOf(CancellationException.class);
@@ -80,7 +85,10 @@ class CloseTerminatesThreadsTest {
     assertNoneAlive(alive);
   }
 
-  /** Fail-fast: one task fails, the others are cancelled; close() returns after all their threads ended. */
+  /**
+   * Fail-fast: one task fails, the others are cancelled; close() returns after all their threads
+   * ended.
+   */
   @ParameterizedTest
   @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -91,19 +99,24 @@ class CloseTerminatesThreadsTest {
       CountDownLatch siblingsRunning = new CountDownLatch(2);
       try (var scope = Scope.open("ff", kind.config())) {
         for (int j = 0; j < 2; j++) {
-          scope.fork("sibling" + j, () -> {
-            threads.add(Thread.currentThread());
-            siblingsRunning.countDown();
-            new CountDownLatch(1).await();
-            return null;
-          });
+          scope.fork(
+              "sibling" + j,
+              () -> {
+                threads.add(Thread.currentThread());
+                siblingsRunning.countDown();
+                new CountDownLatch(1).await();
+                return null;
+              });
         }
-        scope.fork("bad", () -> {
-          threads.add(Thread.currentThread());
-          siblingsRunning.await();
-          throw new IOException("boom");
-        });
-        assertThat(catchThrowable(scope::join)).isInstanceOf(dev.weft.scope.TaskFailedException.class);
+        scope.fork(
+            "bad",
+            () -> {
+              threads.add(Thread.currentThread());
+              siblingsRunning.await();
+              throw new IOException("boom");
+            });
+        assertThat(catchThrowable(scope::join))
+            .isInstanceOf(dev.weft.scope.TaskFailedException.class);
       }
       collectAlive(i, threads, alive);
     }
@@ -112,7 +125,9 @@ class CloseTerminatesThreadsTest {
 
   private static void assertNoneAlive(List<String> alive) {
     assertThat(alive.size())
-        .as("task threads alive right after close(), first ones: %s", alive.subList(0, Math.min(5, alive.size())))
+        .as(
+            "task threads alive right after close(), first ones: %s",
+            alive.subList(0, Math.min(5, alive.size())))
         .isZero();
   }
 

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>{@code fork} checked only that the caller was the owner and that the scope was open. A
  * policy's {@code onFork}, and an {@code onComplete} that runs in the owner (for a dependent
- * skipped at its fork), run in the owner in the middle of a fork, so a policy could call
- * {@code scope.fork(...)} from there: the task was added in the middle of another fork, out of
- * the block's fork order (from {@code onFork}, even before the task being forked). Forking from
- * a policy callback must be rejected with an {@code IllegalStateException} that names the policy.
+ * skipped at its fork), run in the owner in the middle of a fork, so a policy could call {@code
+ * scope.fork(...)} from there: the task was added in the middle of another fork, out of the block's
+ * fork order (from {@code onFork}, even before the task being forked). Forking from a policy
+ * callback must be rejected with an {@code IllegalStateException} that names the policy.
  */
 class ForkInPolicyTest {
 
@@ -29,7 +29,8 @@ class ForkInPolicyTest {
     private final boolean fromOnFork;
     private final Thread owner = Thread.currentThread();
     private final AtomicBoolean tried = new AtomicBoolean();
-    // forkOutcome: what the fork from the callback did: the exception it threw, or the task it returned
+    // forkOutcome: what the fork from the callback did: the exception it threw, or the task it
+    // returned
     final AtomicReference<Object> forkOutcome = new AtomicReference<>();
     volatile Scope<Void> scope;
 
@@ -68,7 +69,10 @@ class ForkInPolicyTest {
     }
   }
 
-  /** fork from onFork: IllegalStateException naming the policy; tasks() holds only the block's forks. */
+  /**
+   * fork from onFork: IllegalStateException naming the policy; tasks() holds only the block's
+   * forks.
+   */
   @Test
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void fork_calledFromOnFork_throwsIllegalStateAndTasksKeepForkOrder() throws Exception {
@@ -78,7 +82,8 @@ class ForkInPolicyTest {
       scope.fork("a", () -> "a");
       scope.fork("b", () -> "b");
       scope.join();
-      assertThat(policy.forkOutcome.get()).as("what fork() in onFork did")
+      assertThat(policy.forkOutcome.get())
+          .as("what fork() in onFork did")
           .isInstanceOf(IllegalStateException.class);
       assertThat(((Throwable) policy.forkOutcome.get()).getMessage()).contains("policy");
       assertThat(scope.tasks()).extracting(Task::name).containsExactly("a", "b");
@@ -92,17 +97,23 @@ class ForkInPolicyTest {
     Forking policy = new Forking(false);
     try (var scope = Scope.open("forking", policy)) {
       policy.scope = scope;
-      Task<String> failed = scope.fork("failed", () -> {
-        throw new IOException("down");
-      });
+      Task<String> failed =
+          scope.fork(
+              "failed",
+              () -> {
+                throw new IOException("down");
+              });
       await().until(() -> failed.state() == Task.State.FAILED);
       scope.fork("dependent", failed, v -> v); // skipped at its fork: onComplete runs in the owner
       scope.fork("last", () -> "last");
       scope.join();
-      assertThat(policy.forkOutcome.get()).as("what fork() in onComplete did")
+      assertThat(policy.forkOutcome.get())
+          .as("what fork() in onComplete did")
           .isInstanceOf(IllegalStateException.class);
       assertThat(((Throwable) policy.forkOutcome.get()).getMessage()).contains("policy");
-      assertThat(scope.tasks()).extracting(Task::name).containsExactly("failed", "dependent", "last");
+      assertThat(scope.tasks())
+          .extracting(Task::name)
+          .containsExactly("failed", "dependent", "last");
     }
   }
 }

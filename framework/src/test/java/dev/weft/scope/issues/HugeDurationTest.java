@@ -25,13 +25,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Issue 9: durations too long for a {@code long} of nanoseconds broke {@code close()}, and the
  * broken close left the thread inside a dead scope.
  *
- * <p>{@code close()} converted the cancel grace period to nanoseconds with {@code toNanos()},
- * which throws {@code ArithmeticException} above about 292 years: with
- * {@code withCancelGracePeriod(Duration.ofDays(1_000_000))} or {@code ChronoUnit.FOREVER}, every
- * {@code close()} threw before it unlinked the scope from its thread. The next {@code Scope.open}
- * on that thread then took the dead, cancelled scope for its parent and was born cancelled. The
- * other ways to pass a huge duration (scope timeout, task timeout, a deadline of
- * {@code Instant.MAX}) must work like any long duration.
+ * <p>{@code close()} converted the cancel grace period to nanoseconds with {@code toNanos()}, which
+ * throws {@code ArithmeticException} above about 292 years: with {@code
+ * withCancelGracePeriod(Duration.ofDays(1_000_000))} or {@code ChronoUnit.FOREVER}, every {@code
+ * close()} threw before it unlinked the scope from its thread. The next {@code Scope.open} on that
+ * thread then took the dead, cancelled scope for its parent and was born cancelled. The other ways
+ * to pass a huge duration (scope timeout, task timeout, a deadline of {@code Instant.MAX}) must
+ * work like any long duration.
  */
 class HugeDurationTest {
 
@@ -41,17 +41,23 @@ class HugeDurationTest {
         Arguments.of(Named.of("ChronoUnit.FOREVER", ChronoUnit.FOREVER.getDuration())));
   }
 
-  /** A huge grace period: close() returns normally, and the next scope on the thread is not born cancelled. */
+  /**
+   * A huge grace period: close() returns normally, and the next scope on the thread is not born
+   * cancelled.
+   */
   @ParameterizedTest
   @MethodSource("hugeDurations")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void close_hugeCancelGracePeriod_returnsAndNextScopeNotCancelled(Duration grace) throws Exception {
+  void close_hugeCancelGracePeriod_returnsAndNextScopeNotCancelled(Duration grace)
+      throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     Scope<Void> scope = Scope.open("huge", c -> c.withCancelGracePeriod(grace));
-    scope.fork("t", () -> {
-      running.countDown();
-      return block(); // ends on its interrupt
-    });
+    scope.fork(
+        "t",
+        () -> {
+          running.countDown();
+          return block(); // ends on its interrupt
+        });
     running.await();
     scope.cancel();
     Throwable joined = catchThrowable(scope::join);
@@ -80,7 +86,8 @@ class HugeDurationTest {
   /** Scope configs with huge durations, from which a scope must work as usual. */
   static Stream<Arguments> hugeScopeConfigs() {
     return Stream.of(
-        config("withTimeout(Duration.ofSeconds(Long.MAX_VALUE))",
+        config(
+            "withTimeout(Duration.ofSeconds(Long.MAX_VALUE))",
             c -> c.withTimeout(Duration.ofSeconds(Long.MAX_VALUE))),
         config("withDeadline(Instant.MAX)", c -> c.withDeadline(Instant.MAX)),
         config("withTimeout(FOREVER)", c -> c.withTimeout(ChronoUnit.FOREVER.getDuration())));
@@ -90,11 +97,14 @@ class HugeDurationTest {
     return Arguments.of(Named.of(name, config));
   }
 
-  /** A huge scope timeout or deadline: tasks run, join returns, a cancel is reported, close returns. */
+  /**
+   * A huge scope timeout or deadline: tasks run, join returns, a cancel is reported, close returns.
+   */
   @ParameterizedTest
   @MethodSource("hugeScopeConfigs")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void join_hugeScopeDeadline_scopeWorksNormally(UnaryOperator<ScopeConfig> config) throws Exception {
+  void join_hugeScopeDeadline_scopeWorksNormally(UnaryOperator<ScopeConfig> config)
+      throws Exception {
     try (var scope = Scope.open("huge", config)) {
       Task<Integer> a = scope.fork("a", () -> 1);
       Task<Integer> b = scope.fork("b", a, x -> x + 1);
@@ -105,10 +115,12 @@ class HugeDurationTest {
     }
     CountDownLatch running = new CountDownLatch(1);
     try (var scope = Scope.open("huge", config)) {
-      scope.fork("t", () -> {
-        running.countDown();
-        return block();
-      });
+      scope.fork(
+          "t",
+          () -> {
+            running.countDown();
+            return block();
+          });
       running.await();
       scope.cancel();
       assertThat(catchThrowable(scope::join)).isInstanceOf(CancellationException.class);
@@ -127,10 +139,14 @@ class HugeDurationTest {
     }
     CountDownLatch running = new CountDownLatch(1);
     try (var scope = Scope.open("huge")) {
-      Task<Object> t = scope.fork("t", () -> {
-        running.countDown();
-        return block();
-      }, o -> o.withTimeout(huge));
+      Task<Object> t =
+          scope.fork(
+              "t",
+              () -> {
+                running.countDown();
+                return block();
+              },
+              o -> o.withTimeout(huge));
       running.await();
       scope.cancel();
       assertThat(catchThrowable(scope::join)).isInstanceOf(CancellationException.class);

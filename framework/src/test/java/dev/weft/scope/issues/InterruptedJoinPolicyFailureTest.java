@@ -3,10 +3,10 @@ package dev.weft.scope.issues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.weft.scope.Factories.Kind;
 import dev.weft.scope.Policy;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
-import dev.weft.scope.Factories.Kind;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class InterruptedJoinPolicyFailureTest {
 
-  /** The owner is interrupted in join and the policy throws: InterruptedException carries the policy's exception. */
+  /**
+   * The owner is interrupted in join and the policy throws: InterruptedException carries the
+   * policy's exception.
+   */
   @ParameterizedTest
   @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -31,35 +34,42 @@ class InterruptedJoinPolicyFailureTest {
       throws Exception {
     Thread owner = Thread.currentThread();
     CountDownLatch joining = new CountDownLatch(1);
-    Policy<Void> broken = new Policy<>() {
-      @Override
-      public boolean onComplete(Task<?> task) {
-        throw new RuntimeException("policy bug");
-      }
+    Policy<Void> broken =
+        new Policy<>() {
+          @Override
+          public boolean onComplete(Task<?> task) {
+            throw new RuntimeException("policy bug");
+          }
 
-      @Override
-      public boolean onJoin() {
-        joining.countDown(); // the owner is in join() now
-        return false;
-      }
+          @Override
+          public boolean onJoin() {
+            joining.countDown(); // the owner is in join() now
+            return false;
+          }
 
-      @Override
-      public Void result(Scope<Void> scope) {
-        return null;
-      }
-    };
+          @Override
+          public Void result(Scope<Void> scope) {
+            return null;
+          }
+        };
     try (var scope = Scope.open("broken", broken, kind.config())) {
       scope.fork("blocker", InterruptedJoinPolicyFailureTest::block);
-      scope.fork("interrupter", () -> {
-        joining.await();
-        owner.interrupt();
-        return block();
-      });
+      scope.fork(
+          "interrupter",
+          () -> {
+            joining.await();
+            owner.interrupt();
+            return block();
+          });
       Throwable thrown = catchThrowable(scope::join);
       assertThat(thrown).isInstanceOf(InterruptedException.class);
       assertThat(Causes.reachable(thrown))
           .as("the policy's exception, in:%s", Causes.describe(thrown))
-          .anySatisfy(t -> assertThat(t).isExactlyInstanceOf(RuntimeException.class).hasMessage("policy bug"));
+          .anySatisfy(
+              t ->
+                  assertThat(t)
+                      .isExactlyInstanceOf(RuntimeException.class)
+                      .hasMessage("policy bug"));
     } finally {
       Thread.interrupted(); // never leave the interrupt to the next test
     }

@@ -3,8 +3,8 @@ package dev.weft.scope.issues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.weft.scope.Scope;
 import dev.weft.scope.Factories.Kind;
+import dev.weft.scope.Scope;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Timeout;
@@ -14,10 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Issue 9: every closed scope reported {@code isCancelled()}.
  *
- * <p>{@code close()} stops the scope to cancel what has not ended, and it did so through the
- * same one-shot stop as {@code cancel()}, even when nothing was left to cancel. So after a clean
- * {@code join()} and {@code close()}, {@code isCancelled()} returned {@code true}, although
- * nothing had cancelled the scope. It must be {@code true} only if the scope was cancelled.
+ * <p>{@code close()} stops the scope to cancel what has not ended, and it did so through the same
+ * one-shot stop as {@code cancel()}, even when nothing was left to cancel. So after a clean {@code
+ * join()} and {@code close()}, {@code isCancelled()} returned {@code true}, although nothing had
+ * cancelled the scope. It must be {@code true} only if the scope was cancelled.
  */
 class IsCancelledAfterCloseTest {
 
@@ -38,11 +38,13 @@ class IsCancelledAfterCloseTest {
     Scope<Void> cancelled;
     try (var scope = Scope.open("cancelled", kind.config())) {
       cancelled = scope;
-      scope.fork("t", () -> {
-        running.countDown();
-        new CountDownLatch(1).await();
-        return null;
-      });
+      scope.fork(
+          "t",
+          () -> {
+            running.countDown();
+            new CountDownLatch(1).await();
+            return null;
+          });
       running.await();
       scope.cancel();
       assertThat(catchThrowable(scope::join)).isInstanceOf(CancellationException.class);

@@ -3,11 +3,11 @@ package dev.weft.scope.issues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.weft.scope.Factories.Kind;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
 import dev.weft.scope.TaskSkippedException;
-import dev.weft.scope.Factories.Kind;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>When a task ended without succeeding, it skipped its dependents by recursion: each skipped
  * dependent published its own end and skipped its dependents in turn, in the same thread. A chain
- * {@code t0 <- t1 <- ... <- t99999} therefore recursed 100,000 deep: the thread that ended the
- * head threw {@code StackOverflowError} half way and the rest of the chain never reached a final
- * state. When the head failed, its own thread overflowed and {@code join()} waited forever; when
- * it was cancelled, {@code cancel()} overflowed in its caller before it interrupted the head, and
- * {@code close()} waited forever. Each {@code TaskSkippedException} also appended its
- * cause's text to its own message, so the messages grew with depth (quadratic memory in total),
- * and the dependents of a cancelled task became {@code SKIPPED} instead of {@code CANCELLED}.
+ * {@code t0 <- t1 <- ... <- t99999} therefore recursed 100,000 deep: the thread that ended the head
+ * threw {@code StackOverflowError} half way and the rest of the chain never reached a final state.
+ * When the head failed, its own thread overflowed and {@code join()} waited forever; when it was
+ * cancelled, {@code cancel()} overflowed in its caller before it interrupted the head, and {@code
+ * close()} waited forever. Each {@code TaskSkippedException} also appended its cause's text to its
+ * own message, so the messages grew with depth (quadratic memory in total), and the dependents of a
+ * cancelled task became {@code SKIPPED} instead of {@code CANCELLED}.
  */
 class LongDependencyChainTest {
 
@@ -44,10 +44,13 @@ class LongDependencyChainTest {
     IOException headFailure = new IOException("head failed");
     List<Task<Object>> chain = new ArrayList<>(LENGTH);
     try (var scope = Scope.open("chain", kind.config())) {
-      chain.add(scope.fork("t0", () -> {
-        chainForked.await(); // fail only once every dependent waits for the head
-        throw headFailure;
-      }));
+      chain.add(
+          scope.fork(
+              "t0",
+              () -> {
+                chainForked.await(); // fail only once every dependent waits for the head
+                throw headFailure;
+              }));
       forkDependents(scope, chain);
       chainForked.countDown();
       Throwable thrown = catchThrowable(scope::join);
@@ -55,7 +58,8 @@ class LongDependencyChainTest {
       assertThat(((TaskFailedException) thrown).taskName()).isEqualTo("t0");
     }
     assertThat(chain.get(0).state()).isEqualTo(Task.State.FAILED);
-    assertThat(chain.subList(1, LENGTH)).allSatisfy(t -> assertThat(t.state()).isEqualTo(Task.State.SKIPPED));
+    assertThat(chain.subList(1, LENGTH))
+        .allSatisfy(t -> assertThat(t.state()).isEqualTo(Task.State.SKIPPED));
     Throwable last = chain.get(LENGTH - 1).exception();
     assertThat(last).isInstanceOf(TaskSkippedException.class);
     assertThat(last.getMessage().length()).as("message length of the last skip").isLessThan(300);
@@ -63,7 +67,9 @@ class LongDependencyChainTest {
     assertThat(last.getCause()).as("cause: the head's own exception").isSameAs(headFailure);
   }
 
-  /** The head is cancelled: join throws CancellationException promptly and every task is CANCELLED. */
+  /**
+   * The head is cancelled: join throws CancellationException promptly and every task is CANCELLED.
+   */
   @ParameterizedTest
   @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -71,11 +77,14 @@ class LongDependencyChainTest {
     CountDownLatch headRunning = new CountDownLatch(1);
     List<Task<Object>> chain = new ArrayList<>(LENGTH);
     try (var scope = Scope.open("chain", kind.config())) {
-      chain.add(scope.fork("t0", () -> {
-        headRunning.countDown();
-        new CountDownLatch(1).await();
-        return "never";
-      }));
+      chain.add(
+          scope.fork(
+              "t0",
+              () -> {
+                headRunning.countDown();
+                new CountDownLatch(1).await();
+                return "never";
+              }));
       forkDependents(scope, chain);
       headRunning.await();
       scope.cancel();

@@ -3,10 +3,10 @@ package dev.weft.scope.issues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.weft.scope.Factories.Kind;
 import dev.weft.scope.Policy;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
-import dev.weft.scope.Factories.Kind;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The scope caught only {@code RuntimeException} from policy callbacks. An {@code Error} from
  * {@code onComplete} escaped from the middle of ending a task: when the task was being cancelled,
  * the cancel never marked it settled nor interrupted it, so {@code join()} waited for it forever;
- * when the task had succeeded, the error only killed the task's thread, and {@code join()}
- * returned normally as if the policy had been happy. An {@code Error} from {@code onFork} escaped
- * from {@code fork}, and one from {@code onJoin} left {@code join()} before the tasks were final.
+ * when the task had succeeded, the error only killed the task's thread, and {@code join()} returned
+ * normally as if the policy had been happy. An {@code Error} from {@code onFork} escaped from
+ * {@code fork}, and one from {@code onJoin} left {@code join()} before the tasks were final.
  */
 class PolicyErrorTest {
 
@@ -79,11 +79,14 @@ class PolicyErrorTest {
   void join_onCompleteThrowsErrorForCancelledTask_throwsIt(Kind kind) throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     try (var scope = Scope.open("broken", new Broken(false, true, false), kind.config())) {
-      Task<Object> blocked = scope.fork("blocked", () -> {
-        running.countDown();
-        new CountDownLatch(1).await();
-        return null;
-      });
+      Task<Object> blocked =
+          scope.fork(
+              "blocked",
+              () -> {
+                running.countDown();
+                new CountDownLatch(1).await();
+                return null;
+              });
       running.await();
       // Cancelled from another thread: whatever cancel() does with the error, join must report it.
       Thread canceller = Thread.ofPlatform().start(scope::cancel);
@@ -94,7 +97,9 @@ class PolicyErrorTest {
     }
   }
 
-  /** onComplete throws an Error for tasks that succeed: join does not return as if all went well. */
+  /**
+   * onComplete throws an Error for tasks that succeed: join does not return as if all went well.
+   */
   @ParameterizedTest
   @MethodSource("dev.weft.scope.Factories#kinds")
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -114,10 +119,13 @@ class PolicyErrorTest {
   void join_onForkThrowsError_throwsItAndCloseReturns(Kind kind) throws Exception {
     Task<Object> task;
     try (var scope = Scope.open("broken", new Broken(true, false, false), kind.config())) {
-      task = scope.fork("blocked", () -> {
-        new CountDownLatch(1).await();
-        return null;
-      });
+      task =
+          scope.fork(
+              "blocked",
+              () -> {
+                new CountDownLatch(1).await();
+                return null;
+              });
       Throwable thrown = catchThrowable(scope::join);
       assertCarriesPolicyBug(thrown);
       assertThat(task.state().isFinal()).as("state %s final after join()", task.state()).isTrue();
@@ -133,11 +141,14 @@ class PolicyErrorTest {
     CountDownLatch running = new CountDownLatch(1);
     Task<Object> task;
     try (var scope = Scope.open("broken", new Broken(false, false, true), kind.config())) {
-      task = scope.fork("blocked", () -> {
-        running.countDown();
-        new CountDownLatch(1).await();
-        return null;
-      });
+      task =
+          scope.fork(
+              "blocked",
+              () -> {
+                running.countDown();
+                new CountDownLatch(1).await();
+                return null;
+              });
       running.await();
       Throwable thrown = catchThrowable(scope::join);
       assertCarriesPolicyBug(thrown);

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>{@code Policy} documents that an instance serves one scope only, since a policy keeps state
  * (failures seen, votes, the winner). Nothing checked it: passing the same instance to a second
  * {@code Scope.open}, after the first scope closed or while it was still open, silently mixed the
- * two scopes' outcomes (a {@code quorum(2)} counted the first scope's successes, a
- * {@code firstSuccess()} returned the first scope's winner). The second open must be rejected with
- * a message that says to create a new policy per scope.
+ * two scopes' outcomes (a {@code quorum(2)} counted the first scope's successes, a {@code
+ * firstSuccess()} returned the first scope's winner). The second open must be rejected with a
+ * message that says to create a new policy per scope.
  */
 class PolicyReuseTest {
 
@@ -54,7 +54,8 @@ class PolicyReuseTest {
   @ParameterizedTest
   @MethodSource("policies")
   @Timeout(10)
-  void open_policyOfClosedScope_throwsIllegalArgument(Supplier<Policy<?>> policies) throws Exception {
+  void open_policyOfClosedScope_throwsIllegalArgument(Supplier<Policy<?>> policies)
+      throws Exception {
     Policy<?> policy = policies.get();
     try (Scope<?> first = Scope.open("first", policy)) {
       first.fork("a", () -> 1);
@@ -86,7 +87,10 @@ class PolicyReuseTest {
     }
   }
 
-  /** Opens a scope with {@code policy} and, if that succeeds, closes it at once (no thread left with it). */
+  /**
+   * Opens a scope with {@code policy} and, if that succeeds, closes it at once (no thread left with
+   * it).
+   */
   private static void openAndClose(String name, Policy<?> policy) {
     try (Scope<?> unused = Scope.open(name, policy)) {
       // nothing forked: close() has nothing to wait for

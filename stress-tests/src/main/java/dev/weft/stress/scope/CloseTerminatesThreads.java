@@ -97,10 +97,12 @@ public class CloseTerminatesThreads {
 
   static String completes(Threads threads, Recorded body) {
     try (Scope<Void> s = Scope.open("close-quick", threads.config())) {
-      s.fork("quick", () -> {
-        body.here();
-        return 1;
-      });
+      s.fork(
+          "quick",
+          () -> {
+            body.here();
+            return 1;
+          });
       Joined<Void> j = Joined.join(s);
       if (!j.returned()) {
         return j.describe();
@@ -111,11 +113,14 @@ public class CloseTerminatesThreads {
 
   static String cancelled(Threads threads, Recorded body, Published<Scope<Void>> scope) {
     try (Scope<Void> s = Scope.open("close-cancelled", threads.config())) {
-      s.fork("blocked", () -> {
-        body.here();
-        new CountDownLatch(1).await(Gate.BOUND_SECONDS, TimeUnit.SECONDS); // ends when interrupted
-        return null;
-      });
+      s.fork(
+          "blocked",
+          () -> {
+            body.here();
+            new CountDownLatch(1)
+                .await(Gate.BOUND_SECONDS, TimeUnit.SECONDS); // ends when interrupted
+            return null;
+          });
       scope.set(s);
       Joined<Void> j = Joined.join(s);
       if (!j.cancelled()) {
@@ -127,11 +132,13 @@ public class CloseTerminatesThreads {
 
   static String ignoresInterrupt(Threads threads, Recorded body, Gate gate) {
     try (Scope<Void> s = Scope.open("close-stubborn", threads.config())) {
-      s.fork("stubborn", () -> {
-        body.here();
-        gate.awaitIgnoringInterrupts();
-        return null;
-      });
+      s.fork(
+          "stubborn",
+          () -> {
+            body.here();
+            gate.awaitIgnoringInterrupts();
+            return null;
+          });
       body.awaitStarted(); // so that the cancel interrupts a running body
       s.cancel();
       Joined<Void> j = Joined.join(s);

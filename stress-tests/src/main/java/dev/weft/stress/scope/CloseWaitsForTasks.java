@@ -19,7 +19,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.Signal;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LL_Result;
-import org.openjdk.jcstress.infra.results.L_Result;
 
 /*
  * Property: after close() returns, no task of the scope is still running, none starts later, and
@@ -84,12 +83,14 @@ public class CloseWaitsForTasks {
 
   static String ignoresInterrupt(Threads threads, Gate gate, Body body) {
     try (Scope<Void> s = Scope.open("close", threads.config())) {
-      s.fork("stubborn", () -> {
-        body.started = true;
-        gate.awaitIgnoringInterrupts();
-        body.finished = true; // the body's last action
-        return null;
-      });
+      s.fork(
+          "stubborn",
+          () -> {
+            body.started = true;
+            gate.awaitIgnoringInterrupts();
+            body.finished = true; // the body's last action
+            return null;
+          });
       s.cancel();
       Joined.join(s); // CancellationException: every task is final, the body may still run
     }
@@ -199,10 +200,12 @@ public class CloseWaitsForTasks {
     public void owner(Terminates run) {
       try (Scope<Void> s = Scope.open("terminates")) {
         run.scope.set(s);
-        s.fork("blocked", () -> {
-          new CountDownLatch(1).await(); // ends only when interrupted
-          return null;
-        });
+        s.fork(
+            "blocked",
+            () -> {
+              new CountDownLatch(1).await(); // ends only when interrupted
+              return null;
+            });
         s.join();
       } catch (InterruptedException | RuntimeException expected) {
         // CancellationException from join(): the point is that we get here

@@ -83,16 +83,20 @@ public class DeadlineRacesCompletion {
 
   static String race(Threads threads, Gate quickGate, Gate lateGate) {
     try (Scope<Void> s = Scope.open("deadline", threads.config(c -> c.withTimeout(TIMEOUT)))) {
-      s.fork("quick", () -> {
-        if (quickGate != null) {
-          quickGate.await();
-        }
-        return 1;
-      });
-      s.fork("late", () -> {
-        lateGate.await();
-        return 2;
-      });
+      s.fork(
+          "quick",
+          () -> {
+            if (quickGate != null) {
+              quickGate.await();
+            }
+            return 1;
+          });
+      s.fork(
+          "late",
+          () -> {
+            lateGate.await();
+            return 2;
+          });
       Joined<Void> j = Joined.join(s);
       List<String> notSucceeded = new ArrayList<>();
       for (Task<?> t : s.tasks()) {
@@ -101,7 +105,9 @@ public class DeadlineRacesCompletion {
         }
       }
       if (j.returned()) {
-        return notSucceeded.isEmpty() ? "all results" : "returned, but " + notSucceeded + " cancelled";
+        return notSucceeded.isEmpty()
+            ? "all results"
+            : "returned, but " + notSucceeded + " cancelled";
       }
       if (j.failure() instanceof DeadlineExceededException e) {
         if (!notSucceeded.isEmpty() && e.unfinishedTasks().equals(notSucceeded)) {

@@ -54,11 +54,14 @@ public class DependentStartsAfterDependency {
 
   static String oneDependency(Threads threads, Gate gate, int[] x) {
     try (Scope<Void> s = Scope.open("dep", Policy.collectAll(), threads.config())) {
-      Task<Integer> a = s.fork("a", () -> {
-        gate.await();
-        x[0] = 1;
-        return 42;
-      });
+      Task<Integer> a =
+          s.fork(
+              "a",
+              () -> {
+                gate.await();
+                x[0] = 1;
+                return 42;
+              });
       Task<String> b = s.fork("b", a, v -> v + ", x=" + x[0] + ", " + a.state());
       Joined<Void> j = Joined.join(s);
       return j.returned() ? b.get() : j.describe() + ", b " + b.state();
@@ -67,14 +70,21 @@ public class DependentStartsAfterDependency {
 
   static String twoDependencies(Threads threads, Gate gate, int[] x) {
     try (Scope<Void> s = Scope.open("dep2", Policy.collectAll(), threads.config())) {
-      Task<Integer> a = s.fork("a", () -> {
-        gate.await();
-        x[0] = 1;
-        return 42;
-      });
+      Task<Integer> a =
+          s.fork(
+              "a",
+              () -> {
+                gate.await();
+                x[0] = 1;
+                return 42;
+              });
       Task<Integer> c = s.fork("c", () -> 7);
-      Task<String> b = s.fork("b", a, c,
-          (va, vc) -> va + ", x=" + x[0] + ", " + a.state() + ", " + vc + ", " + c.state());
+      Task<String> b =
+          s.fork(
+              "b",
+              a,
+              c,
+              (va, vc) -> va + ", x=" + x[0] + ", " + a.state() + ", " + vc + ", " + c.state());
       Joined<Void> j = Joined.join(s);
       return j.returned() ? b.get() : j.describe() + ", b " + b.state();
     }

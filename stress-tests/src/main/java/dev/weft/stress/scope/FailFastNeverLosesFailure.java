@@ -62,10 +62,12 @@ public class FailFastNeverLosesFailure {
   static String race(Threads threads, Gate gate) {
     try (Scope<Void> s = Scope.open("fail-fast", threads.config())) {
       Task<Integer> ok = s.fork("ok", () -> 1);
-      s.fork("boom", () -> {
-        gate.await();
-        throw new Boom();
-      });
+      s.fork(
+          "boom",
+          () -> {
+            gate.await();
+            throw new Boom();
+          });
       Joined<Void> j = Joined.join(s);
       if (j.failure() instanceof TaskFailedException e
           && e.getCause() instanceof Boom

@@ -64,10 +64,13 @@ public class FirstSuccessSingleWinner {
     CountingPolicy<Integer> policy = new CountingPolicy<>(Policy.firstSuccess());
     try (Scope<Integer> s = Scope.open("first", policy, threads.config())) {
       Task<Integer> a = s.fork("a", () -> 1);
-      Task<Integer> b = s.fork("b", () -> {
-        gate.await();
-        return 2;
-      });
+      Task<Integer> b =
+          s.fork(
+              "b",
+              () -> {
+                gate.await();
+                return 2;
+              });
       Joined<Integer> j = Joined.join(s);
       List<Task<?>> winners = policy.stoppedBy();
       if (!j.returned()) {

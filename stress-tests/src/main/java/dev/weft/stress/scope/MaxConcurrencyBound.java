@@ -87,8 +87,8 @@ public class MaxConcurrencyBound {
   }
 
   static String independent(Threads threads, Gate gate, Meter meter) {
-    try (Scope<Void> s = Scope.open("limit", Policy.collectAll(),
-        threads.config(c -> c.withMaxConcurrency(2)))) {
+    try (Scope<Void> s =
+        Scope.open("limit", Policy.collectAll(), threads.config(c -> c.withMaxConcurrency(2)))) {
       s.fork("a", meter.body(gate, 1));
       s.fork("b", meter.body(gate, 2));
       s.fork("c", meter.body(null, 3));
@@ -98,8 +98,9 @@ public class MaxConcurrencyBound {
   }
 
   static String dependents(Threads threads, Gate gate, Meter meter) {
-    try (Scope<Void> s = Scope.open("limit-deps", Policy.collectAll(),
-        threads.config(c -> c.withMaxConcurrency(1)))) {
+    try (Scope<Void> s =
+        Scope.open(
+            "limit-deps", Policy.collectAll(), threads.config(c -> c.withMaxConcurrency(1)))) {
       Task<Integer> a = s.fork("a", meter.body(gate, 1));
       Task<Integer> b = s.fork("b", meter.body(null, 2));
       Callable<Integer> inC = meter.body(null, 3);

@@ -77,13 +77,17 @@ public class QuorumCountsOnlySuccesses {
   }
 
   static String lateThird(Threads threads, Gate gate) {
-    try (Scope<List<Integer>> s = Scope.open("quorum", Policy.<Integer>quorum(2), threads.config())) {
+    try (Scope<List<Integer>> s =
+        Scope.open("quorum", Policy.<Integer>quorum(2), threads.config())) {
       Task<Integer> a = s.fork("a", () -> 1);
       Task<Integer> b = s.fork("b", () -> 2);
-      Task<Integer> c = s.fork("c", () -> {
-        gate.await();
-        return 3;
-      });
+      Task<Integer> c =
+          s.fork(
+              "c",
+              () -> {
+                gate.await();
+                return 3;
+              });
       return check(Joined.join(s), 2, List.of(a, b, c));
     }
   }

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Wraps a policy and counts what the scope tells it: how many times each task was reported as
- * ended (once, if the task ended in exactly one final state) and for which tasks the policy asked
- * to stop the scope (for first-success: the winners).
+ * Wraps a policy and counts what the scope tells it: how many times each task was reported as ended
+ * (once, if the task ended in exactly one final state) and for which tasks the policy asked to stop
+ * the scope (for first-success: the winners).
  */
 public final class CountingPolicy<R> implements Policy<R> {
   private final Policy<R> delegate;

@@ -25,10 +25,14 @@ public record Joined<R>(R value, Throwable failure, boolean hung) {
   /** Joins {@code scope} (the caller must own it) under the watchdog. */
   public static <R> Joined<R> join(Scope<R> scope) {
     AtomicBoolean fired = new AtomicBoolean();
-    ScheduledFuture<?> dog = WATCHDOG.schedule(() -> {
-      fired.set(true);
-      scope.cancel();
-    }, BOUND_SECONDS, TimeUnit.SECONDS);
+    ScheduledFuture<?> dog =
+        WATCHDOG.schedule(
+            () -> {
+              fired.set(true);
+              scope.cancel();
+            },
+            BOUND_SECONDS,
+            TimeUnit.SECONDS);
     try {
       R v = scope.join();
       return new Joined<>(v, null, fired.get());
@@ -61,8 +65,9 @@ public record Joined<R>(R value, Throwable failure, boolean hung) {
   }
 
   private static ScheduledThreadPoolExecutor watchdog() {
-    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
-        r -> Thread.ofPlatform().daemon().name("stress-watchdog").unstarted(r));
+    ScheduledThreadPoolExecutor e =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("stress-watchdog").unstarted(r));
     e.setRemoveOnCancelPolicy(true);
     return e;
   }

@@ -5,8 +5,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.UnaryOperator;
 
 /**
- * The kinds of thread a scope can run its tasks on in a stress test: nested variants of a test
- * run the same actors with each kind, side by side.
+ * The kinds of thread a scope can run its tasks on in a stress test: nested variants of a test run
+ * the same actors with each kind, side by side.
  */
 public enum Threads {
   /** The default: one virtual thread per task. */

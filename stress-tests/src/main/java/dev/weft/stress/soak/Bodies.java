@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * What a task body does, as its {@link TaskPlan} says: run briefly, block on an interruptible
- * wait, ignore interrupts for a few milliseconds, or open a nested scope; then return a value or
- * throw an injected failure. Every wait is bounded, so a body that nobody interrupts still ends.
+ * What a task body does, as its {@link TaskPlan} says: run briefly, block on an interruptible wait,
+ * ignore interrupts for a few milliseconds, or open a nested scope; then return a value or throw an
+ * injected failure. Every wait is bounded, so a body that nobody interrupts still ends.
  */
 final class Bodies {
   private Bodies() {}
@@ -77,18 +77,25 @@ final class Bodies {
     }
   }
 
-  /** Reads one byte from a pipe that another thread writes after {@code nanos}: an interrupt
-   * closes the channel and throws {@link ClosedByInterruptException}. */
+  /**
+   * Reads one byte from a pipe that another thread writes after {@code nanos}: an interrupt closes
+   * the channel and throws {@link ClosedByInterruptException}.
+   */
   private static void readPipe(long nanos) throws IOException {
     Pipe pipe = Pipe.open();
-    try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
-      ScheduledFuture<?> wake = WAKER.schedule(() -> {
-        try {
-          sink.write(ByteBuffer.wrap(new byte[] {1}));
-        } catch (IOException closed) {
-          // the reader gave up (interrupted) and closed the pipe
-        }
-      }, nanos, TimeUnit.NANOSECONDS);
+    try (Pipe.SourceChannel source = pipe.source();
+        Pipe.SinkChannel sink = pipe.sink()) {
+      ScheduledFuture<?> wake =
+          WAKER.schedule(
+              () -> {
+                try {
+                  sink.write(ByteBuffer.wrap(new byte[] {1}));
+                } catch (IOException closed) {
+                  // the reader gave up (interrupted) and closed the pipe
+                }
+              },
+              nanos,
+              TimeUnit.NANOSECONDS);
       try {
         source.read(ByteBuffer.allocate(1));
       } finally {
@@ -121,8 +128,9 @@ final class Bodies {
   }
 
   private static ScheduledThreadPoolExecutor waker() {
-    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
-        Thread.ofPlatform().daemon().name("soak-pipe-waker").factory());
+    ScheduledThreadPoolExecutor e =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("soak-pipe-waker").factory());
     e.setRemoveOnCancelPolicy(true);
     return e;
   }

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The checks that run once a tree is over (its root closed): delivery of every injected failure,
- * by {@link DeliveryRule}, and what each scope's join() returned against its policy. The checks
- * that need the moment itself (limit, dependencies, final states, live threads) ran in
- * {@link Trail} as the events happened.
+ * The checks that run once a tree is over (its root closed): delivery of every injected failure, by
+ * {@link DeliveryRule}, and what each scope's join() returned against its policy. The checks that
+ * need the moment itself (limit, dependencies, final states, live threads) ran in {@link Trail} as
+ * the events happened.
  */
 final class Checks {
   private Checks() {}
@@ -34,26 +34,56 @@ final class Checks {
           trail.violation(Kind.DEPENDENCY, tt.where(), "is SKIPPED, but its body ran");
         }
         if (tt.thrown != null) {
-          judge(trail, counts, st, tt.where(), "its body threw", tt.thrown,
-              DeliveryRule.body(tt.thrown, tt.endedBeforeThrow, h, o), h);
+          judge(
+              trail,
+              counts,
+              st,
+              tt.where(),
+              "its body threw",
+              tt.thrown,
+              DeliveryRule.body(tt.thrown, tt.endedBeforeThrow, h, o),
+              h);
         }
         if (tt.fallbackThrew != null) {
-          judge(trail, counts, st, tt.where(), "its fallback threw", tt.fallbackThrew,
-              DeliveryRule.fallback(tt.fallbackThrew, h, o), h);
+          judge(
+              trail,
+              counts,
+              st,
+              tt.where(),
+              "its fallback threw",
+              tt.fallbackThrew,
+              DeliveryRule.fallback(tt.fallbackThrew, h, o),
+              h);
         }
         Throwable saw = tt.fallbackSaw;
         if (saw != null && tt.fallbackThrew == null) {
-          Optional<Throwable> recovered = h.state() == Task.State.SUCCEEDED ? h.recoveredFrom() : Optional.empty();
+          Optional<Throwable> recovered =
+              h.state() == Task.State.SUCCEEDED ? h.recoveredFrom() : Optional.empty();
           if (recovered.isEmpty() || recovered.get() != saw) {
-            trail.violation(Kind.LOST, tt.where(), Verdict.LOST_RECOVERED.id() + ": its fallback replaced "
-                + saw + ", but the task is " + h.state() + " with recoveredFrom " + recovered);
+            trail.violation(
+                Kind.LOST,
+                tt.where(),
+                Verdict.LOST_RECOVERED.id()
+                    + ": its fallback replaced "
+                    + saw
+                    + ", but the task is "
+                    + h.state()
+                    + " with recoveredFrom "
+                    + recovered);
           }
         }
       }
       TallyPolicy tally = st.tally;
       if (tally != null && tally.thrown() != null) {
-        judge(trail, counts, st, st.where(), "its policy threw", tally.thrown(),
-            DeliveryRule.policy(tally.thrown(), o), null);
+        judge(
+            trail,
+            counts,
+            st,
+            st.where(),
+            "its policy threw",
+            tally.thrown(),
+            DeliveryRule.policy(tally.thrown(), o),
+            null);
       }
       checkResult(trail, st);
     }
@@ -69,21 +99,33 @@ final class Checks {
       }
     }
     PolicyKind policy = st.plan.policy();
-    boolean accepts = policy == PolicyKind.FIRST_SUCCESS && succeeded > 0
-        || policy == PolicyKind.QUORUM && succeeded >= st.plan.quorum();
-    boolean losers = st.joinReturned && (policy == PolicyKind.FIRST_SUCCESS || policy == PolicyKind.QUORUM
-        || policy == PolicyKind.TALLY && st.tally.stopped());
+    boolean accepts =
+        policy == PolicyKind.FIRST_SUCCESS && succeeded > 0
+            || policy == PolicyKind.QUORUM && succeeded >= st.plan.quorum();
+    boolean losers =
+        st.joinReturned
+            && (policy == PolicyKind.FIRST_SUCCESS
+                || policy == PolicyKind.QUORUM
+                || policy == PolicyKind.TALLY && st.tally.stopped());
     return Outcome.of(st.joinThrew, st.closeThrew, accepts, losers);
   }
 
-  private static void judge(Trail trail, Counts counts, ScopeTrail st, String where, String what,
-      Throwable thrown, Verdict v, Task<?> task) {
+  private static void judge(
+      Trail trail,
+      Counts counts,
+      ScopeTrail st,
+      String where,
+      String what,
+      Throwable thrown,
+      Verdict v,
+      Task<?> task) {
     counts.injected++;
     counts.verdict(v);
     if (!v.lost) {
       return;
     }
-    StringBuilder sb = new StringBuilder(v.id()).append(": ").append(what).append(' ').append(thrown);
+    StringBuilder sb =
+        new StringBuilder(v.id()).append(": ").append(what).append(' ').append(thrown);
     if (task != null) {
       Task.State s = task.state();
       sb.append("; the task is ").append(s);
@@ -91,7 +133,8 @@ final class Checks {
         sb.append(" with ").append(task.exception());
       }
     }
-    sb.append("; join() ").append(st.joinReturned ? "returned " + st.joinValue : "threw " + st.joinThrew);
+    sb.append("; join() ")
+        .append(st.joinReturned ? "returned " + st.joinValue : "threw " + st.joinThrew);
     trail.violation(v == Verdict.WRONG_STATE ? Kind.OUTCOME : Kind.LOST, where, sb.toString());
   }
 
@@ -100,37 +143,57 @@ final class Checks {
     if (!st.joinReturned) {
       return;
     }
-    List<Task<Object>> handles = st.tasks.stream().map(t -> t.handle).filter(h -> h != null).toList();
+    List<Task<Object>> handles =
+        st.tasks.stream().map(t -> t.handle).filter(h -> h != null).toList();
     long succeeded = handles.stream().filter(h -> h.state() == Task.State.SUCCEEDED).count();
     switch (st.plan.policy()) {
       case FAIL_FAST, COLLECT_ALL -> {
         for (Task<Object> h : handles) {
           if (h.state() != Task.State.SUCCEEDED) {
-            trail.violation(Kind.OUTCOME, st.where() + " task '" + h.name() + "'", "is " + h.state()
-                + ", yet join() of a " + st.plan.policyText() + " scope returned normally");
+            trail.violation(
+                Kind.OUTCOME,
+                st.where() + " task '" + h.name() + "'",
+                "is "
+                    + h.state()
+                    + ", yet join() of a "
+                    + st.plan.policyText()
+                    + " scope returned normally");
           }
         }
       }
       case FIRST_SUCCESS -> {
         Object v = st.joinValue;
-        boolean fromWinner = handles.stream()
-            .anyMatch(h -> h.state() == Task.State.SUCCEEDED && v != null && v.equals(h.get()));
+        boolean fromWinner =
+            handles.stream()
+                .anyMatch(h -> h.state() == Task.State.SUCCEEDED && v != null && v.equals(h.get()));
         if (!fromWinner) {
-          trail.violation(Kind.OUTCOME, st.where(), "join() returned " + v
-              + ", which is no SUCCEEDED task's value");
+          trail.violation(
+              Kind.OUTCOME,
+              st.where(),
+              "join() returned " + v + ", which is no SUCCEEDED task's value");
         }
       }
       case QUORUM -> {
         int size = st.joinValue instanceof List<?> l ? l.size() : -1;
         if (size < st.plan.quorum() || size > succeeded) {
-          trail.violation(Kind.OUTCOME, st.where(), "join() returned " + size + " values for "
-              + st.plan.policyText() + " with " + succeeded + " tasks SUCCEEDED");
+          trail.violation(
+              Kind.OUTCOME,
+              st.where(),
+              "join() returned "
+                  + size
+                  + " values for "
+                  + st.plan.policyText()
+                  + " with "
+                  + succeeded
+                  + " tasks SUCCEEDED");
         }
       }
       case TALLY -> {
         if (!Integer.valueOf((int) succeeded).equals(st.joinValue)) {
-          trail.violation(Kind.OUTCOME, st.where(), "join() returned " + st.joinValue + " with "
-              + succeeded + " tasks SUCCEEDED");
+          trail.violation(
+              Kind.OUTCOME,
+              st.where(),
+              "join() returned " + st.joinValue + " with " + succeeded + " tasks SUCCEEDED");
         }
       }
     }

@@ -35,24 +35,63 @@ final class Counts {
   String summary(long seed, long ranSeconds, long plannedSeconds) {
     long delivered = count(Verdict.DELIVERED) + count(Verdict.ON_HANDLE) + count(Verdict.RECOVERED);
     long exempt = count(Verdict.EXEMPT_ECHO) + count(Verdict.EXEMPT_LOSER);
-    return "soak: seed " + TreePlan.hex(seed) + ", ran " + ranSeconds + " of " + plannedSeconds + " s: trees=" + trees + " scopes=" + scopes
-        + " tasks=" + tasks + " failures injected=" + injected + " delivered=" + delivered
-        + " exempt=" + exempt + " cancels=" + cancels + " interrupts=" + interrupts
-        + " hangs=" + kind(Kind.HANG) + " liveAfterClose=" + (kind(Kind.LIVE_AFTER_CLOSE) + kind(Kind.BODY_AFTER_CLOSE))
-        + " lost=" + kind(Kind.LOST) + " violations=" + violations()
-        + " heap start=" + mb(heapStartBytes) + " end=" + mb(heapEndBytes);
+    return "soak: seed "
+        + TreePlan.hex(seed)
+        + ", ran "
+        + ranSeconds
+        + " of "
+        + plannedSeconds
+        + " s: trees="
+        + trees
+        + " scopes="
+        + scopes
+        + " tasks="
+        + tasks
+        + " failures injected="
+        + injected
+        + " delivered="
+        + delivered
+        + " exempt="
+        + exempt
+        + " cancels="
+        + cancels
+        + " interrupts="
+        + interrupts
+        + " hangs="
+        + kind(Kind.HANG)
+        + " liveAfterClose="
+        + (kind(Kind.LIVE_AFTER_CLOSE) + kind(Kind.BODY_AFTER_CLOSE))
+        + " lost="
+        + kind(Kind.LOST)
+        + " violations="
+        + violations()
+        + " heap start="
+        + mb(heapStartBytes)
+        + " end="
+        + mb(heapEndBytes);
   }
 
   /** Violations by kind and failures by verdict, e.g. {@code lost 3, limit 1; lost-raced 3}. */
   String details() {
-    String kinds = violations.entrySet().stream().map(e -> e.getKey().id + " " + e.getValue())
-        .collect(Collectors.joining(", "));
-    String lost = verdicts.entrySet().stream().filter(e -> e.getKey().lost)
-        .map(e -> e.getKey().id() + " " + e.getValue()).collect(Collectors.joining(", "));
-    String fine = verdicts.entrySet().stream().filter(e -> !e.getKey().lost)
-        .map(e -> e.getKey().id() + " " + e.getValue()).collect(Collectors.joining(", "));
-    return "soak: violations by kind: " + (kinds.isEmpty() ? "none" : kinds)
-        + "; failures by verdict: " + (fine.isEmpty() ? "none" : fine) + (lost.isEmpty() ? "" : "; " + lost);
+    String kinds =
+        violations.entrySet().stream()
+            .map(e -> e.getKey().id + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+    String lost =
+        verdicts.entrySet().stream()
+            .filter(e -> e.getKey().lost)
+            .map(e -> e.getKey().id() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+    String fine =
+        verdicts.entrySet().stream()
+            .filter(e -> !e.getKey().lost)
+            .map(e -> e.getKey().id() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+    return "soak: violations by kind: "
+        + (kinds.isEmpty() ? "none" : kinds)
+        + "; failures by verdict: "
+        + (fine.isEmpty() ? "none" : fine)
+        + (lost.isEmpty() ? "" : "; " + lost);
   }
 
   private long count(Verdict v) {

@@ -16,29 +16,32 @@ import java.util.concurrent.CancellationException;
  * the custom policy threw, whether it had to reach the scope's owner, and whether it did. This is
  * the one place that states the rule, so that it can be adjusted.
  *
- * <p><b>Reached</b> means the very object is in the exception that {@code join()} threw, or in
- * the one {@code close()} threw: as that exception, in its cause chain or among its suppressed
- * exceptions, recursively (a {@code TaskFailedException}'s cause and suppressed
- * {@code TaskFailedException}s, a fallback failure's suppressed original, ...).
+ * <p><b>Reached</b> means the very object is in the exception that {@code join()} threw, or in the
+ * one {@code close()} threw: as that exception, in its cause chain or among its suppressed
+ * exceptions, recursively (a {@code TaskFailedException}'s cause and suppressed {@code
+ * TaskFailedException}s, a fallback failure's suppressed original, ...).
  *
  * <p>The rule, by the task's final state:
+ *
  * <ul>
  *   <li>{@code FAILED} with it (the task's {@code exception()} holds it): it must be reached,
- *       except when the policy accepts failures ({@code firstSuccess} once a task succeeded,
- *       {@code quorum(k)} once k did): then the handle delivers it.
- *   <li>{@code SUCCEEDED} through a fallback that was given it: {@code recoveredFrom()} must hold it.
+ *       except when the policy accepts failures ({@code firstSuccess} once a task succeeded, {@code
+ *       quorum(k)} once k did): then the handle delivers it.
+ *   <li>{@code SUCCEEDED} through a fallback that was given it: {@code recoveredFrom()} must hold
+ *       it.
  *   <li>Otherwise the task ended before its body's failure could count (it was cancelled, or timed
  *       out). It must still be reached, unless
  *       <ul>
  *         <li>the task had ended <em>before</em> the body threw, and the exception is an interrupt
  *             echo ({@link #isEcho}), or
- *         <li>{@code join()} returned normally after the policy itself cancelled the losers
- *             ({@code firstSuccess}, {@code quorum}, or the custom policy once it stopped the scope).
+ *         <li>{@code join()} returned normally after the policy itself cancelled the losers ({@code
+ *             firstSuccess}, {@code quorum}, or the custom policy once it stopped the scope).
  *       </ul>
- *       A body that threw before its task was cancelled (the cancel won the race to end it) is
- *       not exempt: that failure happened, and the strong promise is that it is delivered.
+ *       A body that threw before its task was cancelled (the cancel won the race to end it) is not
+ *       exempt: that failure happened, and the strong promise is that it is delivered.
  *   <li>{@code SKIPPED} or not final, although the body ran: a wrong state, never acceptable.
  * </ul>
+ *
  * A fallback's own failure is judged like a body failure of a FAILED task; the custom policy's
  * exception must always be reached.
  */
@@ -63,13 +66,17 @@ final class DeliveryRule {
     LOST_RACED(true),
     /** Thrown after the task was cancelled, not an interrupt echo; dropped. */
     LOST_LATE(true),
-    /** Thrown after the task timed out, not an interrupt echo; dropped (the timeout was delivered). */
+    /**
+     * Thrown after the task timed out, not an interrupt echo; dropped (the timeout was delivered).
+     */
     LOST_AFTER_TIMEOUT(true),
     /** A fallback replaced a failure, but {@code recoveredFrom()} does not hold it. */
     LOST_RECOVERED(true),
     /** The custom policy's exception is not in join()'s exception. */
     LOST_POLICY(true),
-    /** The body ran and threw, but the task is SKIPPED, not final, or SUCCEEDED with no fallback. */
+    /**
+     * The body ran and threw, but the task is SKIPPED, not final, or SUCCEEDED with no fallback.
+     */
     WRONG_STATE(true);
 
     final boolean lost;
@@ -91,7 +98,8 @@ final class DeliveryRule {
    * @param losersAccepted join() returned normally after the policy cancelled the rest
    */
   record Outcome(Set<Throwable> reached, boolean policyAccepts, boolean losersAccepted) {
-    static Outcome of(Throwable joinThrew, Throwable closeThrew, boolean policyAccepts, boolean losersAccepted) {
+    static Outcome of(
+        Throwable joinThrew, Throwable closeThrew, boolean policyAccepts, boolean losersAccepted) {
       Set<Throwable> all = Collections.newSetFromMap(new IdentityHashMap<>());
       collect(joinThrew, all);
       collect(closeThrew, all);
@@ -117,7 +125,8 @@ final class DeliveryRule {
         if (contains(recovered.get(), thrown)) {
           return Verdict.RECOVERED;
         }
-        return late(thrown, endedBeforeThrow, true, o); // it timed out, and the fallback replaced that
+        return late(
+            thrown, endedBeforeThrow, true, o); // it timed out, and the fallback replaced that
       }
       case CANCELLED -> {
         return late(thrown, endedBeforeThrow, false, o);
@@ -142,16 +151,18 @@ final class DeliveryRule {
   }
 
   /**
-   * Whether {@code t} is an interrupt echo: an {@link InterruptedException}, a
-   * {@link ClosedByInterruptException}, a {@link CancellationException}, a nested scope's
-   * {@link DeadlineExceededException} (how a nested scope reports that its parent's deadline
-   * cancelled it), or an exception caused by one of these.
+   * Whether {@code t} is an interrupt echo: an {@link InterruptedException}, a {@link
+   * ClosedByInterruptException}, a {@link CancellationException}, a nested scope's {@link
+   * DeadlineExceededException} (how a nested scope reports that its parent's deadline cancelled
+   * it), or an exception caused by one of these.
    */
   static boolean isEcho(Throwable t) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
-      if (c instanceof InterruptedException || c instanceof ClosedByInterruptException
-          || c instanceof CancellationException || c instanceof DeadlineExceededException) {
+      if (c instanceof InterruptedException
+          || c instanceof ClosedByInterruptException
+          || c instanceof CancellationException
+          || c instanceof DeadlineExceededException) {
         return true;
       }
     }
@@ -174,7 +185,8 @@ final class DeliveryRule {
     return o.policyAccepts() ? Verdict.ON_HANDLE : Verdict.LOST_OWN;
   }
 
-  private static Verdict late(Throwable thrown, boolean endedBeforeThrow, boolean timedOut, Outcome o) {
+  private static Verdict late(
+      Throwable thrown, boolean endedBeforeThrow, boolean timedOut, Outcome o) {
     if (o.reached().contains(thrown)) {
       return Verdict.DELIVERED;
     }
@@ -184,7 +196,9 @@ final class DeliveryRule {
     if (o.losersAccepted()) {
       return Verdict.EXEMPT_LOSER;
     }
-    return !endedBeforeThrow ? Verdict.LOST_RACED : timedOut ? Verdict.LOST_AFTER_TIMEOUT : Verdict.LOST_LATE;
+    return !endedBeforeThrow
+        ? Verdict.LOST_RACED
+        : timedOut ? Verdict.LOST_AFTER_TIMEOUT : Verdict.LOST_LATE;
   }
 
   /** Adds {@code root} and every throwable reachable from it through causes and suppressed. */

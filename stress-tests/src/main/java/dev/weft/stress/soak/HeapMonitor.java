@@ -5,10 +5,10 @@ import java.lang.management.MemoryMXBean;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Check (f), heap flat: every {@code everySeconds} the driver, between trees, runs
- * {@code System.gc()} twice and samples the used heap. The first sample, taken once the run is
- * warm (after the first interval), is the baseline; a later sample more than {@code boundBytes}
- * above it is a violation. A run shorter than two intervals takes its baseline at the start.
+ * Check (f), heap flat: every {@code everySeconds} the driver, between trees, runs {@code
+ * System.gc()} twice and samples the used heap. The first sample, taken once the run is warm (after
+ * the first interval), is the baseline; a later sample more than {@code boundBytes} above it is a
+ * violation. A run shorter than two intervals takes its baseline at the start.
  */
 final class HeapMonitor {
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -45,8 +45,13 @@ final class HeapMonitor {
     }
     if (last - baseline > boundBytes && !reported) {
       reported = true;
-      return "used heap after GC grew from " + mb(baseline) + " to " + mb(last) + ", more than "
-          + mb(boundBytes) + " over the run";
+      return "used heap after GC grew from "
+          + mb(baseline)
+          + " to "
+          + mb(last)
+          + ", more than "
+          + mb(boundBytes)
+          + " over the run";
     }
     return null;
   }

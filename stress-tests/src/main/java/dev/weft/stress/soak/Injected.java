@@ -5,8 +5,8 @@ import dev.weft.stress.soak.TreePlan.Failure;
 /**
  * The failures the soak injects: a checked exception, an unchecked one and an {@link Error}, thrown
  * by task bodies, plus the one its custom policy throws from a callback. Each instance is unique
- * (the checks look for the very object), names where it was thrown, and keeps suppression
- * enabled: Weft attaches the original failure to a fallback's failure with {@code addSuppressed}.
+ * (the checks look for the very object), names where it was thrown, and keeps suppression enabled:
+ * Weft attaches the original failure to a fallback's failure with {@code addSuppressed}.
  */
 final class Injected {
   private Injected() {}
@@ -20,7 +20,9 @@ final class Injected {
     }
   }
 
-  /** An unchecked failure a body (or a fallback) throws on purpose, possibly wrapping an interrupt. */
+  /**
+   * An unchecked failure a body (or a fallback) throws on purpose, possibly wrapping an interrupt.
+   */
   static final class UncheckedFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -53,7 +55,8 @@ final class Injected {
 
   /** Throws a new failure of {@code kind}, thrown at {@code where} (a task path). */
   static void raise(Failure kind, String where) throws CheckedFailure {
-    String message = where + ": injected " + kind.name().toLowerCase(java.util.Locale.ROOT) + " failure";
+    String message =
+        where + ": injected " + kind.name().toLowerCase(java.util.Locale.ROOT) + " failure";
     switch (kind) {
       case CHECKED -> throw new CheckedFailure(message);
       case UNCHECKED -> throw new UncheckedFailure(message);

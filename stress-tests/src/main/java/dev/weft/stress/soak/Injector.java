@@ -9,8 +9,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The other thread of the soak: at the moments a tree's plan names, it cancels a scope of the
- * tree or interrupts a scope's owner thread. A nested scope is hit only while it is open, so an
+ * The other thread of the soak: at the moments a tree's plan names, it cancels a scope of the tree
+ * or interrupts a scope's owner thread. A nested scope is hit only while it is open, so an
  * interrupt meant for a nested owner does not land in an unrelated part of its task body.
  *
  * <p>{@link #disarm()} returns only once no injection for the tree is in progress and none will
@@ -85,7 +85,7 @@ final class Injector {
   private void loop() {
     lock.lock();
     try {
-      for (;;) {
+      for (; ; ) {
         Trail t = trail;
         List<Injection> plan = t == null ? List.of() : t.plan.injections();
         if (next >= plan.size()) {

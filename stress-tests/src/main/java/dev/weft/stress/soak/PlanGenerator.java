@@ -51,9 +51,8 @@ final class PlanGenerator {
   /** The plan of tree {@code index}, from its seed; {@code maxChain} 0 disables long chains. */
   static TreePlan generate(long treeSeed, int index, int maxChain) {
     PlanGenerator g = new PlanGenerator(treeSeed, maxChain);
-    ScopePlan root = maxChain > 1 && g.chance(0.02)
-        ? g.longChain("tree" + index)
-        : g.scope("tree" + index, 0);
+    ScopePlan root =
+        maxChain > 1 && g.chance(0.02) ? g.longChain("tree" + index) : g.scope("tree" + index, 0);
     return new TreePlan(treeSeed, index, root, g.injections(root));
   }
 
@@ -65,16 +64,18 @@ final class PlanGenerator {
     budget -= n;
     PolicyKind policy = pick(PolicyKind.values(), 30, 20, 15, 15, 20);
     int quorum = 1 + random.nextInt(n);
-    TallyPlan tally = new TallyPlan(
-        chance(0.4) ? 1 + random.nextInt(n) : 0,
-        chance(0.15) ? 1 + random.nextInt(n) : 0,
-        chance(0.05));
+    TallyPlan tally =
+        new TallyPlan(
+            chance(0.4) ? 1 + random.nextInt(n) : 0,
+            chance(0.15) ? 1 + random.nextInt(n) : 0,
+            chance(0.05));
     DeadlineKind deadline = pick(DeadlineKind.values(), 70, 24, 6);
-    long deadlineMillis = switch (deadline) {
-      case NONE -> 0;
-      case TIMEOUT -> 1 + random.nextInt(150);
-      case INSTANT -> random.nextInt(-5, 150);
-    };
+    long deadlineMillis =
+        switch (deadline) {
+          case NONE -> 0;
+          case TIMEOUT -> 1 + random.nextInt(150);
+          case INSTANT -> random.nextInt(-5, 150);
+        };
     int maxConcurrency = chance(0.25) ? 1 + random.nextInt(3) : 0;
     Threads threads = pick(Threads.values(), 60, 20, 20);
     List<List<Integer>> deps = dependencies(n);
@@ -82,8 +83,17 @@ final class PlanGenerator {
     for (int i = 0; i < n; i++) {
       tasks.add(task(name, i, deps.get(i), depth));
     }
-    return new ScopePlan(id, name, policy, quorum, tally, deadline, deadlineMillis,
-        maxConcurrency, threads, List.copyOf(tasks));
+    return new ScopePlan(
+        id,
+        name,
+        policy,
+        quorum,
+        tally,
+        deadline,
+        deadlineMillis,
+        maxConcurrency,
+        threads,
+        List.copyOf(tasks));
   }
 
   /** Dependencies of each of {@code n} tasks: flat, a random DAG, a chain, or diamonds. */
@@ -95,7 +105,10 @@ final class PlanGenerator {
       if (shape < 30 || i == 0) {
         d = List.of(); // flat
       } else if (shape < 65) { // random DAG
-        d = chance(0.5) ? distinct(i, chance(0.1) ? 4 + random.nextInt(2) : 1 + random.nextInt(3)) : List.of();
+        d =
+            chance(0.5)
+                ? distinct(i, chance(0.1) ? 4 + random.nextInt(2) : 1 + random.nextInt(3))
+                : List.of();
       } else if (shape < 80) { // chain
         d = List.of(i - 1);
       } else { // diamonds: top; left <- top; right <- top; next top <- left, right
@@ -117,14 +130,19 @@ final class PlanGenerator {
   private TaskPlan task(String scopeName, int i, List<Integer> deps, int depth) {
     boolean canNest = depth < MAX_DEPTH && budget > 0;
     Action action = pick(Action.values(), 30, 20, 25, 10, canNest ? 15 : 0);
-    Failure ending = action == Action.THROW
-        ? pick(Failure.values(), 0, 1, 1, 1)
-        : pick(Failure.values(), 12, 3, 3, 2);
-    long blockNanos = switch (action) {
-      case BLOCK -> chance(0.8) ? random.nextLong(200_000, 20_000_000) : random.nextLong(20_000_000, 150_000_000);
-      case IGNORE_INTERRUPTS -> random.nextLong(500_000, 5_000_000);
-      default -> 0;
-    };
+    Failure ending =
+        action == Action.THROW
+            ? pick(Failure.values(), 0, 1, 1, 1)
+            : pick(Failure.values(), 12, 3, 3, 2);
+    long blockNanos =
+        switch (action) {
+          case BLOCK ->
+              chance(0.8)
+                  ? random.nextLong(200_000, 20_000_000)
+                  : random.nextLong(20_000_000, 150_000_000);
+          case IGNORE_INTERRUPTS -> random.nextLong(500_000, 5_000_000);
+          default -> 0;
+        };
     String name = "t" + i;
     ScopePlan nested = action == Action.NESTED ? scope(scopeName + "/" + name, depth + 1) : null;
     return new TaskPlan(
@@ -145,8 +163,8 @@ final class PlanGenerator {
   }
 
   /**
-   * A root scope that is one long chain of cheap tasks. Its head blocks a few milliseconds, so
-   * that the whole chain is forked and waiting when the head fails (or succeeds).
+   * A root scope that is one long chain of cheap tasks. Its head blocks a few milliseconds, so that
+   * the whole chain is forked and waiting when the head fails (or succeeds).
    */
   private ScopePlan longChain(String name) {
     int n = 50 + random.nextInt(Math.max(1, maxChain - 49));
@@ -155,14 +173,34 @@ final class PlanGenerator {
     List<TaskPlan> tasks = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       boolean head = i == 0;
-      tasks.add(new TaskPlan("t" + i, head ? List.of() : List.of(i - 1), DepStyle.ARGS,
-          head ? Action.BLOCK : Action.RETURN, Wait.SLEEP, OnInterrupt.PROPAGATE, Spin.BUSY, false,
-          head ? headNanos : 0, head && headFails ? Failure.UNCHECKED : Failure.NONE, 0,
-          Fallback.NONE, null, false));
+      tasks.add(
+          new TaskPlan(
+              "t" + i,
+              head ? List.of() : List.of(i - 1),
+              DepStyle.ARGS,
+              head ? Action.BLOCK : Action.RETURN,
+              Wait.SLEEP,
+              OnInterrupt.PROPAGATE,
+              Spin.BUSY,
+              false,
+              head ? headNanos : 0,
+              head && headFails ? Failure.UNCHECKED : Failure.NONE,
+              0,
+              Fallback.NONE,
+              null,
+              false));
     }
-    return new ScopePlan(nextScopeId++, name,
-        chance(0.5) ? PolicyKind.FAIL_FAST : PolicyKind.COLLECT_ALL, 1, new TallyPlan(0, 0, false),
-        DeadlineKind.NONE, 0, 0, Threads.DEFAULT, List.copyOf(tasks));
+    return new ScopePlan(
+        nextScopeId++,
+        name,
+        chance(0.5) ? PolicyKind.FAIL_FAST : PolicyKind.COLLECT_ALL,
+        1,
+        new TallyPlan(0, 0, false),
+        DeadlineKind.NONE,
+        0,
+        0,
+        Threads.DEFAULT,
+        List.copyOf(tasks));
   }
 
   private List<Injection> injections(ScopePlan root) {

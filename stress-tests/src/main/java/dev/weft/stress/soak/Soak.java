@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A randomized soak test of Weft's promises in their strong form, through the public API only.
- * For a given time it builds random scope trees from a seed (policies, deadlines, task timeouts
- * and fallbacks, limits, dependency chains and diamonds, nested scopes, bodies that succeed,
- * throw, block or ignore interrupts, platform and virtual threads, cancels and owner interrupts
- * from another thread), runs each one, and checks after it:
+ * A randomized soak test of Weft's promises in their strong form, through the public API only. For
+ * a given time it builds random scope trees from a seed (policies, deadlines, task timeouts and
+ * fallbacks, limits, dependency chains and diamonds, nested scopes, bodies that succeed, throw,
+ * block or ignore interrupts, platform and virtual threads, cancels and owner interrupts from
+ * another thread), runs each one, and checks after it:
+ *
  * <ol type="a">
  *   <li>no hang: join() and close() of a tree end within a bound ({@link Watchdog});
  *   <li>no live task thread after close() ({@link Trail.ScopeTrail#afterClose});
@@ -25,18 +26,19 @@ import java.util.concurrent.TimeUnit;
  *   <li>never more bodies at once than maxConcurrency (same place);
  *   <li>used heap after GC flat ({@link HeapMonitor});
  * </ol>
+ *
  * plus final states after join() and close(), and join()'s result against the policy.
  *
- * <p>The plan of tree {@code i} depends only on the run seed and {@code i}; thread timing does
- * not. On a violation it prints the seeds, the tree, and what was violated, and exits 1
- * ({@code --keep-going}: counts every violation and exits 1 at the end). It ends with a one-line
- * summary, also written to {@code --report}.
+ * <p>The plan of tree {@code i} depends only on the run seed and {@code i}; thread timing does not.
+ * On a violation it prints the seeds, the tree, and what was violated, and exits 1 ({@code
+ * --keep-going}: counts every violation and exits 1 at the end). It ends with a one-line summary,
+ * also written to {@code --report}.
  *
  * <pre>
  * java -cp stress-tests/target/jcstress.jar dev.weft.stress.soak.Soak --seconds 60 --seed 42
  * </pre>
- * {@code --help} lists the arguments.
- * Or {@code stress-tests/run --soak [SECONDS]}.
+ *
+ * {@code --help} lists the arguments. Or {@code stress-tests/run --soak [SECONDS]}.
  */
 public final class Soak {
   private final long seconds;
@@ -49,14 +51,18 @@ public final class Soak {
   private final long heapGrowthMb;
   private final int examples; // printed in full per kind (lost: per verdict) with --keep-going
   private final Counts counts = new Counts();
-  private final Map<String, Integer> printed = new HashMap<>(); // examples printed, by kind and verdict
+  private final Map<String, Integer> printed =
+      new HashMap<>(); // examples printed, by kind and verdict
   private final PrintStream out = System.out;
   private final long startNanos = System.nanoTime();
   private HeapMonitor heap;
 
   private Soak(Map<String, String> args) {
     seconds = Long.parseLong(args.getOrDefault("--seconds", "60"));
-    seed = args.containsKey("--seed") ? parseLong(args.get("--seed")) : System.nanoTime() ^ System.currentTimeMillis();
+    seed =
+        args.containsKey("--seed")
+            ? parseLong(args.get("--seed"))
+            : System.nanoTime() ^ System.currentTimeMillis();
     treeSeed = args.containsKey("--tree-seed") ? parseLong(args.get("--tree-seed")) : null;
     report = args.containsKey("--report") ? Path.of(args.get("--report")) : null;
     keepGoing = args.containsKey("--keep-going");
@@ -66,7 +72,8 @@ public final class Soak {
     examples = Integer.parseInt(args.getOrDefault("--examples", "2"));
   }
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: Soak [--seconds N] [--seed S] [--report FILE] [--tree-seed S] [--keep-going]
                   [--max-chain N] [--heap-every S] [--heap-growth-mb M] [--examples N]
         --seconds N        how long to run (default 60)
@@ -103,17 +110,32 @@ public final class Soak {
 
   private int run() {
     heap = new HeapMonitor(heapEvery, heapGrowthMb << 20, seconds);
-    Path dumpDir = report != null && report.toAbsolutePath().getParent() != null
-        ? report.toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
-    Watchdog watchdog = Watchdog.start(seed, dumpDir, hang -> {
-      counts.violation(hang);
-      finish();
-    });
+    Path dumpDir =
+        report != null && report.toAbsolutePath().getParent() != null
+            ? report.toAbsolutePath().getParent()
+            : Path.of("").toAbsolutePath();
+    Watchdog watchdog =
+        Watchdog.start(
+            seed,
+            dumpDir,
+            hang -> {
+              counts.violation(hang);
+              finish();
+            });
     Injector injector = Injector.start();
-    out.println("soak: run seed " + TreePlan.hex(seed) + (treeSeed == null ? "" : ", replaying tree seed "
-        + TreePlan.hex(treeSeed)) + ", " + seconds + " s, JDK " + Runtime.version().feature() + ", "
-        + Runtime.getRuntime().availableProcessors() + " CPUs, max heap "
-        + (Runtime.getRuntime().maxMemory() >> 20) + " MB");
+    out.println(
+        "soak: run seed "
+            + TreePlan.hex(seed)
+            + (treeSeed == null ? "" : ", replaying tree seed " + TreePlan.hex(treeSeed))
+            + ", "
+            + seconds
+            + " s, JDK "
+            + Runtime.version().feature()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs, max heap "
+            + (Runtime.getRuntime().maxMemory() >> 20)
+            + " MB");
     heap.maybeSample();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     for (int index = 0; System.nanoTime() - end < 0; index++) {
@@ -161,11 +183,24 @@ public final class Soak {
     boolean describe = false;
     for (Violation v : found) {
       counts.violation(v);
-      int n = printed.merge(v.kind() == Violation.Kind.LOST ? v.detail().split(":", 2)[0] : v.kind().id, 1, Integer::sum);
+      int n =
+          printed.merge(
+              v.kind() == Violation.Kind.LOST ? v.detail().split(":", 2)[0] : v.kind().id,
+              1,
+              Integer::sum);
       if (!keepGoing || n <= examples) {
-        out.println("soak: VIOLATION " + v.kind().id + " in tree #" + plan.index() + " (run seed "
-            + TreePlan.hex(seed) + ", tree seed " + TreePlan.hex(plan.seed()) + "; replay: --tree-seed "
-            + TreePlan.hex(plan.seed()) + ")");
+        out.println(
+            "soak: VIOLATION "
+                + v.kind().id
+                + " in tree #"
+                + plan.index()
+                + " (run seed "
+                + TreePlan.hex(seed)
+                + ", tree seed "
+                + TreePlan.hex(plan.seed())
+                + "; replay: --tree-seed "
+                + TreePlan.hex(plan.seed())
+                + ")");
         out.println("  " + v.where() + ": " + v.detail());
         describe = true;
       }
@@ -222,8 +257,16 @@ public final class Soak {
 
   private static Map<String, String> parse(String[] args) {
     Map<String, String> m = new HashMap<>();
-    List<String> valued = List.of("--seconds", "--seed", "--report", "--tree-seed", "--max-chain",
-        "--heap-every", "--heap-growth-mb", "--examples");
+    List<String> valued =
+        List.of(
+            "--seconds",
+            "--seed",
+            "--report",
+            "--tree-seed",
+            "--max-chain",
+            "--heap-every",
+            "--heap-growth-mb",
+            "--examples");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--keep-going")) {
@@ -238,7 +281,8 @@ public final class Soak {
       }
     }
     try {
-      for (String k : List.of("--seconds", "--max-chain", "--heap-every", "--heap-growth-mb", "--examples")) {
+      for (String k :
+          List.of("--seconds", "--max-chain", "--heap-every", "--heap-growth-mb", "--examples")) {
         if (m.containsKey(k) && Long.parseLong(m.get(k)) < 0) {
           throw new IllegalArgumentException(k + " must not be negative, was " + m.get(k));
         }
@@ -255,6 +299,8 @@ public final class Soak {
   }
 
   private static long parseLong(String s) {
-    return s.startsWith("0x") || s.startsWith("0X") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+    return s.startsWith("0x") || s.startsWith("0X")
+        ? Long.parseUnsignedLong(s.substring(2), 16)
+        : Long.parseLong(s);
   }
 }

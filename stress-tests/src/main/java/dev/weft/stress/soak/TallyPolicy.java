@@ -33,8 +33,14 @@ final class TallyPolicy implements Policy<Integer> {
   public boolean onComplete(Task<?> task) {
     int n = ended.incrementAndGet();
     if (n == plan.throwAt() && threw.compareAndSet(false, true)) {
-      throw record(new Injected.PolicyFailure("tally of scope '" + scopeName + "' threw in onComplete("
-          + task.name() + "), end " + n));
+      throw record(
+          new Injected.PolicyFailure(
+              "tally of scope '"
+                  + scopeName
+                  + "' threw in onComplete("
+                  + task.name()
+                  + "), end "
+                  + n));
     }
     if (n == plan.cancelAfter()) {
       stopped = true;
@@ -46,7 +52,8 @@ final class TallyPolicy implements Policy<Integer> {
   @Override
   public boolean onJoin() {
     if (plan.throwInJoin() && threw.compareAndSet(false, true)) {
-      throw record(new Injected.PolicyFailure("tally of scope '" + scopeName + "' threw in onJoin()"));
+      throw record(
+          new Injected.PolicyFailure("tally of scope '" + scopeName + "' threw in onJoin()"));
     }
     return false;
   }
@@ -57,8 +64,11 @@ final class TallyPolicy implements Policy<Integer> {
     List<Task<?>> failed = tasks.stream().filter(t -> t.state() == Task.State.FAILED).toList();
     if (!failed.isEmpty()) {
       List<Task<?>> skipped = tasks.stream().filter(t -> t.state() == Task.State.SKIPPED).toList();
-      throw new TaskFailedException(scope.name(), "tally: " + failed.size() + " of " + tasks.size()
-          + " tasks failed", failed, skipped);
+      throw new TaskFailedException(
+          scope.name(),
+          "tally: " + failed.size() + " of " + tasks.size() + " tasks failed",
+          failed,
+          skipped);
     }
     return (int) tasks.stream().filter(t -> t.state() == Task.State.SUCCEEDED).count();
   }

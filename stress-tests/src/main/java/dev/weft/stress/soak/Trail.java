@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What happened in one tree: per scope, its handle, owner, threads and what join() and close()
  * gave; per task, its handle, the threads its body ran in, when the body started and ended, and
- * what it threw. Task bodies write it from their own threads, so every field is volatile or
- * atomic. The checks that need the moment itself run here, as events happen: a dependent's body
- * start (dependencies succeeded), the count of running bodies (the limit), and the owner's view
- * right after join() and close() return (final states, live threads).
+ * what it threw. Task bodies write it from their own threads, so every field is volatile or atomic.
+ * The checks that need the moment itself run here, as events happen: a dependent's body start
+ * (dependencies succeeded), the count of running bodies (the limit), and the owner's view right
+ * after join() and close() return (final states, live threads).
  */
 final class Trail {
   final TreePlan plan;
@@ -132,8 +132,13 @@ final class Trail {
       for (TaskTrail tt : tasks) {
         Task<Object> h = tt.handle;
         if (h != null && !h.state().isFinal()) {
-          trail.violation(Kind.NOT_FINAL, tt.where(), "is " + h.state() + " after join() "
-              + (joinReturned ? "returned" : "threw " + joinThrew));
+          trail.violation(
+              Kind.NOT_FINAL,
+              tt.where(),
+              "is "
+                  + h.state()
+                  + " after join() "
+                  + (joinReturned ? "returned" : "threw " + joinThrew));
         }
       }
     }
@@ -144,11 +149,13 @@ final class Trail {
       checkThreadsDead("close()");
       for (TaskTrail tt : tasks) {
         if (tt.inBody) {
-          trail.violation(Kind.BODY_AFTER_CLOSE, tt.where(), "its body still ran when close() returned");
+          trail.violation(
+              Kind.BODY_AFTER_CLOSE, tt.where(), "its body still ran when close() returned");
         }
         Task<Object> h = tt.handle;
         if (h != null && !h.state().isFinal()) {
-          trail.violation(Kind.NOT_FINAL, tt.where(), "is " + h.state() + " after close() returned");
+          trail.violation(
+              Kind.NOT_FINAL, tt.where(), "is " + h.state() + " after close() returned");
         }
       }
     }
@@ -162,9 +169,19 @@ final class Trail {
           for (int i = 0; i < Math.min(4, stack.length); i++) {
             where.append(i == 0 ? " at " : " < ").append(stack[i]);
           }
-          trail.violation(Kind.LIVE_AFTER_CLOSE, where(), "thread '" + t.getName() + "' ("
-              + (t.isVirtual() ? "virtual" : "platform") + ") is alive, " + state + ", right after "
-              + after + " returned" + where);
+          trail.violation(
+              Kind.LIVE_AFTER_CLOSE,
+              where(),
+              "thread '"
+                  + t.getName()
+                  + "' ("
+                  + (t.isVirtual() ? "virtual" : "platform")
+                  + ") is alive, "
+                  + state
+                  + ", right after "
+                  + after
+                  + " returned"
+                  + where);
         }
       }
     }
@@ -202,8 +219,8 @@ final class Trail {
 
     /**
      * Body start, in the task's thread: records the thread, and checks the limit and that every
-     * dependency succeeded (its body returned, unless a fallback supplied its value) and passed
-     * the value the body got. {@code args} are the values of the argument overloads, or null.
+     * dependency succeeded (its body returned, unless a fallback supplied its value) and passed the
+     * value the body got. {@code args} are the values of the argument overloads, or null.
      */
     void enter(List<Object> args) {
       Trail trail = scope.trail;
@@ -220,7 +237,8 @@ final class Trail {
       int running = scope.running.incrementAndGet();
       int max = scope.plan.maxConcurrency();
       if (max > 0 && running > max) {
-        trail.violation(Kind.LIMIT, where(), running + " bodies of the scope run at once, limit " + max);
+        trail.violation(
+            Kind.LIMIT, where(), running + " bodies of the scope run at once, limit " + max);
       }
       List<Integer> deps = plan.deps();
       for (int k = 0; k < deps.size(); k++) {
@@ -233,32 +251,55 @@ final class Trail {
       Task<Object> h = dep.handle;
       Task.State s = h.state();
       if (s != Task.State.SUCCEEDED) {
-        trail.violation(Kind.DEPENDENCY, where(), "body started while dependency '"
-            + dep.plan.name() + "' was " + s);
+        trail.violation(
+            Kind.DEPENDENCY,
+            where(),
+            "body started while dependency '" + dep.plan.name() + "' was " + s);
         return;
       }
       Optional<Throwable> recovered = h.recoveredFrom();
       boolean bodyMustHaveEnded = recovered.isEmpty() || recovered.get() == dep.thrown;
       long depEnd = dep.endSeq;
       if (bodyMustHaveEnded && (depEnd == 0 || depEnd > now)) {
-        trail.violation(Kind.DEPENDENCY, where(), "body started before the body of dependency '"
-            + dep.plan.name() + "' ended (" + (recovered.isEmpty() ? "it succeeded by itself"
-            : "its fallback replaced its failure") + ")");
+        trail.violation(
+            Kind.DEPENDENCY,
+            where(),
+            "body started before the body of dependency '"
+                + dep.plan.name()
+                + "' ended ("
+                + (recovered.isEmpty()
+                    ? "it succeeded by itself"
+                    : "its fallback replaced its failure")
+                + ")");
       } else if (recovered.isEmpty() && !dep.returned) {
-        trail.violation(Kind.DEPENDENCY, where(), "dependency '" + dep.plan.name()
-            + "' is SUCCEEDED without a fallback, but its body threw " + dep.thrown);
+        trail.violation(
+            Kind.DEPENDENCY,
+            where(),
+            "dependency '"
+                + dep.plan.name()
+                + "' is SUCCEEDED without a fallback, but its body threw "
+                + dep.thrown);
       }
       Object value;
       try {
         value = h.get();
       } catch (RuntimeException e) {
-        trail.violation(Kind.DEPENDENCY, where(), "reading succeeded dependency '" + dep.plan.name()
-            + "' from its body threw " + e);
+        trail.violation(
+            Kind.DEPENDENCY,
+            where(),
+            "reading succeeded dependency '" + dep.plan.name() + "' from its body threw " + e);
         return;
       }
       if (arg != null && !arg.equals(value)) {
-        trail.violation(Kind.DEPENDENCY, where(), "body got " + arg + " for dependency '"
-            + dep.plan.name() + "', whose result is " + value);
+        trail.violation(
+            Kind.DEPENDENCY,
+            where(),
+            "body got "
+                + arg
+                + " for dependency '"
+                + dep.plan.name()
+                + "', whose result is "
+                + value);
       }
     }
 
@@ -269,7 +310,9 @@ final class Trail {
       // while the owner still forks): wait for it, briefly, rather than guess from the scope's
       // cancelled flag (that guess took a timed-out task for one still running). The state only
       // moves forward, so a late read can only find "ended" where it was: lenient for that case.
-      for (long until = System.nanoTime() + 2_000_000_000L; h == null && System.nanoTime() - until < 0; h = handle) {
+      for (long until = System.nanoTime() + 2_000_000_000L;
+          h == null && System.nanoTime() - until < 0;
+          h = handle) {
         java.util.concurrent.locks.LockSupport.parkNanos(50_000);
       }
       endedBeforeThrow = h != null ? h.state().isFinal() : scope.scope.isCancelled();

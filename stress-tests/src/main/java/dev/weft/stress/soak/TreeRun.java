@@ -19,12 +19,14 @@ import java.util.function.UnaryOperator;
 
 /**
  * Runs one {@link TreePlan} through Weft's public API only, recording into a {@link Trail}: the
- * driver thread opens the root scope, forks its tasks, joins and closes it; task bodies that
- * the plan nests open, join and close their scopes the same way, in their own threads.
+ * driver thread opens the root scope, forks its tasks, joins and closes it; task bodies that the
+ * plan nests open, join and close their scopes the same way, in their own threads.
  */
 final class TreeRun {
-  private static final ThreadFactory PLATFORM = Thread.ofPlatform().daemon().name("soak-platform-", 0).factory();
-  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().name("soak-virtual-", 0).factory();
+  private static final ThreadFactory PLATFORM =
+      Thread.ofPlatform().daemon().name("soak-platform-", 0).factory();
+  private static final ThreadFactory VIRTUAL =
+      Thread.ofVirtual().name("soak-virtual-", 0).factory();
 
   private final Trail trail;
 
@@ -37,7 +39,9 @@ final class TreeRun {
     try {
       new TreeRun(trail).scope(trail.plan.root(), false);
     } catch (Throwable unexpected) {
-      trail.violation(Kind.UNEXPECTED, "scope '" + trail.plan.root().name() + "'",
+      trail.violation(
+          Kind.UNEXPECTED,
+          "scope '" + trail.plan.root().name() + "'",
           "the soak's driver threw " + unexpected);
     }
   }
@@ -90,7 +94,8 @@ final class TreeRun {
     return value != null ? value : "v:" + plan.name();
   }
 
-  private static <R> Scope<R> open(ScopePlan plan, Policy<R> policy, UnaryOperator<ScopeConfig> config) {
+  private static <R> Scope<R> open(
+      ScopePlan plan, Policy<R> policy, UnaryOperator<ScopeConfig> config) {
     return Scope.open(plan.name(), policy, config);
   }
 
@@ -127,7 +132,9 @@ final class TreeRun {
     };
   }
 
-  /** Forks {@code tt} with the overload its plan names: no dependencies, 1-3 arguments, or a list. */
+  /**
+   * Forks {@code tt} with the overload its plan names: no dependencies, 1-3 arguments, or a list.
+   */
   private Task<Object> fork(Scope<?> scope, ScopeTrail st, TaskTrail tt) {
     TaskPlan p = tt.plan;
     UnaryOperator<TaskOptions<Object>> options = options(tt);
@@ -142,31 +149,45 @@ final class TreeRun {
       return scope.fork(p.name(), deps, () -> body(tt, null), options);
     }
     return switch (deps.size()) {
-      case 1 -> scope.<Object, Object>fork(p.name(), deps.get(0), a -> body(tt, List.of(a)), options);
-      case 2 -> scope.<Object, Object, Object>fork(p.name(), deps.get(0), deps.get(1),
-          (a, b) -> body(tt, List.of(a, b)), options);
-      default -> scope.<Object, Object, Object, Object>fork(p.name(), deps.get(0), deps.get(1), deps.get(2),
-          (a, b, c) -> body(tt, List.of(a, b, c)), options);
+      case 1 ->
+          scope.<Object, Object>fork(p.name(), deps.get(0), a -> body(tt, List.of(a)), options);
+      case 2 ->
+          scope.<Object, Object, Object>fork(
+              p.name(), deps.get(0), deps.get(1), (a, b) -> body(tt, List.of(a, b)), options);
+      default ->
+          scope.<Object, Object, Object, Object>fork(
+              p.name(),
+              deps.get(0),
+              deps.get(1),
+              deps.get(2),
+              (a, b, c) -> body(tt, List.of(a, b, c)),
+              options);
     };
   }
 
   private static UnaryOperator<TaskOptions<Object>> options(TaskTrail tt) {
     TaskPlan p = tt.plan;
     return o -> {
-      TaskOptions<Object> r = p.timeoutMillis() > 0 ? o.withTimeout(Duration.ofMillis(p.timeoutMillis())) : o;
+      TaskOptions<Object> r =
+          p.timeoutMillis() > 0 ? o.withTimeout(Duration.ofMillis(p.timeoutMillis())) : o;
       return switch (p.fallback()) {
         case NONE -> r;
         case OR_ELSE -> r.orElse("fb:" + tt.path);
-        case RECOVER -> r.recover(failure -> {
-          tt.fallbackSaw = failure;
-          return "fb:" + tt.path;
-        });
-        case RECOVER_THROWS -> r.recover(failure -> {
-          tt.fallbackSaw = failure;
-          RuntimeException e = new Injected.UncheckedFailure(tt.path + ": injected fallback failure");
-          tt.fallbackThrew = e;
-          throw e;
-        });
+        case RECOVER ->
+            r.recover(
+                failure -> {
+                  tt.fallbackSaw = failure;
+                  return "fb:" + tt.path;
+                });
+        case RECOVER_THROWS ->
+            r.recover(
+                failure -> {
+                  tt.fallbackSaw = failure;
+                  RuntimeException e =
+                      new Injected.UncheckedFailure(tt.path + ": injected fallback failure");
+                  tt.fallbackThrew = e;
+                  throw e;
+                });
       };
     };
   }
@@ -175,7 +196,8 @@ final class TreeRun {
   private Object body(TaskTrail tt, List<Object> args) throws Exception {
     tt.enter(args);
     try {
-      Object v = Bodies.run(tt.plan, tt.path, nested -> scope(nested.nested(), nested.rethrowNested()));
+      Object v =
+          Bodies.run(tt.plan, tt.path, nested -> scope(nested.nested(), nested.rethrowNested()));
       tt.returned = true;
       return v;
     } catch (Throwable t) {

@@ -14,15 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
- * Check (a), no hang: a daemon platform thread that watches the tree being run. If the tree is
- * not over within its bound (10 s plus twice the time its bodies can block), it prints the seed,
- * the tree, every task's state, a dump of the platform threads (with locks) and a dump of every
- * thread, virtual ones included ({@code HotSpotDiagnosticMXBean.dumpThreads}, kept in a file),
- * then halts the JVM with status 1: a hung tree cannot be abandoned, since its threads stay.
+ * Check (a), no hang: a daemon platform thread that watches the tree being run. If the tree is not
+ * over within its bound (10 s plus twice the time its bodies can block), it prints the seed, the
+ * tree, every task's state, a dump of the platform threads (with locks) and a dump of every thread,
+ * virtual ones included ({@code HotSpotDiagnosticMXBean.dumpThreads}, kept in a file), then halts
+ * the JVM with status 1: a hung tree cannot be abandoned, since its threads stay.
  */
 final class Watchdog {
   private static final long BASE_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -42,8 +42,8 @@ final class Watchdog {
   }
 
   /**
-   * Starts the watchdog thread. Dumps go to {@code dumpDir}; {@code onHang} (which prints the
-   * run's summary) runs before the JVM halts.
+   * Starts the watchdog thread. Dumps go to {@code dumpDir}; {@code onHang} (which prints the run's
+   * summary) runs before the JVM halts.
    */
   static Watchdog start(long runSeed, Path dumpDir, Consumer<Violation> onHang) {
     Watchdog w = new Watchdog(runSeed, dumpDir, onHang);
@@ -69,7 +69,7 @@ final class Watchdog {
   // --- implementation ---
 
   private void loop() {
-    for (;;) {
+    for (; ; ) {
       Watch w = watched;
       if (w == null) {
         LockSupport.parkNanos(50_000_000);
@@ -87,21 +87,41 @@ final class Watchdog {
   private void hang(Watch w) {
     PrintStream out = System.out;
     TreePlan plan = w.trail().plan;
-    out.println("soak: VIOLATION hang: tree #" + plan.index() + " did not end within "
-        + TimeUnit.NANOSECONDS.toMillis(w.boundNanos()) + " ms (run seed " + TreePlan.hex(runSeed)
-        + ", tree seed " + TreePlan.hex(plan.seed()) + "; replay: --tree-seed " + TreePlan.hex(plan.seed()) + ")");
+    out.println(
+        "soak: VIOLATION hang: tree #"
+            + plan.index()
+            + " did not end within "
+            + TimeUnit.NANOSECONDS.toMillis(w.boundNanos())
+            + " ms (run seed "
+            + TreePlan.hex(runSeed)
+            + ", tree seed "
+            + TreePlan.hex(plan.seed())
+            + "; replay: --tree-seed "
+            + TreePlan.hex(plan.seed())
+            + ")");
     out.print(plan.describe());
     out.println("task states:");
     for (ScopeTrail st : w.trail().scopes()) {
-      out.println("  " + st.where() + (st.closed ? ": closed" : st.joinReturned || st.joinThrew != null
-          ? ": joined, close() has not returned" : ": join() has not returned") + ", owner '"
-          + st.owner.getName() + "' (" + st.owner.getState() + ")");
+      out.println(
+          "  "
+              + st.where()
+              + (st.closed
+                  ? ": closed"
+                  : st.joinReturned || st.joinThrew != null
+                      ? ": joined, close() has not returned"
+                      : ": join() has not returned")
+              + ", owner '"
+              + st.owner.getName()
+              + "' ("
+              + st.owner.getState()
+              + ")");
       String run = null; // consecutive tasks in the same state print as one line
       int first = 0;
       for (int i = 0; i <= st.tasks.size(); i++) {
         String state = i == st.tasks.size() ? null : state(st.tasks.get(i));
         if (run != null && !run.equals(state)) {
-          out.println("    " + (first == i - 1 ? "t" + first : "t" + first + "..t" + (i - 1)) + ": " + run);
+          out.println(
+              "    " + (first == i - 1 ? "t" + first : "t" + first + "..t" + (i - 1)) + ": " + run);
         }
         if (run == null || !run.equals(state)) {
           run = state;
@@ -113,8 +133,15 @@ final class Watchdog {
       out.println("soak: also seen: " + v);
     }
     dumpThreads(out);
-    onHang.accept(new Violation(Violation.Kind.HANG, "scope '" + plan.root().name() + "'",
-        "tree #" + plan.index() + " did not end within " + TimeUnit.NANOSECONDS.toMillis(w.boundNanos()) + " ms"));
+    onHang.accept(
+        new Violation(
+            Violation.Kind.HANG,
+            "scope '" + plan.root().name() + "'",
+            "tree #"
+                + plan.index()
+                + " did not end within "
+                + TimeUnit.NANOSECONDS.toMillis(w.boundNanos())
+                + " ms"));
     out.flush();
     Runtime.getRuntime().halt(1);
   }
@@ -122,16 +149,28 @@ final class Watchdog {
   private static String state(TaskTrail tt) {
     Task<Object> h = tt.handle;
     return (h == null ? "not forked" : h.state().toString())
-        + (tt.inBody ? ", body running" : tt.starts.get() > 0 ? ", body ended" : ", body not started");
+        + (tt.inBody
+            ? ", body running"
+            : tt.starts.get() > 0 ? ", body ended" : ", body not started");
   }
 
-  /** Prints every platform thread with its full stack and locks, then dumps all threads to a file. */
+  /**
+   * Prints every platform thread with its full stack and locks, then dumps all threads to a file.
+   */
   void dumpThreads(PrintStream out) {
     out.println("--- platform threads (ThreadMXBean) ---");
     for (ThreadInfo ti : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
-      out.println("\"" + ti.getThreadName() + "\" #" + ti.getThreadId() + " " + ti.getThreadState()
-          + (ti.getLockName() == null ? "" : " on " + ti.getLockName())
-          + (ti.getLockOwnerName() == null ? "" : " owned by \"" + ti.getLockOwnerName() + "\""));
+      out.println(
+          "\""
+              + ti.getThreadName()
+              + "\" #"
+              + ti.getThreadId()
+              + " "
+              + ti.getThreadState()
+              + (ti.getLockName() == null ? "" : " on " + ti.getLockName())
+              + (ti.getLockOwnerName() == null
+                  ? ""
+                  : " owned by \"" + ti.getLockOwnerName() + "\""));
       StackTraceElement[] stack = ti.getStackTrace();
       MonitorInfo[] monitors = ti.getLockedMonitors();
       for (int i = 0; i < stack.length; i++) {
@@ -147,16 +186,29 @@ final class Watchdog {
       }
       out.println();
     }
-    Path file = dumpDir.resolve("soak-threads-" + ProcessHandle.current().pid() + "-"
-        + System.currentTimeMillis() + ".txt").toAbsolutePath();
+    Path file =
+        dumpDir
+            .resolve(
+                "soak-threads-"
+                    + ProcessHandle.current().pid()
+                    + "-"
+                    + System.currentTimeMillis()
+                    + ".txt")
+            .toAbsolutePath();
     try {
       Files.createDirectories(dumpDir);
       ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
           .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
-      out.println("--- all threads, virtual ones included (HotSpotDiagnosticMXBean.dumpThreads: " + file + ") ---");
+      out.println(
+          "--- all threads, virtual ones included (HotSpotDiagnosticMXBean.dumpThreads: "
+              + file
+              + ") ---");
       String text = Files.readString(file, StandardCharsets.UTF_8);
       int limit = 1 << 20;
-      out.println(text.length() > limit ? text.substring(0, limit) + "\n... (truncated; see the file)" : text);
+      out.println(
+          text.length() > limit
+              ? text.substring(0, limit) + "\n... (truncated; see the file)"
+              : text);
     } catch (IOException | RuntimeException e) {
       out.println("soak: could not dump all threads to " + file + ": " + e);
     }
