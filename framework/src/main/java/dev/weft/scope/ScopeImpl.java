@@ -132,30 +132,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   /** Opens a scope owned by the current thread. */
   static <R> Scope<R> open(String name, Policy<R> policy, ScopeConfig config) {
-    Objects.requireNonNull(
-        name,
-        "scope name must not be null: name scopes after what they do, "
-            + "e.g. Scope.open(\"checkout\")");
-    Objects.requireNonNull(
-        policy,
-        "scope policy must not be null: pass a new policy, e.g. "
-            + "Policy.collectAll(), or omit it for fail-fast");
-    Objects.requireNonNull(config, "scope config must not be null: pass ScopeConfig.defaults()");
-    if (name.isBlank()) {
-      throw new IllegalArgumentException(
-          "scope name must not be blank: name scopes after what "
-              + "they do, e.g. Scope.open(\"checkout\")");
-    }
-    if (!PolicyBinding.bind(policy)) {
-      throw new IllegalArgumentException(
-          "policy "
-              + Messages.describe(policy)
-              + " is already used "
-              + "by another scope: a policy instance keeps the state of one scope; create a new policy "
-              + "for each scope, e.g. Scope.open(\""
-              + name
-              + "\", Policy.firstSuccess())");
-    }
+    Guards.open(name, policy, config);
     return new ScopeImpl<>(name, policy, config);
   }
 
@@ -173,21 +150,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   public R join() throws InterruptedException {
-    ensureOwner();
-    if (phase == CLOSED) {
-      throw new IllegalStateException(
-          "scope '"
-              + name
-              + "' is closed: call join() inside its "
-              + "try-with-resources block, before it ends");
-    }
-    if (phase == JOINED) {
-      throw new IllegalStateException(
-          "join() was already called on scope '"
-              + name
-              + "': call it "
-              + "once, or open a new scope for another round of tasks");
-    }
+    Guards.owner(this);
+    Guards.joinable(this, phase == JOINED, phase == CLOSED);
     phase = JOINED;
     calls.onJoin();
     try {
@@ -226,7 +190,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   public void close() {
-    ensureOwner();
+    Guards.owner(this);
     if (phase == CLOSED) {
       return;
     }
@@ -263,7 +227,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
 
   @Override
   String generatedName() {
-    ensureOwner();
+    Guards.owner(this);
     return generatedName(tasks);
   }
 
@@ -273,17 +237,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
       TaskNode<?>[] deps,
       Callable<? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
-    ensureOwner();
-    ensureForkable();
-    if (calls.ownerInCallback()) {
-      throw new IllegalStateException(
-          "fork() was called from a callback of policy "
-              + calls.describe()
-              + " in scope '"
-              + name
-              + "': a policy decides when the scope "
-              + "is done, it does not fork; fork every task from the scope's block, before join()");
-    }
+    Guards.owner(this);
+    Guards.forkable(this, phase == JOINED, phase == CLOSED);
     TaskOptions<T> opts = options(taskName, name, options);
     if (!tasks.addName(taskName)) {
       throw new IllegalArgumentException(
@@ -476,33 +431,5 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   /** Describes the task (or nested task) that {@code t} runs in this scope's subtree, or null. */
   @Nullable String findTaskThread(Thread t) {
     return nesting.findTaskThread(this, t);
-  }
-
-  private void ensureOwner() {
-    Thread current = Thread.currentThread();
-    if (current != owner) {
-      throw new WrongThreadException(
-          "scope '"
-              + name
-              + "' is owned by thread "
-              + ThreadNames.quoted(owner)
-              + ", not "
-              + ThreadNames.quoted(current)
-              + ": only the thread that opened a scope may fork, join or close it");
-    }
-  }
-
-  private void ensureForkable() {
-    if (phase == JOINED) {
-      throw new IllegalStateException(
-          "scope '"
-              + name
-              + "' was already joined: fork every task "
-              + "before join(), or open a new scope for another round of tasks");
-    }
-    if (phase == CLOSED) {
-      throw new IllegalStateException(
-          "scope '" + name + "' is closed: fork tasks inside its " + "try-with-resources block");
-    }
   }
 }

@@ -80,11 +80,11 @@ final class TaskNode<T> extends TaskHandle<T> {
   // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING,
   // before the release write of the final state; read after reading a final state.
   private @Nullable Object outcome;
-  private final Callable<? extends T> body;
+  final Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
   private volatile @Nullable Object dependents;
-  private final @Nullable Duration timeout;
+  final @Nullable Duration timeout;
   private final @Nullable Function<? super Throwable, ? extends T> fallback;
   final TaskNode<?>[] dependencies;
   private @Nullable Throwable recoveredFrom; // written with outcome, under the same publication
@@ -161,25 +161,9 @@ final class TaskNode<T> extends TaskHandle<T> {
     return (T) outcome;
   }
 
-  /** The thread could not be created or started: the task fails with that error. */
-  void failToStart(Throwable e) {
-    thread = null; // not a thread of the scope: close() must not wait for it (read after RELEASED)
-    failWithoutThread(e);
-  }
-
-  /**
-   * The task's thread ended without running the task (a thread factory that broke its contract):
-   * give back its slot, fail the task unless it already ended, and release it. Called by the owner
-   * once it saw the thread terminated and the task still not released.
-   */
-  void threadLost() {
-    scope.releaseSlot(); // run() never ran, so its slot was never given back
-    failWithoutThread(TaskThreads.lostThreadFailure(this));
-  }
-
   // No thread runs or will run for this task: it fails with `e` unless another thread ended it
   // (that thread saw RUNNING and left RELEASED to the task's thread, which never comes).
-  private void failWithoutThread(Throwable e) {
+  void failWithoutThread(Throwable e) {
     if (claim(PENDING) || claim(RUNNING)) {
       finishFailure(e, FAILED, null);
       mark(SETTLED_AND_RELEASED);
@@ -311,14 +295,6 @@ final class TaskNode<T> extends TaskHandle<T> {
 
   boolean isRunning() {
     return state == RUNNING;
-  }
-
-  Callable<? extends T> body() {
-    return body;
-  }
-
-  @Nullable Duration timeout() {
-    return timeout;
   }
 
   /** Claims RUNNING -> COMPLETING: true if the calling thread ends the task. */

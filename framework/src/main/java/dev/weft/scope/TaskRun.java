@@ -41,10 +41,10 @@ final class TaskRun {
       Throwable failure = null;
       try {
         task.scope.listener.taskStarted(task);
-        if (task.timeout() != null) {
-          timeout = Timer.schedule(task::timeoutExpired, task.timeout());
+        if (task.timeout != null) {
+          timeout = Timer.schedule(task::timeoutExpired, task.timeout);
         }
-        value = task.body().call();
+        value = task.body.call();
       } catch (Throwable ex) {
         failure = ex;
       }

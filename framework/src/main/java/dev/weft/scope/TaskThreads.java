@@ -40,14 +40,14 @@ final class TaskThreads {
     try {
       t = newThread(node, ownerBuilder);
     } catch (Throwable e) {
-      node.failToStart(e);
+      failToStart(node, e);
       return;
     }
     node.claimUnpublished(t);
     try {
       t.start();
     } catch (Throwable e) {
-      node.failToStart(e);
+      failToStart(node, e);
     }
   }
 
@@ -69,7 +69,7 @@ final class TaskThreads {
     try {
       t = newThread(node, factory == null ? Thread.ofVirtual() : null);
     } catch (Throwable e) {
-      node.failToStart(e);
+      failToStart(node, e);
       return false;
     }
     if (!node.claimStart(t)) {
@@ -78,7 +78,7 @@ final class TaskThreads {
     try {
       t.start();
     } catch (Throwable e) {
-      node.failToStart(e); // the caller returns the slot: start() reports false
+      failToStart(node, e); // the caller returns the slot: start() reports false
       return false;
     }
     return true;
@@ -96,7 +96,7 @@ final class TaskThreads {
           && th != null
           && th.getState() == Thread.State.TERMINATED
           && !t.isFinished()) { // re-read: a thread that ran its task released it before it ended
-        t.threadLost();
+        threadLost(t);
       }
     }
   }
@@ -134,6 +134,23 @@ final class TaskThreads {
     }
     t.setName(threadName);
     return t;
+  }
+
+  /** The thread could not be created or started: the task fails with that error. */
+  static void failToStart(TaskNode<?> node, Throwable e) {
+    node.thread =
+        null; // not a thread of the scope: close() must not wait for it (read after RELEASED)
+    node.failWithoutThread(e);
+  }
+
+  /**
+   * The task's thread ended without running the task (a thread factory that broke its contract):
+   * give back its slot, fail the task unless it already ended, and release it. Called by the owner
+   * once it saw the thread terminated and the task still not released.
+   */
+  static void threadLost(TaskNode<?> node) {
+    node.scope.releaseSlot(); // run() never ran, so its slot was never given back
+    node.failWithoutThread(lostThreadFailure(node));
   }
 
   /** The failure of a task whose thread from the factory ended without running it. */
