@@ -39,6 +39,8 @@ final class TaskRun {
       }
       T value = null;
       Throwable failure = null;
+      boolean endedFirst =
+          false; // whether the task had ended (cancel, timeout) when the body threw
       try {
         task.scope.listener.taskStarted(task);
         if (task.timeout != null) {
@@ -47,13 +49,15 @@ final class TaskRun {
         value = task.body.call();
       } catch (Throwable ex) {
         failure = ex;
+        endedFirst = task.isFinal(); // published: what state() shows (COMPLETING reads as RUNNING)
       }
       failure = Nesting.closeLeftoverScopes(task, failure);
       if (!task.claimRunning()) {
-        // Cancelled or timed out meanwhile: an echo of the interrupt is dropped, anything else is
-        // reported with the failures of the scope.
+        // Cancelled or timed out meanwhile. An echo of the interrupt, thrown after the task ended,
+        // is dropped; anything else is reported with the failures of the scope, also an
+        // InterruptedException thrown before the cancel (from an interrupt of its own).
         if (failure != null) {
-          if (Failures.isEcho(failure)) {
+          if (endedFirst && Failures.isEcho(failure)) {
             Failures.discarded(task, failure);
           } else {
             task.lateFailure(failure);

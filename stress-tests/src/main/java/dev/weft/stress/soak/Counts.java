@@ -34,7 +34,8 @@ final class Counts {
   /** The one-line summary. */
   String summary(long seed, long ranSeconds, long plannedSeconds) {
     long delivered = count(Verdict.DELIVERED) + count(Verdict.ON_HANDLE) + count(Verdict.RECOVERED);
-    long exempt = count(Verdict.EXEMPT_ECHO) + count(Verdict.EXEMPT_LOSER);
+    long exempt =
+        count(Verdict.EXEMPT_ECHO) + count(Verdict.EXEMPT_RACED_ECHO) + count(Verdict.EXEMPT_LOSER);
     return "soak: seed "
         + TreePlan.hex(seed)
         + ", ran "

@@ -58,6 +58,13 @@ final class DeliveryRule {
     RECOVERED(false),
     /** An interrupt echo thrown after the task had ended. */
     EXEMPT_ECHO(false),
+    /**
+     * An interrupt echo thrown just as its task was cancelled or timed out: before the end was
+     * visible to the body, after it was visible to the scope. Nothing outside the body can tell
+     * whether the interrupt behind it was the cancel's own, so Weft drops it as an echo; counted
+     * apart, so that its frequency stays visible (docs/verification.md, Soak).
+     */
+    EXEMPT_RACED_ECHO(false),
     /** A late failure of a loser that the policy cancelled before join() returned normally. */
     EXEMPT_LOSER(false),
     /** The task ended FAILED with it, and join() did not deliver it. */
@@ -190,8 +197,8 @@ final class DeliveryRule {
     if (o.reached().contains(thrown)) {
       return Verdict.DELIVERED;
     }
-    if (endedBeforeThrow && isEcho(thrown)) {
-      return Verdict.EXEMPT_ECHO;
+    if (isEcho(thrown)) {
+      return endedBeforeThrow ? Verdict.EXEMPT_ECHO : Verdict.EXEMPT_RACED_ECHO;
     }
     if (o.losersAccepted()) {
       return Verdict.EXEMPT_LOSER;
