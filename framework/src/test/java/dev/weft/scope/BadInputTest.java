@@ -940,7 +940,7 @@ class BadInputTest {
           "t",
           () -> {
             started.countDown();
-            Thread.sleep(Long.MAX_VALUE);
+            new CountDownLatch(1).await(); // blocks until the cancel interrupts it
             return 1;
           });
       started.await();
