@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  * ...)} starts its body only once {@code user} and {@code cart} have succeeded, and passes their
  * results. If a dependency fails, is skipped or is cancelled, the dependent is {@link
  * Task.State#SKIPPED skipped} with a {@link TaskSkippedException} naming that dependency, unless it
- * declares a fallback ({@link TaskOptions#recover}). A waiting task holds no thread and no
+ * declares a fallback ({@link TaskOptions#withFallback}). A waiting task holds no thread and no
  * concurrency slot. Handles exist before their dependents, so the graph cannot have a cycle.
  *
  * <h2>Cancellation</h2>
@@ -144,7 +144,7 @@ public sealed interface Scope<R> extends AutoCloseable permits ForkOverloads {
    */
   <T> Task<T> fork(String name, Callable<? extends T> body);
 
-  /** Forks a task with options, e.g. {@code o -> o.withTimeout(d).orElse(fallback)}. */
+  /** Forks a task with options, e.g. {@code o -> o.withTimeout(d).withFallbackValue(fallback)}. */
   <T> Task<T> fork(String name, Callable<? extends T> body, UnaryOperator<TaskOptions<T>> options);
 
   /** Forks a task named {@code task-N}. */

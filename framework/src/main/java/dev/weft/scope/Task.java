@@ -70,7 +70,7 @@ public interface Task<T> {
 
   /**
    * The failure a fallback replaced, if the task succeeded through its fallback ({@link
-   * TaskOptions#recover}); empty otherwise.
+   * TaskOptions#withFallback}); empty otherwise.
    */
   Optional<Throwable> recoveredFrom();
 }

@@ -57,17 +57,17 @@ public final class TaskOptions<T> {
    * with that exception (the original failure suppressed). Cancellation of the scope is not a
    * failure: a cancelled task stays cancelled.
    */
-  public TaskOptions<T> recover(Function<? super Throwable, ? extends T> fallback) {
+  public TaskOptions<T> withFallback(Function<? super Throwable, ? extends T> fallback) {
     Objects.requireNonNull(
         fallback,
         "task fallback must not be null: pass a function from the "
-            + "failure to a value, or use orElse(value)");
+            + "failure to a value, or use withFallbackValue(value)");
     return new TaskOptions<>(timeout, fallback);
   }
 
-  /** Shorthand for {@code recover(failure -> value)}. */
-  public TaskOptions<T> orElse(T value) {
-    return recover(failure -> value);
+  /** Shorthand for {@code withFallback(failure -> value)}. */
+  public TaskOptions<T> withFallbackValue(T value) {
+    return withFallback(failure -> value);
   }
 
   /** The timeout, if one was set. */

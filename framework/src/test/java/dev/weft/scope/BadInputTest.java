@@ -468,13 +468,13 @@ class BadInputTest {
               assertThat(a.get() + b.get()).isEqualTo(2);
             }));
     t.rejects(
-        "`s.fork(\"t\", body, o -> o.recover(null))`",
+        "`s.fork(\"t\", body, o -> o.withFallback(null))`",
         NullPointerException.class,
         "task 't' of scope 's': task fallback must not be null: pass a function from the failure to a value, "
-            + "or use orElse(value)",
-        forEachOptionsOverload(o -> o.recover(null)));
+            + "or use withFallbackValue(value)",
+        forEachOptionsOverload(o -> o.withFallback(null)));
     t.works(
-        "`s.fork(\"t\", body, o -> o.orElse(null))`",
+        "`s.fork(\"t\", body, o -> o.withFallbackValue(null))`",
         "works: `null` is the fallback value",
         inScope(
             s -> {
@@ -484,7 +484,7 @@ class BadInputTest {
                       () -> {
                         throw new IOException("down");
                       },
-                      o -> o.orElse(null));
+                      o -> o.withFallbackValue(null));
               s.join();
               assertThat(task.get()).isNull();
             }));
@@ -733,7 +733,7 @@ class BadInputTest {
                     () -> {
                       throw new IOException("down");
                     },
-                    o -> o.orElse(0)),
+                    o -> o.withFallbackValue(0)),
             Task::exception));
 
     t.group("**Policies and `Scope.remainingTime()`**");

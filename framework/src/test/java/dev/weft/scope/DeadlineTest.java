@@ -197,7 +197,7 @@ class DeadlineTest {
           scope.fork(
               "recs",
               DeadlineTest::blockForever,
-              o -> o.withTimeout(Duration.ofMillis(50)).orElse(List.of("bestsellers")));
+              o -> o.withTimeout(Duration.ofMillis(50)).withFallbackValue(List.of("bestsellers")));
       scope.join();
       assertThat(recs.get()).containsExactly("bestsellers");
       assertThat(recs.recoveredFrom()).get().isInstanceOf(TimeoutException.class);

@@ -168,7 +168,8 @@ class DependencyTest {
                 throw new IOException("recs down");
               });
       Task<String> banner =
-          scope.fork("banner", recs, r -> "top: " + r, o -> o.orElse("no recommendations"));
+          scope.fork(
+              "banner", recs, r -> "top: " + r, o -> o.withFallbackValue("no recommendations"));
       assertThatThrownBy(scope::join).isInstanceOf(TaskFailedException.class); // recs itself failed
       assertThat(banner.state()).isEqualTo(Task.State.SUCCEEDED);
       assertThat(banner.get()).isEqualTo("no recommendations");
@@ -186,7 +187,7 @@ class DependencyTest {
               () -> {
                 throw new IOException("ads down");
               },
-              o -> o.orElse(List.of()));
+              o -> o.withFallbackValue(List.of()));
       Task<String> page = scope.fork("page", ads, a -> "ads=" + a.size());
       scope.join();
       assertThat(page.get()).isEqualTo("ads=0");
@@ -205,7 +206,7 @@ class DependencyTest {
                 throw new IOException("first");
               },
               o ->
-                  o.recover(
+                  o.withFallback(
                       e -> {
                         throw new IllegalStateException("fallback broke");
                       }));

@@ -120,7 +120,7 @@ class FailureDeliveryTest {
       while (!primary.state().isFinal()) {
         Thread.onSpinWait();
       }
-      Task<String> cached = scope.fork("cached", primary, p -> p, o -> o.orElse("x"));
+      Task<String> cached = scope.fork("cached", primary, p -> p, o -> o.withFallbackValue("x"));
       assertThatThrownBy(cached::get)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("result of task 'cached' read before join()");

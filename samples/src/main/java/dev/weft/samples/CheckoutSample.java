@@ -112,12 +112,12 @@ public final class CheckoutSample {
           scope.fork(
               "recommendations",
               timeline.timed("recommendations", () -> shop.recommendations(userId)),
-              o -> o.recover(failure -> List.of("bestsellers")));
+              o -> o.withFallback(failure -> List.of("bestsellers")));
       Task<List<String>> ads =
           scope.fork(
               "ads",
               timeline.timed("ads", () -> shop.ads(userId)),
-              o -> o.withTimeout(ADS_TIMEOUT).orElse(List.of()));
+              o -> o.withTimeout(ADS_TIMEOUT).withFallbackValue(List.of()));
 
       Optional<Page> page = Optional.empty();
       Optional<RuntimeException> failure = Optional.empty();

@@ -64,7 +64,7 @@ public final class DeadlineSample {
     // @start region="task-timeout"
     try (var scope = Scope.open("page")) {
       Task<List<String>> ads = scope.fork("ads", () -> shop.ads("user-42"),   // 2 s
-          o -> o.withTimeout(Duration.ofMillis(100)).orElse(List.of()));
+          o -> o.withTimeout(Duration.ofMillis(100)).withFallbackValue(List.of()));
       scope.join();                          // returns after ~100 ms
       Throwable why = ads.recoveredFrom().orElseThrow(); // TimeoutException: task 'ads' timed out after 100 ms
       return ads.get() + " (" + why.getMessage() + ")";

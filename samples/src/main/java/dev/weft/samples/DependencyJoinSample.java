@@ -66,7 +66,7 @@ public final class DependencyJoinSample {
       Task<User> user = scope.fork("user", () -> { throw new IOException("user service down"); });
       Task<String> greeting = scope.fork("greeting", user, u -> "Hello " + u.name());
       Task<String> badge = scope.fork("badge", user, u -> u.gold() ? "gold" : "",
-          o -> o.orElse("none"));
+          o -> o.withFallbackValue("none"));
       scope.join();
       return "not reached";
     } catch (TaskFailedException e) {

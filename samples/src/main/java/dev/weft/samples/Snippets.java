@@ -113,9 +113,9 @@ public final class Snippets {
     // @start region="fallbacks"
     try (var scope = Scope.open("home")) {
       Task<List<String>> recs = scope.fork("recommendations", () -> shop.recommendations(userId),
-          o -> o.recover(failure -> List.of("bestsellers")));              // any failure
+          o -> o.withFallback(failure -> List.of("bestsellers")));              // any failure
       Task<List<String>> ads = scope.fork("ads", () -> shop.ads(userId),
-          o -> o.withTimeout(Duration.ofMillis(100)).orElse(List.of()));   // too slow
+          o -> o.withTimeout(Duration.ofMillis(100)).withFallbackValue(List.of()));   // too slow
       scope.join();                                // both succeeded, through their fallbacks
       return recs.get() + " " + ads.get()          // [bestsellers] []
           + ", because: " + recs.recoveredFrom().orElseThrow().getMessage();

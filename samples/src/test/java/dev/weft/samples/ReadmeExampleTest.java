@@ -28,7 +28,7 @@ class ReadmeExampleTest {
       Task<Cart> cart = scope.fork("cart", () -> shop.cart(userId));
       Task<Price> price = scope.fork("price", user, cart, (u, c) -> shop.price(u, c));
       Task<List<String>> ads = scope.fork("ads", () -> shop.ads(userId),
-          o -> o.withTimeout(Duration.ofMillis(100)).orElse(List.of()));
+          o -> o.withTimeout(Duration.ofMillis(100)).withFallbackValue(List.of()));
       scope.join();  // fail-fast: the first failure cancels the rest and is thrown here
       return new Page(user.get(), cart.get(), price.get(), ads.get());
     }                // close(): every thread the scope started has ended

@@ -52,7 +52,7 @@ class CancelledFallbackTest {
               dependency,
               v -> v,
               o ->
-                  o.recover(
+                  o.withFallback(
                       failure -> {
                         fallbackCalled.set(true);
                         return "fallback";

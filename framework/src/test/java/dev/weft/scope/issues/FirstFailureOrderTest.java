@@ -55,7 +55,7 @@ class FirstFailureOrderTest {
           early,
           v -> v,
           o ->
-              o.recover(
+              o.withFallback(
                   failure -> {
                     earlyEnded.countDown();
                     try {

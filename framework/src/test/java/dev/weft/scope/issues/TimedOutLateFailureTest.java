@@ -46,7 +46,7 @@ class TimedOutLateFailureTest {
           scope.fork(
               "slow",
               TimedOutLateFailureTest::cleanupFails,
-              o -> o.withTimeout(Duration.ofMillis(20)).orElse("fallback"));
+              o -> o.withTimeout(Duration.ofMillis(20)).withFallbackValue("fallback"));
       scope.join();
       assertThat(slow.get()).isEqualTo("fallback");
     }

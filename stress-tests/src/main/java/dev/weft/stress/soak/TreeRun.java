@@ -172,15 +172,15 @@ final class TreeRun {
           p.timeoutMillis() > 0 ? o.withTimeout(Duration.ofMillis(p.timeoutMillis())) : o;
       return switch (p.fallback()) {
         case NONE -> r;
-        case OR_ELSE -> r.orElse("fb:" + tt.path);
+        case OR_ELSE -> r.withFallbackValue("fb:" + tt.path);
         case RECOVER ->
-            r.recover(
+            r.withFallback(
                 failure -> {
                   tt.fallbackSaw = failure;
                   return "fb:" + tt.path;
                 });
         case RECOVER_THROWS ->
-            r.recover(
+            r.withFallback(
                 failure -> {
                   tt.fallbackSaw = failure;
                   RuntimeException e =
