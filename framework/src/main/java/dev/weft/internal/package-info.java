@@ -1,4 +1,9 @@
-/** Not API: the one hook between the two API packages ({@link dev.weft.internal.ScopeWaits}). */
+/**
+ * Not API: the hooks between Weft's packages. {@link dev.weft.internal.ScopeWaits} connects the
+ * lock-ordering checker and the scopes; {@link dev.weft.internal.ScopeObserver} and {@link
+ * dev.weft.internal.Observers} connect the observers (meters, observations, JFR, traces) to the
+ * scopes' lifecycle.
+ */
 @NullMarked
 package dev.weft.internal;
 

@@ -28,6 +28,11 @@ final class Nesting {
   // removes itself. Read by whoever cancels this scope.
   private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
 
+  /** The task of the parent whose body opened this scope, or null. */
+  @Nullable TaskNode<?> ownerTask() {
+    return ownerTask;
+  }
+
   /** The nesting of a scope about to open on the current thread (no side effect yet but one). */
   Nesting() {
     this.hiddenOnThread = INNERMOST.get();

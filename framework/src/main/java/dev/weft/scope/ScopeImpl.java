@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.ObservedScope;
 import dev.weft.internal.ThreadNames;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -64,7 +65,7 @@ import org.jspecify.annotations.Nullable;
  * - close() waits for each started thread to terminate (Thread.isAlive() false), as the JDK's
  *   scopes and the raw-thread baseline do (ADR 0006).
  */
-final class ScopeImpl<R> extends ForkOverloads<R> {
+final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   private static final VarHandle FAILURES;
 
   static {
@@ -108,6 +109,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
   private volatile int failures;
   // lateFailures: a task threw after it was cancelled or timed out; set rarely, by task threads.
   volatile boolean lateFailures;
+  // observed: one state per observer (Observed), or null when none; written by the owner as the
+  // scope opens, read by the owner and by the task threads it starts afterwards.
+  @Nullable Object @Nullable [] observed;
   // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
   // cancelled tasks that arrived after join() threw.
   private @Nullable Throwable thrownByJoin;
@@ -204,6 +208,33 @@ final class ScopeImpl<R> extends ForkOverloads<R> {
       broken.add(e);
     }
     Outcome.ofClose(this, thrownByJoin, broken, leftOpen, neverJoined ? forked : 0);
+  }
+
+  // --- what observers read (ObservedScope) ---
+
+  @Override
+  public String policyName() {
+    return calls.describe();
+  }
+
+  @Override
+  public @Nullable ScopeImpl<?> parentScope() {
+    return nesting.parent;
+  }
+
+  @Override
+  public @Nullable TaskNode<?> parentTask() {
+    return nesting.ownerTask();
+  }
+
+  @Override
+  public Thread owner() {
+    return owner;
+  }
+
+  @Override
+  public List<TaskNode<?>> observedTasks() {
+    return tasks.snapshot(Thread.currentThread() == owner);
   }
 
   @Override

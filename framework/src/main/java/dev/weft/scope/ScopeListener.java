@@ -1,5 +1,7 @@
 package dev.weft.scope;
 
+import dev.weft.internal.Observers;
+import dev.weft.internal.ScopeObserver;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,9 +19,13 @@ interface ScopeListener {
   /** The listener that ignores every event. */
   ScopeListener NONE = new ScopeListener() {};
 
-  /** The listener for scopes that open now. */
+  /**
+   * The listener for a scope that opens now: the one {@link #install}ed (tests), else the installed
+   * {@link ScopeObserver}s (none: {@link #NONE}).
+   */
   static ScopeListener current() {
-    return Installed.listener;
+    ScopeListener l = Installed.listener;
+    return l != NONE ? l : Installed.observed(Observers.all());
   }
 
   /** Installs {@code listener} for scopes opened from now on ({@code null}: none). */
@@ -42,6 +48,9 @@ interface ScopeListener {
   /** In the task's own thread, after its dependencies and its slot, just before its body. */
   default void taskStarted(TaskNode<?> task) {}
 
+  /** In the task's own thread, once its body returned or threw (after each taskStarted). */
+  default void bodyEnded(TaskNode<?> task) {}
+
   /**
    * In the thread that ended the task, once its final state is published: {@code failure} is its
    * exception (null if it succeeded; for a success through a fallback, the failure it replaced).
@@ -60,5 +69,19 @@ interface ScopeListener {
 
     // listener: written by install(), read by every Scope.open.
     static volatile ScopeListener listener = NONE;
+    // cache: the Observed for the last observer array seen (racy, benign: at worst rebuilt).
+    private static volatile @Nullable Observed cache;
+
+    static ScopeListener observed(ScopeObserver[] observers) {
+      if (observers.length == 0) {
+        return NONE;
+      }
+      Observed c = cache;
+      if (c == null || c.observers != observers) {
+        c = new Observed(observers);
+        cache = c;
+      }
+      return c;
+    }
   }
 }

@@ -1,9 +1,11 @@
 package dev.weft.scope;
 
+import dev.weft.internal.ObservedTask;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -25,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * writes nothing that other tasks' threads share: a counter shared by every task of a scope costs a
  * cache-line transfer between cores per task (see docs/performance.md).
  */
-final class TaskNode<T> extends TaskHandle<T> {
+final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   static final int PENDING = 0;
   static final int RUNNING = 1;
   static final int COMPLETING = 2;
@@ -95,6 +97,12 @@ final class TaskNode<T> extends TaskHandle<T> {
   boolean lateReported;
   // failureOrder: rank of this task's failure in its scope (0: first); written before FAILED.
   int failureOrder = Integer.MAX_VALUE;
+  // timedOut: set by the timer thread that ended the task with its own timeout, before the final
+  // state is published; read by observers after it.
+  boolean timedOut;
+  // observed: one state per observer of the scope (Observed), or null when none; written by the
+  // owner at fork, before the task can start, then only read.
+  @Nullable Object @Nullable [] observed;
 
   TaskNode(
       ScopeImpl<?> scope,
@@ -127,6 +135,18 @@ final class TaskNode<T> extends TaskHandle<T> {
   @Override
   @Nullable Throwable rawRecoveredFrom() {
     return recoveredFrom;
+  }
+
+  // --- what observers read (ObservedTask) ---
+
+  @Override
+  public ScopeImpl<?> observedScope() {
+    return scope;
+  }
+
+  @Override
+  public List<TaskNode<?>> observedDependencies() {
+    return List.of(dependencies);
   }
 
   // --- implementation ---
@@ -333,6 +353,7 @@ final class TaskNode<T> extends TaskHandle<T> {
   /** The timeout fired: the task fails with a TimeoutException, and its thread is interrupted. */
   void timeoutExpired() {
     if (claim(RUNNING)) {
+      timedOut = true;
       finishFailure(
           new TimeoutException(
               "task '"

@@ -50,6 +50,8 @@ final class TaskRun {
       } catch (Throwable ex) {
         failure = ex;
         endedFirst = task.isFinal(); // published: what state() shows (COMPLETING reads as RUNNING)
+      } finally {
+        task.scope.listener.bodyEnded(task);
       }
       failure = Nesting.closeLeftoverScopes(task, failure);
       if (!task.claimRunning()) {
