@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 final class OwnerWait {
   private OwnerWait() {}
 
+  private static final int[] NONE_WAITING = {};
+
   // How far ahead of the first unsettled task join() waits.
   private static final int WAKE_BATCH = 32;
   // How often an owner waiting on threads from a user's thread factory checks for a thread that
@@ -143,8 +145,25 @@ final class OwnerWait {
     long nextWarning = System.nanoTime() + step;
     long nextLostCheck = System.nanoTime() + LOST_THREAD_CHECK_NANOS;
     boolean registered = false;
+    int n = tasks.size(true);
+    // First a pass that only reads: most threads have ended by the time it reaches them (after
+    // join() they are running their last few instructions). Blocking only for the others saves a
+    // park and unpark of the owner per thread that would have ended a moment later anyway.
+    int[] waitFor = NONE_WAITING;
+    int waiting = 0;
+    for (int i = 0; i < n; i++) {
+      TaskNode<?> t = tasks.get(i);
+      Thread th = t.thread;
+      if (!t.isFinished() || (th != null && th.isAlive())) {
+        if (waitFor.length == 0) {
+          waitFor = new int[n - i];
+        }
+        waitFor[waiting++] = i;
+      }
+    }
     try {
-      for (int i = 0, n = tasks.size(true); i < n; i++) {
+      for (int k = 0; k < waiting; k++) {
+        int i = waitFor[k];
         TaskNode<?> t = tasks.get(i);
         if (!t.isFinished()) {
           if (!registered) {
