@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The message names the scope and the failed tasks. The cause is the first failure (in the order
  * the tasks ended), unwrapped: there is no {@code ExecutionException} layer. Every other failure is
  * attached with {@link #addSuppressed} as a {@code TaskFailedException} of its own that names its
- * task. Dependents that were skipped because of a failure are summarised in the message and listed
- * by {@link #skippedTasks()}.
+ * task. If a task failed because a scope nested in its body failed, the message shows the path of
+ * that failure once ({@code task 'load' failed in scope 'req': req/load -> db/q1:
+ * java.io.IOException: db down}); the nested scope's exception is the cause. Dependents that were
+ * skipped because of a failure are summarised in the message and listed by {@link #skippedTasks()}.
  *
  * {@snippet class=dev.weft.samples.DependencyJoinSample region=dependency-failed lang=java}
  */
@@ -104,7 +106,8 @@ public class TaskFailedException extends RuntimeException {
         sb.append("; first failure: task '")
             .append(failed.get(0).name())
             .append("': ")
-            .append(Messages.describe(failed.get(0).exception()));
+            .append(
+                Messages.failure(scope + "/" + failed.get(0).name(), failed.get(0).exception()));
       }
     } else {
       sb.append("task '")
@@ -112,7 +115,7 @@ public class TaskFailedException extends RuntimeException {
           .append("' failed in scope '")
           .append(scope)
           .append("': ")
-          .append(Messages.describe(failed.get(0).exception()));
+          .append(Messages.failure(scope + "/" + failed.get(0).name(), failed.get(0).exception()));
     }
     if (failed.size() > 1) {
       sb.append("; ")

@@ -85,7 +85,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
             + "' did not succeed ("
             + state()
             + ": "
-            + Messages.describe(failure)
+            + Messages.failure(scope.name + "/" + name, failure)
             + "): check state() before get(), or read exception()",
         failure);
   }

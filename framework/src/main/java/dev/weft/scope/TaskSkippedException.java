@@ -99,6 +99,6 @@ public class TaskSkippedException extends RuntimeException {
         + "' "
         + why
         + root
-        + (cause == null ? "" : ": " + Messages.describe(cause));
+        + (cause == null ? "" : ": " + Messages.failure(failedTaskName, cause));
   }
 }
