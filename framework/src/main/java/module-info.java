@@ -2,13 +2,16 @@
  * Weft: structured concurrency for Java 21 virtual threads.
  *
  * <p>{@link dev.weft.scope} holds scopes, tasks, policies and their exceptions; {@link
- * dev.weft.lockorder} holds the lock-ordering checker. Packages named {@code internal} are not
- * exported and are not API.
+ * dev.weft.lockorder} holds the lock-ordering checker; {@link dev.weft.context} carries the forking
+ * thread's context into tasks. Packages named {@code internal} are not exported and are not API.
  */
 module dev.weft {
   requires org.slf4j;
   requires static transitive org.jspecify; // nullness annotations: needed to compile, not to run
+  // Optional: io.micrometer:context-propagation (an automatic module); used only when present.
+  requires static context.propagation;
 
   exports dev.weft.scope;
   exports dev.weft.lockorder;
+  exports dev.weft.context;
 }

@@ -68,12 +68,20 @@ class BuildRulesTest {
               d.exports().stream()
                   .map(ModuleDescriptor.Exports::source)
                   .collect(Collectors.toSet()))
-          .containsExactlyInAnyOrder("dev.weft.scope", "dev.weft.lockorder");
+          .containsExactlyInAnyOrder("dev.weft.scope", "dev.weft.lockorder", "dev.weft.context");
       assertThat(
               d.requires().stream()
                   .map(ModuleDescriptor.Requires::name)
                   .collect(Collectors.toSet()))
-          .containsExactlyInAnyOrder("java.base", "org.slf4j", "org.jspecify");
+          .containsExactlyInAnyOrder(
+              "java.base", "org.slf4j", "org.jspecify", "context.propagation");
+      // The optional ones are static: the module runs without them.
+      assertThat(
+              d.requires().stream()
+                  .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+                  .map(ModuleDescriptor.Requires::name)
+                  .collect(Collectors.toSet()))
+          .containsExactlyInAnyOrder("org.jspecify", "context.propagation");
     }
   }
 

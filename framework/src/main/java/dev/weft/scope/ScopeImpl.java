@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.ForkContext;
 import dev.weft.internal.ObservedScope;
 import dev.weft.internal.ThreadNames;
 import java.lang.invoke.MethodHandles;
@@ -280,6 +281,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
               + "': give each task of a scope a unique name");
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
+    node.context = ForkContext.capture(); // at fork, in the owner: null when empty
     listener.taskForked(node);
     calls.onFork(node);
     // The common case, a task that can start now, is started before it is published: no other

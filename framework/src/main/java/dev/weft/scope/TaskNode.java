@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.ForkContext;
 import dev.weft.internal.ObservedTask;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -103,6 +104,9 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // observed: one state per observer of the scope (Observed), or null when none; written by the
   // owner at fork, before the task can start, then only read.
   @Nullable Object @Nullable [] observed;
+  // context: the forking thread's context (ForkContext), or null when it was empty; written by the
+  // owner at fork, before the task can start (published like `observed`), then only read.
+  @Nullable Object context;
 
   TaskNode(
       ScopeImpl<?> scope,
@@ -409,7 +413,11 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
       Throwable failure, int finalState, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     if (fallback != null) {
       try {
-        outcome = fallback.apply(failure);
+        Object ctx = context; // in the task's own thread it is installed already (TaskRun)
+        outcome =
+            ctx == null || thread == Thread.currentThread()
+                ? fallback.apply(failure)
+                : ForkContext.callWith(ctx, name, fallback, failure);
         recoveredFrom = failure;
         publish(SUCCEEDED, cascade);
         return;

@@ -1,13 +1,15 @@
 package dev.weft.scope;
 
+import dev.weft.internal.ForkContext;
 import dev.weft.internal.ThreadNames;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The body of a task's thread (run with the task as the {@link CurrentTask}): the factory contract
- * check, the timeout, the user's body, the scopes it left open, and the end of the task. Whatever
- * happens here, the task ends in a final state and is released, so {@code join()} and {@code
- * close()} cannot hang on it.
+ * check, the forking thread's context (installed for the whole task), the timeout, the user's body,
+ * the scopes it left open, and the end of the task. Whatever happens here, the task ends in a final
+ * state and is released, so {@code join()} and {@code close()} cannot hang on it.
  */
 final class TaskRun {
   private TaskRun() {}
@@ -15,6 +17,8 @@ final class TaskRun {
   static <T> void run(TaskNode<T> task) {
     boolean endedHere = false; // whether this thread published the final state
     ScheduledFuture<?> timeout = null;
+    Object context = task.context; // the forking thread's, or null (empty: nothing to do)
+    @Nullable Object[] previous = null; // what this thread had, once the context is installed
     try {
       if (!task.isRunning()) {
         return; // cancelled between start and now
@@ -42,6 +46,11 @@ final class TaskRun {
       boolean endedFirst =
           false; // whether the task had ended (cancel, timeout) when the body threw
       try {
+        // Installed before the observers start (they may open a context scope of their own in it)
+        // and removed at the very end, after the fallback and the scopes the body left open.
+        if (context != null) {
+          previous = ForkContext.install(context, task.name); // a failure fails the task
+        }
         task.scope.listener.taskStarted(task);
         if (task.timeout != null) {
           timeout = Timer.schedule(task::timeoutExpired, task.timeout);
@@ -51,7 +60,9 @@ final class TaskRun {
         failure = ex;
         endedFirst = task.isFinal(); // published: what state() shows (COMPLETING reads as RUNNING)
       } finally {
-        task.scope.listener.bodyEnded(task);
+        if (context == null || previous != null) { // taskStarted was called
+          task.scope.listener.bodyEnded(task);
+        }
       }
       failure = Nesting.closeLeftoverScopes(task, failure);
       if (!task.claimRunning()) {
@@ -82,6 +93,9 @@ final class TaskRun {
       }
       throw unexpected;
     } finally {
+      if (context != null && previous != null) {
+        ForkContext.restore(context, previous); // never throws
+      }
       if (timeout != null) {
         timeout.cancel(false);
       }
