@@ -2,13 +2,21 @@
  * Weft: structured concurrency for Java 21 virtual threads.
  *
  * <p>{@link dev.weft.scope} holds scopes, tasks, policies and their exceptions; {@link
- * dev.weft.lockorder} holds the lock-ordering checker. Packages named {@code internal} are not
- * exported and are not API.
+ * dev.weft.lockorder} holds the lock-ordering checker; {@link dev.weft.micrometer} reports scopes
+ * and tasks to Micrometer (meters and observations), and is the only package that needs Micrometer.
+ * Packages named {@code internal} are not exported and are not API.
  */
 module dev.weft {
   requires org.slf4j;
   requires static transitive org.jspecify; // nullness annotations: needed to compile, not to run
 
+  // Micrometer is optional: only dev.weft.micrometer uses it, and only when the application calls
+  // it (WeftMetrics, WeftObservations); without Micrometer the rest of Weft runs as before.
+  requires static micrometer.commons;
+  requires static micrometer.core;
+  requires static micrometer.observation;
+
   exports dev.weft.scope;
   exports dev.weft.lockorder;
+  exports dev.weft.micrometer;
 }
