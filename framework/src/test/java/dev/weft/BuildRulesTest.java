@@ -68,20 +68,52 @@ class BuildRulesTest {
               d.exports().stream()
                   .map(ModuleDescriptor.Exports::source)
                   .collect(Collectors.toSet()))
-          .containsExactlyInAnyOrder("dev.weft.scope", "dev.weft.lockorder", "dev.weft.context");
+          .containsExactlyInAnyOrder(
+              "dev.weft.scope", "dev.weft.lockorder", "dev.weft.context", "dev.weft.micrometer");
       assertThat(
               d.requires().stream()
                   .map(ModuleDescriptor.Requires::name)
                   .collect(Collectors.toSet()))
           .containsExactlyInAnyOrder(
-              "java.base", "org.slf4j", "org.jspecify", "context.propagation");
-      // The optional ones are static: the module runs without them.
+              "java.base",
+              "org.slf4j",
+              "org.jspecify",
+              "context.propagation",
+              "micrometer.commons",
+              "micrometer.core",
+              "micrometer.observation");
       assertThat(
               d.requires().stream()
-                  .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
-                  .map(ModuleDescriptor.Requires::name)
-                  .collect(Collectors.toSet()))
-          .containsExactlyInAnyOrder("org.jspecify", "context.propagation");
+                  .filter(
+                      r ->
+                          r.name().startsWith("micrometer.")
+                              || r.name().equals("context.propagation"))
+                  .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+                  .map(ModuleDescriptor.Requires::name))
+          .as("Micrometer is optional: requires static")
+          .isEmpty();
+    }
+  }
+
+  /** Only dev.weft.micrometer may use Micrometer: without it on the class path, the rest runs. */
+  @Test
+  void mainSources_useMicrometerOnlyInItsPackage() throws IOException {
+    Path own = MAIN_SOURCES.resolve("dev/weft/micrometer");
+    try (Stream<Path> files = Files.walk(MAIN_SOURCES)) {
+      List<String> hits =
+          files
+              .filter(p -> p.toString().endsWith(".java") && !p.startsWith(own))
+              .filter(p -> !p.endsWith("module-info.java"))
+              .flatMap(
+                  p ->
+                      lines(p).stream()
+                          .filter(
+                              l ->
+                                  l.contains("io.micrometer")
+                                      && !l.contains("io.micrometer.context"))
+                          .map(l -> p + ": " + l))
+              .toList();
+      assertThat(hits).as("Micrometer outside dev.weft.micrometer").isEmpty();
     }
   }
 

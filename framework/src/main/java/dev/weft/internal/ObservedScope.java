@@ -11,6 +11,12 @@ public interface ObservedScope {
   /** The policy, as its name and arguments: {@code fail-fast}, {@code quorum(2)}, ... */
   String policyName();
 
+  /**
+   * Whether the policy is one of Weft's own ({@code Policy.failFast()}, ...), whose {@link
+   * #policyName()} is fixed text; a user's policy may name itself with anything (an identity hash).
+   */
+  boolean policyBuiltIn();
+
   /** The enclosing scope, or null for a root scope. */
   @Nullable ObservedScope parentScope();
 

@@ -7,6 +7,12 @@ public interface ObservedTask {
   /** The task's name, unique in its scope. */
   String name();
 
+  /**
+   * Whether {@code fork(body)} generated the name ({@code task-N}): such names differ per task, so
+   * meters must not use them as tag values.
+   */
+  boolean nameGenerated();
+
   /** The scope the task belongs to. */
   ObservedScope observedScope();
 

@@ -70,9 +70,11 @@ public final class DeadlockDetector implements AutoCloseable {
 
   /**
    * Starts a daemon thread that looks for deadlocks every {@code period}, logs each new one once
-   * (SLF4J, error level, full report) and counts it in {@link #deadlocksFound()}. A period longer
-   * than {@code Long.MAX_VALUE} nanoseconds (about 292 years) is taken as that long. If this method
-   * throws, no watchdog was started and a later call may try again.
+   * (SLF4J, error level, full report), counts it in {@link #deadlocksFound()} and passes it to the
+   * report listeners ({@link LockOrderChecker#addReportListener}) as a {@link DeadlockException}
+   * that is not thrown. A period longer than {@code Long.MAX_VALUE} nanoseconds (about 292 years)
+   * is taken as that long. If this method throws, no watchdog was started and a later call may try
+   * again.
    *
    * @return this detector (for chaining)
    * @throws IllegalArgumentException if {@code period} is not positive
@@ -155,6 +157,7 @@ public final class DeadlockDetector implements AutoCloseable {
 
   private void log(DeadlockReport report) {
     found.incrementAndGet();
+    Reports.watchdogFound(report);
     Reports.Log.LOG.error("{}", report);
   }
 }

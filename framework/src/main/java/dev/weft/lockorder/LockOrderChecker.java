@@ -265,9 +265,11 @@ public final class LockOrderChecker {
 
   /**
    * Adds a listener called with every report of any checker in this JVM: each {@link
-   * LockOrderViolationException} (thrown, or logged under WARN) and each {@link DeadlockException}.
-   * Called on the reporting thread, before the exception is thrown or logged; a listener that
-   * throws is logged and ignored.
+   * LockOrderViolationException} (thrown, or logged under WARN: {@link
+   * LockOrderViolationException#policy()} says which) and each {@link DeadlockException} (thrown by
+   * an acquisition, or not thrown: a deadlock a {@link DeadlockDetector}'s watchdog found). Called
+   * on the reporting thread, before the exception is thrown or logged; a listener that throws is
+   * logged and ignored.
    */
   public static void addReportListener(Consumer<? super RuntimeException> listener) {
     Reports.LISTENERS.add(

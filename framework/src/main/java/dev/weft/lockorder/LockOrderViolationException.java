@@ -19,10 +19,21 @@ public final class LockOrderViolationException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final List<String> cycle;
+  private final LockOrderPolicy policy;
 
-  LockOrderViolationException(String message, List<String> cycle, @Nullable Throwable cause) {
+  LockOrderViolationException(
+      String message, List<String> cycle, @Nullable Throwable cause, LockOrderPolicy policy) {
     super(message, cause);
     this.cycle = List.copyOf(cycle);
+    this.policy = policy;
+  }
+
+  /**
+   * The policy of the checker that reported it: {@link LockOrderPolicy#THROW} (the exception was
+   * thrown) or {@link LockOrderPolicy#WARN} (it was logged). For report listeners and meters.
+   */
+  public LockOrderPolicy policy() {
+    return policy;
   }
 
   /**

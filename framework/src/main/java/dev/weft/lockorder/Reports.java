@@ -32,12 +32,12 @@ final class Reports {
   static void violation(LockOrderChecker checker, Violation v, @Nullable Chain chain) {
     Graph graph = checker.graph;
     if (checker.policy() == LockOrderPolicy.THROW) {
-      LockOrderViolationException ex = exception(v);
+      LockOrderViolationException ex = exception(v, LockOrderPolicy.THROW);
       notifyListeners(ex);
       throw ex;
     }
     if (graph.firstReport(v)) {
-      LockOrderViolationException ex = exception(v);
+      LockOrderViolationException ex = exception(v, LockOrderPolicy.WARN);
       notifyListeners(ex);
       Log.LOG.warn(
           "potential deadlock, lock order cycle: {}", v.message.lines().findFirst().orElse(""), ex);
@@ -47,8 +47,9 @@ final class Reports {
     }
   }
 
-  private static LockOrderViolationException exception(Violation v) {
-    return StackTraces.trim(new LockOrderViolationException(v.message, v.cycle, v.causeChain()));
+  private static LockOrderViolationException exception(Violation v, LockOrderPolicy policy) {
+    return StackTraces.trim(
+        new LockOrderViolationException(v.message, v.cycle, v.causeChain(), policy));
   }
 
   static DeadlockException waitCycle(List<Waits.Hop> cycle) {
@@ -116,6 +117,11 @@ final class Reports {
     }
     return new DeadlockReport(
         threads, locks, summary.toString(), text.toString(), Waits.key(cycle));
+  }
+
+  /** Tells the listeners of a deadlock the watchdog found (as an exception that is not thrown). */
+  static void watchdogFound(DeadlockReport report) {
+    notifyListeners(StackTraces.trim(new DeadlockException(report)));
   }
 
   static DeadlockException abandoned(Waits.Hop hop) {

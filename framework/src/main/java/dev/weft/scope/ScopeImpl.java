@@ -113,6 +113,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   // observed: one state per observer (Observed), or null when none; written by the owner as the
   // scope opens, read by the owner and by the task threads it starts afterwards.
   @Nullable Object @Nullable [] observed;
+  // generated: the name generatedName() returned last (owner only); the fork that gets this very
+  // instance marks its task's name as generated (no user code has seen that String before).
+  private @Nullable String generated;
   // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
   // cancelled tasks that arrived after join() threw.
   private @Nullable Throwable thrownByJoin;
@@ -219,6 +222,11 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   }
 
   @Override
+  public boolean policyBuiltIn() {
+    return calls.policy instanceof Policies.Recording;
+  }
+
+  @Override
   public @Nullable ScopeImpl<?> parentScope() {
     return nesting.parent;
   }
@@ -260,7 +268,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   @Override
   String generatedName() {
     Guards.owner(this);
-    return generatedName(tasks);
+    String n = generatedName(tasks);
+    generated = n;
+    return n;
   }
 
   @Override
@@ -282,6 +292,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
     node.context = ForkContext.capture(); // at fork, in the owner: null when empty
+    @SuppressWarnings("ReferenceEquality") // this very instance, not an equal name
+    boolean nameGenerated = taskName == generated;
+    node.nameGenerated = nameGenerated;
     listener.taskForked(node);
     calls.onFork(node);
     // The common case, a task that can start now, is started before it is published: no other

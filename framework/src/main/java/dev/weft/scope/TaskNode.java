@@ -101,6 +101,8 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // timedOut: set by the timer thread that ended the task with its own timeout, before the final
   // state is published; read by observers after it.
   boolean timedOut;
+  // nameGenerated: fork(body) generated the name; written by the owner at fork, then only read.
+  boolean nameGenerated;
   // observed: one state per observer of the scope (Observed), or null when none; written by the
   // owner at fork, before the task can start, then only read.
   @Nullable Object @Nullable [] observed;
@@ -142,6 +144,11 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   }
 
   // --- what observers read (ObservedTask) ---
+
+  @Override
+  public boolean nameGenerated() {
+    return nameGenerated;
+  }
 
   @Override
   public ScopeImpl<?> observedScope() {

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -114,11 +115,14 @@ class DeadlockDetectorTest {
 
   @ParameterizedTest
   @MethodSource("dev.weft.lockorder.Threads#kinds")
-  void startWatchdog_deadlock_logsAndCountsItOnce(ThreadFactory kind) throws Exception {
+  void startWatchdog_deadlock_logsCountsAndTellsListenersOnce(ThreadFactory kind) throws Exception {
     LockOrderChecker checker =
         LockOrderChecker.builder().policy(LockOrderPolicy.WARN).breakDeadlocks(false).build();
     Lock a = checker.newLock("a");
     Lock b = checker.newLock("b");
+    List<RuntimeException> reports = new CopyOnWriteArrayList<>();
+    Consumer<RuntimeException> listener = reports::add;
+    LockOrderChecker.addReportListener(listener);
     try (DeadlockDetector detector =
         DeadlockDetector.create().startWatchdog(Duration.ofMillis(10))) {
       List<Thread> threads = deadlock(kind, a, b);
@@ -128,11 +132,20 @@ class DeadlockDetectorTest {
         release(threads);
       }
       assertThat(detector.deadlocksFound()).isEqualTo(1);
+      List<DeadlockException> found =
+          reports.stream()
+              .filter(DeadlockException.class::isInstance)
+              .map(DeadlockException.class::cast)
+              .toList();
+      assertThat(found).hasSize(1);
+      assertThat(found.get(0).report().locks()).containsExactlyInAnyOrder("a", "b");
       assertThatThrownBy(() -> detector.startWatchdog(Duration.ofSeconds(1)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage(
               "watchdog already running: start it once per detector, or create another "
                   + "DeadlockDetector");
+    } finally {
+      LockOrderChecker.removeReportListener(listener);
     }
   }
 

@@ -46,6 +46,8 @@ class PolicyTest {
 
     assertThat(reports).hasSize(1);
     assertViolation(reports.get(0), "b", "a");
+    assertThat(((LockOrderViolationException) reports.get(0)).policy())
+        .isEqualTo(LockOrderPolicy.WARN);
   }
 
   @ParameterizedTest
@@ -132,6 +134,8 @@ class PolicyTest {
       Threads.nest(a, b);
       assertViolation(kind, b, a, "b", "a");
       assertThat(reports).hasSize(1);
+      assertThat(((LockOrderViolationException) reports.get(0)).policy())
+          .isEqualTo(LockOrderPolicy.THROW);
     } finally {
       LockOrderChecker.removeReportListener(bad);
     }

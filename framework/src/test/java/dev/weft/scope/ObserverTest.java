@@ -168,6 +168,60 @@ class ObserverTest {
   }
 
   @Test
+  void observer_seesGeneratedNamesAndBuiltInPolicies() throws Exception {
+    ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+    ScopeObserver names =
+        new ScopeObserver() {
+          @Override
+          public @Nullable Object scopeOpened(ObservedScope scope, long nanoTime) {
+            if (scope.name().startsWith("obs")) {
+              seen.add(scope.name() + " built-in=" + scope.policyBuiltIn());
+            }
+            return null;
+          }
+
+          @Override
+          public @Nullable Object taskForked(
+              ObservedTask task, @Nullable Object scopeState, long nanoTime) {
+            if (task.observedScope().name().startsWith("obs")) {
+              seen.add(task.name() + " generated=" + task.nameGenerated());
+            }
+            return null;
+          }
+        };
+    Policy<Void> custom =
+        new Policy<>() {
+          @Override
+          public boolean onComplete(Task<?> task) {
+            return false;
+          }
+
+          @Override
+          public @Nullable Void result(Scope<Void> scope) {
+            return null;
+          }
+        };
+    try (var reg = Observers.add(names)) {
+      try (var scope = Scope.open("obs-names", Policy.quorum(1))) {
+        scope.fork(() -> 1);
+        scope.fork("task-5", () -> 2); // a given name that looks generated
+        scope.fork(() -> 3);
+        scope.join();
+      }
+      try (var scope = Scope.open("obs-custom", custom)) {
+        scope.join();
+      }
+    }
+    assertThat(seen)
+        .containsExactly(
+            "obs-names built-in=true",
+            "task-1 generated=true",
+            "task-5 generated=false",
+            "task-3 generated=true",
+            "obs-custom built-in=false");
+  }
+
+  @Test
   void observer_thatThrows_neverChangesTheScope() throws Exception {
     ScopeObserver broken =
         new ScopeObserver() {

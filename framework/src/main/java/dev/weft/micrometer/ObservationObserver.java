@@ -1,0 +1,104 @@
+package dev.weft.micrometer;
+
+import dev.weft.internal.ObservedScope;
+import dev.weft.internal.ObservedTask;
+import dev.weft.internal.ScopeObserver;
+import dev.weft.internal.TaskOutcome;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The observer behind {@link WeftObservations} for one registry: a {@link ScopeObservation} per
+ * scope, a {@link TaskObservation} per task (its parent set explicitly, never from the task
+ * thread's current observation).
+ */
+final class ObservationObserver implements ScopeObserver {
+  private static final DefaultScopeObservationConvention DEFAULT_SCOPE =
+      new DefaultScopeObservationConvention();
+  private static final DefaultTaskObservationConvention DEFAULT_TASK =
+      new DefaultTaskObservationConvention();
+
+  private final ObservationRegistry registry;
+  private final @Nullable ScopeObservationConvention scopeConvention;
+  private final @Nullable TaskObservationConvention taskConvention;
+
+  ObservationObserver(
+      ObservationRegistry registry,
+      @Nullable ScopeObservationConvention scopeConvention,
+      @Nullable TaskObservationConvention taskConvention) {
+    this.registry = registry;
+    this.scopeConvention = scopeConvention;
+    this.taskConvention = taskConvention;
+  }
+
+  @Override
+  public @Nullable Object scopeOpened(ObservedScope scope, long nanoTime) {
+    if (registry.isNoop()) {
+      return null;
+    }
+    ScopeObservationContext c = new ScopeObservationContext(scope.name(), TagValues.policy(scope));
+    // Created in the owner: its parent is the observation current here (a request's, say).
+    Observation o = Observation.createNotStarted(scopeConvention, DEFAULT_SCOPE, () -> c, registry);
+    return new ScopeObservation(c, o);
+  }
+
+  @Override
+  public @Nullable Object taskForked(
+      ObservedTask task, @Nullable Object scopeState, long nanoTime) {
+    if (!(scopeState instanceof ScopeObservation s)) {
+      return null;
+    }
+    TaskObservationContext c =
+        new TaskObservationContext(s.context.scopeName(), task.name(), task.nameGenerated());
+    return new TaskObservation(this, s, c);
+  }
+
+  @Override
+  public void taskStarted(ObservedTask task, @Nullable Object taskState, long nanoTime) {
+    if (taskState instanceof TaskObservation t) {
+      t.bodyStarting();
+    }
+  }
+
+  @Override
+  public void bodyEnded(ObservedTask task, @Nullable Object taskState, long nanoTime) {
+    if (taskState instanceof TaskObservation t) {
+      t.bodyEnded();
+    }
+  }
+
+  @Override
+  public void taskEnded(
+      ObservedTask task,
+      @Nullable Object taskState,
+      TaskOutcome outcome,
+      @Nullable Throwable failure,
+      long nanoTime) {
+    if (taskState instanceof TaskObservation t) {
+      t.ended(outcome, failure);
+    }
+  }
+
+  @Override
+  public void scopeJoined(
+      ObservedScope scope, @Nullable Object scopeState, @Nullable Throwable thrown, long nanoTime) {
+    if (scopeState instanceof ScopeObservation s) {
+      s.joined(thrown);
+    }
+  }
+
+  @Override
+  public void scopeClosed(ObservedScope scope, @Nullable Object scopeState, long nanoTime) {
+    if (scopeState instanceof ScopeObservation s) {
+      s.closed();
+    }
+  }
+
+  /** A new, unstarted observation of {@code t}, its parent {@code t}'s scope's observation. */
+  Observation newTask(TaskObservation t) {
+    TaskObservationContext c = t.context;
+    return Observation.createNotStarted(taskConvention, DEFAULT_TASK, () -> c, registry)
+        .parentObservation(t.scope.observation);
+  }
+}
