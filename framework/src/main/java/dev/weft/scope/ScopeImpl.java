@@ -83,6 +83,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
 
   final String name;
   final Thread owner;
+  // openedAt: System.nanoTime() at open, for the scope's age in ScopeDump (one clock read a scope).
+  final long openedAt = System.nanoTime();
   final Policy<R> policy;
   final PolicyCalls<R> calls;
   final ScopeListener listener;
@@ -112,6 +114,10 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   // observed: one state per observer (Observed), or null when none; written by the owner as the
   // scope opens, read by the owner and by the task threads it starts afterwards.
   @Nullable Object @Nullable [] observed;
+  // closing: set by the owner as close() starts waiting (OwnerWait); read racily by ScopeDump,
+  // after
+  // it saw the owner blocked (BlockedOwners, whose map orders the write before that read).
+  boolean closing;
   // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
   // cancelled tasks that arrived after join() threw.
   private @Nullable Throwable thrownByJoin;
@@ -452,6 +458,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
 
   private static int phaseOf(Task<?> task) {
     return task instanceof TaskNode<?> n ? n.scope.phase : OPEN;
+  }
+
+  /** {@code open}, {@code joined} or {@code closed} (for ScopeDump; any thread). */
+  String phaseName() {
+    int p = phase;
+    return p == OPEN ? "open" : p == JOINED ? "joined" : "closed";
   }
 
   /** Whether the owner may read results now: after join, or inside a policy callback. */

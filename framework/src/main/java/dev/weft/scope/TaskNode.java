@@ -103,6 +103,9 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // observed: one state per observer of the scope (Observed), or null when none; written by the
   // owner at fork, before the task can start, then only read.
   @Nullable Object @Nullable [] observed;
+  // times: when the task was forked and started, for ScopeDump's ages; null unless the scope has
+  // observers (Observed) or weft.dump.taskTimes is set. Written by the owner at fork.
+  @Nullable TaskTimes times = TaskTimes.atFork();
 
   TaskNode(
       ScopeImpl<?> scope,

@@ -42,6 +42,7 @@ final class TaskRun {
       boolean endedFirst =
           false; // whether the task had ended (cancel, timeout) when the body threw
       try {
+        TaskTimes.started(task);
         task.scope.listener.taskStarted(task);
         if (task.timeout != null) {
           timeout = Timer.schedule(task::timeoutExpired, task.timeout);
