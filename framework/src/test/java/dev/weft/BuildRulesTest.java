@@ -73,7 +73,7 @@ class BuildRulesTest {
               d.requires().stream()
                   .map(ModuleDescriptor.Requires::name)
                   .collect(Collectors.toSet()))
-          .containsExactlyInAnyOrder("java.base", "org.slf4j", "org.jspecify");
+          .containsExactlyInAnyOrder("java.base", "org.slf4j", "org.jspecify", "jdk.jfr");
     }
   }
 

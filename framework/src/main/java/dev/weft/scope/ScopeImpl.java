@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.JfrHook;
 import dev.weft.internal.ObservedScope;
 import dev.weft.internal.ThreadNames;
 import java.lang.invoke.MethodHandles;
@@ -70,6 +71,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
 
   static {
     BlockedOwners.install(); // the lock-ordering checker can now ask about blocked owners
+    JfrHook.install(); // JFR events while a recording enables them (see dev.weft.jfr)
     try {
       FAILURES = MethodHandles.lookup().findVarHandle(ScopeImpl.class, "failures", int.class);
     } catch (ReflectiveOperationException e) {
