@@ -9,6 +9,8 @@
  */
 module dev.weft {
   requires org.slf4j;
+  // JFR events: used when the runtime has jdk.jfr (dev.weft.internal.JfrHook loads them guarded).
+  requires static jdk.jfr;
   requires static transitive org.jspecify; // nullness annotations: needed to compile, not to run
   // Optional: io.micrometer:context-propagation (an automatic module); used only when present.
   requires static context.propagation;

@@ -79,6 +79,7 @@ class BuildRulesTest {
               "org.slf4j",
               "org.jspecify",
               "context.propagation",
+              "jdk.jfr",
               "micrometer.commons",
               "micrometer.core",
               "micrometer.observation");

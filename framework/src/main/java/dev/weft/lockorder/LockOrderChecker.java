@@ -1,5 +1,6 @@
 package dev.weft.lockorder;
 
+import dev.weft.internal.JfrHook;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -87,6 +88,7 @@ public final class LockOrderChecker {
 
   static {
     Waits.listenToScopes(); // so that an owner holding checked locks across join() is seen
+    JfrHook.install(); // JFR events for reports, while a recording enables them
   }
 
   private LockOrderChecker(Builder b) {

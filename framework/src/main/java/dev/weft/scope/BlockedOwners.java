@@ -42,6 +42,11 @@ final class BlockedOwners {
     }
   }
 
+  /** Whether the owner of {@code scope} is blocked in its {@code join()} or {@code close()} now. */
+  static boolean isBlocked(ScopeImpl<?> scope) {
+    return WAITING.get(scope.owner) == scope;
+  }
+
   /** See {@link ScopeWaits.Structure#blockingJoin}. */
   private static @Nullable String blockingJoin(Thread holder, Thread waiter) {
     ScopeImpl<?> scope = WAITING.get(holder);

@@ -34,6 +34,21 @@ class ConcurrencyLimit {
   /** A task thread ended (or was lost): give back its slot and start the next task. */
   void released() {}
 
+  /** The number of slots (0: no limit), for ScopeDump. */
+  int max() {
+    return 0;
+  }
+
+  /** How many ready tasks wait for a slot now (racy: for ScopeDump). */
+  int queued() {
+    return 0;
+  }
+
+  /** Whether {@code node} waits for a slot now (racy: for ScopeDump). */
+  boolean isQueued(TaskNode<?> node) {
+    return false;
+  }
+
   /** The limited kind: free slots and the ready tasks waiting for one. */
   private static final class Slots extends ConcurrencyLimit {
     // permits: free slots; taken by whoever starts a queued task, given back by a task thread
@@ -43,9 +58,27 @@ class ConcurrencyLimit {
     private final PriorityBlockingQueue<TaskNode<?>> readyQueue =
         new PriorityBlockingQueue<>(16, Comparator.comparingInt(n -> n.seq));
 
+    private final int max;
+
     Slots(int max, TaskThreads threads) {
       super(threads);
+      this.max = max;
       this.permits = new AtomicInteger(max);
+    }
+
+    @Override
+    int max() {
+      return max;
+    }
+
+    @Override
+    int queued() {
+      return readyQueue.size();
+    }
+
+    @Override
+    boolean isQueued(TaskNode<?> node) {
+      return readyQueue.contains(node);
     }
 
     @Override

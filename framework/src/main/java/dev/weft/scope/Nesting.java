@@ -27,10 +27,18 @@ final class Nesting {
   // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
   // removes itself. Read by whoever cancels this scope.
   private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
+  // rootKey: this root scope's entry in OpenRoots (for ScopeDump), or null for a nested scope.
+  // Owner only (set by link, read by unlink).
+  private OpenRoots.@Nullable Key rootKey;
 
   /** The task of the parent whose body opened this scope, or null. */
   @Nullable TaskNode<?> ownerTask() {
     return ownerTask;
+  }
+
+  /** The open scopes nested in this one (a live view, for ScopeDump). */
+  Set<ScopeImpl<?>> children() {
+    return children;
   }
 
   /** The nesting of a scope about to open on the current thread (no side effect yet but one). */
@@ -60,7 +68,9 @@ final class Nesting {
    */
   void link(ScopeImpl<?> scope) {
     INNERMOST.set(scope);
-    if (parent != null) {
+    if (parent == null) {
+      rootKey = OpenRoots.add(scope);
+    } else {
       parent.nesting.children.add(scope);
       String cancelled = parent.cancelDetail();
       if (cancelled != null) {
@@ -79,6 +89,9 @@ final class Nesting {
   void unlink(ScopeImpl<?> scope) {
     if (parent != null) {
       parent.nesting.children.remove(scope);
+    }
+    if (rootKey != null) {
+      OpenRoots.remove(rootKey); // before close() returns: a closed root is never dumped after it
     }
     if (hiddenOnThread == null) {
       INNERMOST.remove();

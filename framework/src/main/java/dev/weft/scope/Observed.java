@@ -52,6 +52,9 @@ final class Observed implements ScopeListener {
       }
     }
     task.observed = states;
+    if (task.times == null) {
+      task.times = new TaskTimes(now); // ScopeDump's ages, from the clock read made anyway
+    }
   }
 
   @Override
@@ -83,6 +86,10 @@ final class Observed implements ScopeListener {
   @Override
   public void taskStarted(TaskNode<?> task) {
     long now = System.nanoTime();
+    TaskTimes times = task.times;
+    if (times != null) {
+      times.startedAt = now;
+    }
     @Nullable Object[] states = states(task.observed);
     for (int i = 0; i < observers.length; i++) {
       try {

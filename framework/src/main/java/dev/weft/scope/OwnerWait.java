@@ -139,6 +139,7 @@ final class OwnerWait {
    * the tasks that still run, then again after twice as long, and so on.
    */
   static void untilTerminated(ScopeImpl<?> s) {
+    s.closing = true; // for ScopeDump: the owner blocks in close(), not join()
     TaskList tasks = s.tasks;
     boolean interrupted = false;
     long step = Timer.saturatedNanos(s.gracePeriod); // a grace period of years must not overflow

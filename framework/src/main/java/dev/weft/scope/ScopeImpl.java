@@ -1,6 +1,7 @@
 package dev.weft.scope;
 
 import dev.weft.internal.ForkContext;
+import dev.weft.internal.JfrHook;
 import dev.weft.internal.ObservedScope;
 import dev.weft.internal.ThreadNames;
 import java.lang.invoke.MethodHandles;
@@ -71,6 +72,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
 
   static {
     BlockedOwners.install(); // the lock-ordering checker can now ask about blocked owners
+    JfrHook.install(); // JFR events while a recording enables them (see dev.weft.jfr)
     try {
       FAILURES = MethodHandles.lookup().findVarHandle(ScopeImpl.class, "failures", int.class);
     } catch (ReflectiveOperationException e) {
@@ -84,6 +86,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
 
   final String name;
   final Thread owner;
+  // openedAt: System.nanoTime() at open, for the scope's age in ScopeDump (one clock read a scope).
+  final long openedAt = System.nanoTime();
   final Policy<R> policy;
   final PolicyCalls<R> calls;
   final ScopeListener listener;
@@ -116,6 +120,10 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   // generated: the name generatedName() returned last (owner only); the fork that gets this very
   // instance marks its task's name as generated (no user code has seen that String before).
   private @Nullable String generated;
+  // closing: set by the owner as close() starts waiting (OwnerWait); read racily by ScopeDump,
+  // after
+  // it saw the owner blocked (BlockedOwners, whose map orders the write before that read).
+  boolean closing;
   // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
   // cancelled tasks that arrived after join() threw.
   private @Nullable Throwable thrownByJoin;
@@ -467,6 +475,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
 
   private static int phaseOf(Task<?> task) {
     return task instanceof TaskNode<?> n ? n.scope.phase : OPEN;
+  }
+
+  /** {@code open}, {@code joined} or {@code closed} (for ScopeDump; any thread). */
+  String phaseName() {
+    int p = phase;
+    return p == OPEN ? "open" : p == JOINED ? "joined" : "closed";
   }
 
   /** Whether the owner may read results now: after join, or inside a policy callback. */

@@ -109,6 +109,9 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // context: the forking thread's context (ForkContext), or null when it was empty; written by the
   // owner at fork, before the task can start (published like `observed`), then only read.
   @Nullable Object context;
+  // times: when the task was forked and started, for ScopeDump's ages; null unless the scope has
+  // observers (Observed) or weft.dump.taskTimes is set. Written by the owner at fork.
+  @Nullable TaskTimes times = TaskTimes.atFork();
 
   TaskNode(
       ScopeImpl<?> scope,

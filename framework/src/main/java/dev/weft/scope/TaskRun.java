@@ -51,6 +51,7 @@ final class TaskRun {
         if (context != null) {
           previous = ForkContext.install(context, task.name); // a failure fails the task
         }
+        TaskTimes.started(task);
         task.scope.listener.taskStarted(task);
         if (task.timeout != null) {
           timeout = Timer.schedule(task::timeoutExpired, task.timeout);
