@@ -131,7 +131,10 @@ final class Nesting {
         inner = INNERMOST.get()) {
       leftOpen.add(inner);
       try {
-        inner.closeNow();
+        Throwable sinkFailed = inner.closeNow();
+        if (sinkFailed != null) {
+          errors.add(sinkFailed);
+        }
       } catch (Throwable e) {
         errors.add(e);
       }

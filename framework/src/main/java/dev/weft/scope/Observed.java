@@ -155,6 +155,34 @@ final class Observed implements ScopeListener {
     }
   }
 
+  /**
+   * The state {@code observer} keeps for {@code task} (what its {@code taskForked} returned), or
+   * null if the task's scope does not report to it. For the task's own thread, or its owner.
+   */
+  static @Nullable Object stateOf(ScopeObserver observer, TaskNode<?> task) {
+    int i = indexOf(observer, task.scope.listener);
+    @Nullable Object[] states = task.observed;
+    return i < 0 || states == null ? null : states[i];
+  }
+
+  /** The state {@code observer} keeps for {@code scope}, or null (see the task's). */
+  static @Nullable Object stateOf(ScopeObserver observer, ScopeImpl<?> scope) {
+    int i = indexOf(observer, scope.listener);
+    @Nullable Object[] states = scope.observed;
+    return i < 0 || states == null ? null : states[i];
+  }
+
+  private static int indexOf(ScopeObserver observer, ScopeListener listener) {
+    if (listener instanceof Observed o) {
+      for (int i = 0; i < o.observers.length; i++) {
+        if (o.observers[i] == observer) {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
   static TaskOutcome outcome(TaskNode<?> task, Task.State state, @Nullable Throwable failure) {
     return switch (state) {
       case SUCCEEDED -> failure == null ? TaskOutcome.SUCCEEDED : TaskOutcome.RECOVERED;

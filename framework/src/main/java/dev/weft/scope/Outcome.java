@@ -61,14 +61,16 @@ final class Outcome {
    * What close() throws after it closed the scope: an error that happened while closing; else an
    * {@code IllegalStateException} for nested scopes it had to close first ({@code leftOpen}) or for
    * {@code neverJoined} forked tasks without join(), with their failures attached. The failures of
-   * cancelled tasks that arrived after {@code join()} threw go to that exception.
+   * cancelled tasks that arrived after {@code join()} threw go to that exception. What the trace
+   * sink threw ({@code sinkFailed}) is suppressed in that exception, or thrown if there is none.
    */
   static void ofClose(
       ScopeImpl<?> s,
       @Nullable Throwable thrownByJoin,
       List<Throwable> broken,
       List<ScopeImpl<?>> leftOpen,
-      int neverJoined) {
+      int neverJoined,
+      @Nullable Throwable sinkFailed) {
     if (s.lateFailures) { // rare: no walk over every task in the common case
       Failures.attachLateToTimedOut(s);
       if (thrownByJoin != null) {
@@ -80,6 +82,9 @@ final class Outcome {
     if (!broken.isEmpty()) {
       Throwable first = broken.get(0);
       broken.stream().skip(1).filter(e -> e != first).forEach(first::addSuppressed);
+      if (sinkFailed != null && sinkFailed != first) {
+        first.addSuppressed(sinkFailed);
+      }
       throw Failures.sneaky(first);
     }
     IllegalStateException e = null;
@@ -111,7 +116,13 @@ final class Outcome {
       if (neverJoined != 0) {
         Failures.attachMissing(e, s);
       }
+      if (sinkFailed != null) {
+        e.addSuppressed(sinkFailed);
+      }
       throw e;
+    }
+    if (sinkFailed != null) {
+      throw Failures.sneaky(sinkFailed);
     }
   }
 }

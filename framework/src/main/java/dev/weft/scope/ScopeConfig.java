@@ -5,19 +5,21 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Options of a {@link Scope}: deadline, concurrency limit, thread factory and the grace period
- * after which a task that ignores cancellation is logged. Immutable; each {@code withX} method
- * returns a new instance. Given to {@link Scope#open(String, java.util.function.UnaryOperator)} as
- * a function:
+ * Options of a {@link Scope}: deadline, concurrency limit, thread factory, the grace period after
+ * which a task that ignores cancellation is logged, and an execution trace ({@link #withTrace}).
+ * Immutable; each {@code withX} method returns a new instance. Given to {@link Scope#open(String,
+ * java.util.function.UnaryOperator)} as a function:
  *
  * {@snippet class=dev.weft.samples.Snippets region=limits lang=java}
  */
 public final class ScopeConfig {
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
-  private static final ScopeConfig DEFAULTS = new ScopeConfig(null, null, 0, null, DEFAULT_GRACE);
+  private static final ScopeConfig DEFAULTS =
+      new ScopeConfig(null, null, 0, null, DEFAULT_GRACE, null);
 
   // null: not set (at most one of timeout and deadline is set; no thread factory: virtual threads)
   private final @Nullable Duration timeout;
@@ -25,18 +27,22 @@ public final class ScopeConfig {
   private final int maxConcurrency;
   private final @Nullable ThreadFactory threadFactory;
   private final Duration cancelGracePeriod;
+  // null: not traced
+  private final @Nullable Consumer<? super ScopeTrace> traceSink;
 
   private ScopeConfig(
       @Nullable Duration timeout,
       @Nullable Instant deadline,
       int maxConcurrency,
       @Nullable ThreadFactory threadFactory,
-      Duration cancelGracePeriod) {
+      Duration cancelGracePeriod,
+      @Nullable Consumer<? super ScopeTrace> traceSink) {
     this.timeout = timeout;
     this.deadline = deadline;
     this.maxConcurrency = maxConcurrency;
     this.threadFactory = threadFactory;
     this.cancelGracePeriod = cancelGracePeriod;
+    this.traceSink = traceSink;
   }
 
   /** Default options: no deadline, no limit, virtual threads, a 5 second grace period. */
@@ -57,7 +63,8 @@ public final class ScopeConfig {
       throw new IllegalArgumentException(
           "scope timeout must be positive, was " + timeout + ": omit withTimeout for no deadline");
     }
-    return new ScopeConfig(timeout, null, maxConcurrency, threadFactory, cancelGracePeriod);
+    return new ScopeConfig(
+        timeout, null, maxConcurrency, threadFactory, cancelGracePeriod, traceSink);
   }
 
   /**
@@ -67,7 +74,8 @@ public final class ScopeConfig {
   public ScopeConfig withDeadline(Instant deadline) {
     Objects.requireNonNull(
         deadline, "scope deadline must not be null: omit withDeadline for no deadline");
-    return new ScopeConfig(null, deadline, maxConcurrency, threadFactory, cancelGracePeriod);
+    return new ScopeConfig(
+        null, deadline, maxConcurrency, threadFactory, cancelGracePeriod, traceSink);
   }
 
   /**
@@ -83,7 +91,8 @@ public final class ScopeConfig {
               + maxConcurrency
               + ": omit withMaxConcurrency for no limit");
     }
-    return new ScopeConfig(timeout, deadline, maxConcurrency, threadFactory, cancelGracePeriod);
+    return new ScopeConfig(
+        timeout, deadline, maxConcurrency, threadFactory, cancelGracePeriod, traceSink);
   }
 
   /**
@@ -94,7 +103,8 @@ public final class ScopeConfig {
   public ScopeConfig withThreadFactory(ThreadFactory factory) {
     Objects.requireNonNull(
         factory, "thread factory must not be null: omit withThreadFactory for virtual threads");
-    return new ScopeConfig(timeout, deadline, maxConcurrency, factory, cancelGracePeriod);
+    return new ScopeConfig(
+        timeout, deadline, maxConcurrency, factory, cancelGracePeriod, traceSink);
   }
 
   /**
@@ -114,7 +124,44 @@ public final class ScopeConfig {
               + period
               + ": omit withCancelGracePeriod for the default of 5 seconds");
     }
-    return new ScopeConfig(timeout, deadline, maxConcurrency, threadFactory, period);
+    return new ScopeConfig(timeout, deadline, maxConcurrency, threadFactory, period, traceSink);
+  }
+
+  /**
+   * Records an execution trace of the scope and hands it to {@code sink} when the scope closes. The
+   * trace holds, for the scope and every scope opened inside it (inside its tasks' bodies, or on
+   * its owner thread), each task's fork, the end of its wait for dependencies and for a slot of the
+   * concurrency limit, the start and end of its body, and its outcome; see {@link ScopeTrace}.
+   * Package {@code dev.weft.trace} turns it into a Chrome trace (for Perfetto), a graph or an SVG
+   * chart, and finds its critical path.
+   *
+   * <p>{@code sink} is called once, in the owner thread, as {@code close()} ends: after every
+   * thread of the scope and of its nested scopes has terminated and the scope is closed, so the
+   * trace is complete and immutable. It is not called if {@code close()} fails with an error of its
+   * own before its threads terminated. What {@code sink} throws is thrown by {@code close()} (the
+   * scope is closed all the same); if {@code close()} throws for another reason (say, it was called
+   * without {@code join()}), the sink's exception is added to that one as suppressed. In a
+   * try-with-resources block whose body threw, both end up suppressed in the body's exception, as
+   * for any failure of {@code close()}.
+   *
+   * <p>Cost: a scope without a trace pays nothing for this option (no allocation, no clock read). A
+   * traced scope reads the clock once per event and keeps a small record per task until it closes.
+   * Nested scopes pay only when an enclosing scope is traced. A trace holds names and exception
+   * class names, never task results, arguments or exception messages.
+   *
+   * <p>Calling this again replaces the sink.
+   *
+   * @param sink what receives the finished trace, e.g. {@code trace -> Files.writeString(path,
+   *     ChromeTrace.toJson(trace))} (wrapped for its checked exception)
+   * @throws NullPointerException if {@code sink} is null
+   */
+  public ScopeConfig withTrace(Consumer<? super ScopeTrace> sink) {
+    Objects.requireNonNull(
+        sink,
+        "trace sink must not be null: pass the consumer of the finished trace, e.g."
+            + " withTrace(trace -> log.info(\"{}\", trace)), or omit withTrace for no trace");
+    return new ScopeConfig(
+        timeout, deadline, maxConcurrency, threadFactory, cancelGracePeriod, sink);
   }
 
   /** The timeout relative to opening, if set. */
@@ -142,6 +189,11 @@ public final class ScopeConfig {
     return cancelGracePeriod;
   }
 
+  /** The sink of the execution trace, if {@link #withTrace} set one; empty means no trace. */
+  public Optional<Consumer<? super ScopeTrace>> traceSink() {
+    return Optional.ofNullable(traceSink);
+  }
+
   @Override
   public String toString() {
     return "ScopeConfig[timeout="
@@ -154,6 +206,8 @@ public final class ScopeConfig {
         + threadFactory
         + ", cancelGracePeriod="
         + cancelGracePeriod
+        + ", trace="
+        + (traceSink != null)
         + "]";
   }
 }

@@ -91,6 +91,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   final Policy<R> policy;
   final PolicyCalls<R> calls;
   final ScopeListener listener;
+  // traces: the trace recorders this scope reports to (its parent's, and its own if it has a trace
+  // sink); TraceRecorder.NONE if none. Set at open, then only read.
+  final TraceRecorder[] traces;
   final Nesting nesting;
   final Deadline deadline;
   final TaskThreads threads;
@@ -133,8 +136,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
     this.policy = policy;
     this.calls = new PolicyCalls<>(this, policy);
     this.owner = Thread.currentThread();
-    this.listener = ScopeListener.current();
     this.nesting = new Nesting();
+    this.traces = TraceRecorder.forScope(this, config.traceSink().orElse(null), nesting.parent);
+    this.listener = traces.length == 0 ? ScopeListener.current() : ScopeListener.traced(traces);
     this.deadline = Deadline.of(this, config, nesting.parent);
     this.threads = new TaskThreads(this, config.threadFactory().orElse(null));
     this.limit = ConcurrencyLimit.of(config.maxConcurrency(), threads);
@@ -214,12 +218,13 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
     List<ScopeImpl<?>> leftOpen = Nesting.closeInner(this, broken);
     int forked = tasks.size(true);
     boolean neverJoined = phase == OPEN && forked != 0;
+    Throwable sinkFailed = null;
     try {
-      closeNow();
+      sinkFailed = closeNow();
     } catch (Throwable e) {
       broken.add(e);
     }
-    Outcome.ofClose(this, thrownByJoin, broken, leftOpen, neverJoined ? forked : 0);
+    Outcome.ofClose(this, thrownByJoin, broken, leftOpen, neverJoined ? forked : 0, sinkFailed);
   }
 
   // --- what observers read (ObservedScope) ---
@@ -413,9 +418,10 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   /**
    * Cancels, waits for every thread, and unlinks the scope. Owner only. Whatever fails on the way,
    * the scope ends closed and unlinked: a half-closed scope left as the thread's innermost would
-   * become the parent of every later scope of that (perhaps pooled) thread.
+   * become the parent of every later scope of that (perhaps pooled) thread. Once closed, hands the
+   * scope's execution trace, if it has one, to its sink, and returns what the sink threw.
    */
-  void closeNow() {
+  @Nullable Throwable closeNow() {
     try {
       cancel(StopReason.CLOSE, "scope '" + name + "' was closed");
       OwnerWait.untilTerminated(this);
@@ -425,6 +431,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
       nesting.unlink(this);
       listener.scopeClosed(this);
     }
+    return TraceRecorder.deliver(this);
   }
 
   // --- state others read ---

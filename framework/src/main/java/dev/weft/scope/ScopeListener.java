@@ -2,6 +2,7 @@ package dev.weft.scope;
 
 import dev.weft.internal.Observers;
 import dev.weft.internal.ScopeObserver;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +27,22 @@ interface ScopeListener {
   static ScopeListener current() {
     ScopeListener l = Installed.listener;
     return l != NONE ? l : Installed.observed(Observers.all());
+  }
+
+  /**
+   * The listener for a traced scope that opens now: the installed observers and then {@code
+   * traces}, the scope's trace recorders (not empty). An {@link #install}ed listener replaces them
+   * all, traces included (a traced scope opened under it delivers no trace).
+   */
+  static ScopeListener traced(TraceRecorder[] traces) {
+    ScopeListener l = Installed.listener;
+    if (l != NONE) {
+      return l;
+    }
+    ScopeObserver[] installed = Observers.all();
+    ScopeObserver[] both = Arrays.copyOf(installed, installed.length + traces.length);
+    System.arraycopy(traces, 0, both, installed.length, traces.length);
+    return new Observed(both);
   }
 
   /** Installs {@code listener} for scopes opened from now on ({@code null}: none). */
