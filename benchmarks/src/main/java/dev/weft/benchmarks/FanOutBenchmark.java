@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,7 +41,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       one {@code Executors.newVirtualThreadPerTaskExecutor()} made in setup, then {@code
  *       allOf(..).join()} and {@code join()} per future. Unlike the other two, this does not wait
  *       for the threads themselves to end, only for the futures to complete.
+ *   <li>{@code executorPerOp}: a new {@code Executors.newVirtualThreadPerTaskExecutor()} per
+ *       operation, {@code submit(..)} per task, {@code close()} (which waits until every task has
+ *       completed), then {@code resultNow()} per future: the JDK's own structured idiom without
+ *       {@code StructuredTaskScope}.
  * </ul>
+ *
+ * <p>The JDK's {@code StructuredTaskScope} (a preview API on JDK 25) is measured on the same shapes
+ * by {@code FanOutStsBenchmark} in {@code benchmarks-jdk25/}, whose jar also holds this class.
  *
  * <p>The {@code ...Diamond} variants measure dependency joins: one root task, {@code n} tasks that
  * each need the root's result, and one sink that needs all {@code n} and sums them ({@code n + 2}
@@ -161,6 +169,23 @@ public class FanOutBenchmark {
     return sum;
   }
 
+  @Benchmark
+  public long executorPerOp() {
+    @SuppressWarnings({"unchecked", "rawtypes"}) // generic array
+    Future<Integer>[] futures = new Future[n];
+    try (ExecutorService perOp = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        Integer v = values[i];
+        futures[i] = perOp.submit(() -> v);
+      }
+    }
+    long sum = 0;
+    for (Future<Integer> f : futures) {
+      sum += f.resultNow();
+    }
+    return sum;
+  }
+
   // --- diamond: root -> n dependents -> sink ---
 
   @Benchmark
@@ -202,7 +227,7 @@ public class FanOutBenchmark {
           Thread.ofVirtual()
               .start(
                   () -> {
-                    joinUninterruptibly(root);
+                    RawThreads.joinUninterruptibly(root);
                     results[offset] = values[rootResult[0] + offset];
                   });
     }
@@ -212,7 +237,7 @@ public class FanOutBenchmark {
                 () -> {
                   long sum = 0;
                   for (int i = 0; i < middle.length; i++) {
-                    joinUninterruptibly(middle[i]);
+                    RawThreads.joinUninterruptibly(middle[i]);
                     sum += results[i];
                   }
                   sinkResult[0] = sum;
@@ -243,23 +268,5 @@ public class FanOutBenchmark {
                 },
                 executor);
     return sink.join();
-  }
-
-  // --- implementation ---
-
-  /** Raw-thread bodies cannot throw InterruptedException; nothing interrupts them here. */
-  private static void joinUninterruptibly(Thread t) {
-    boolean interrupted = false;
-    for (; ; ) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
