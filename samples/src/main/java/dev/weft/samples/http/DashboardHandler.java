@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The scope forks {@code profile}, {@code orders} and {@code recommendations} at once; {@code
  * pricing} depends on {@code profile} and {@code orders} and starts once both succeeded, with their
- * results. {@code recommendations} is optional: on failure, or after {@value #RECOMMENDATIONS_MS}
- * ms, it falls back to an empty list, and the answer names it under {@code degraded}. The answers:
+ * results. {@code recommendations} is optional: on failure, or after 150 ms ({@code
+ * --recommendations-timeout-ms}), it falls back to an empty list, and the answer names it under
+ * {@code degraded}. The answers:
  *
  * <ul>
  *   <li>200: the dashboard, {@code "degraded": []} or the optional parts that fell back, and why;
@@ -52,23 +53,21 @@ final class DashboardHandler implements Router.Route {
   /** How many tasks one dashboard forks. */
   static final int TASKS = 4;
 
-  /** How long recommendations may take before the dashboard goes without them. */
-  static final long RECOMMENDATIONS_MS = 150;
-
   private static final String PREFIX = "/dashboard/";
   private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final BackendClient backends;
   private final Duration defaultDeadline;
   private final Duration maxDeadline;
+  private final Duration recommendationsTimeout;
   private final MeterRegistry registry;
 
-  DashboardHandler(
-      BackendClient backends, Duration defaultDeadline, Duration maxDeadline, MeterRegistry reg) {
+  DashboardHandler(BackendClient backends, Options options, MeterRegistry registry) {
     this.backends = backends;
-    this.defaultDeadline = defaultDeadline;
-    this.maxDeadline = maxDeadline;
-    this.registry = reg;
+    this.defaultDeadline = options.defaultDeadline();
+    this.maxDeadline = options.maxDeadline();
+    this.recommendationsTimeout = options.recommendationsTimeout();
+    this.registry = registry;
   }
 
   @Override
@@ -131,9 +130,7 @@ final class DashboardHandler implements Router.Route {
           scope.fork(
               "recommendations",
               () -> backends.recommendations(userId, requestId),
-              o ->
-                  o.withTimeout(Duration.ofMillis(RECOMMENDATIONS_MS))
-                      .withFallbackValue(List.of()));
+              o -> o.withTimeout(recommendationsTimeout).withFallbackValue(List.of()));
       Task<Price> pricing =
           scope.fork(
               "pricing",

@@ -66,10 +66,7 @@ public final class DashboardService implements AutoCloseable {
     Router router =
         new Router()
             .get("/", (request, id) -> Reply.json(200, index()))
-            .get(
-                "/dashboard/*",
-                new DashboardHandler(
-                    client, options.defaultDeadline(), options.maxDeadline(), metrics.registry()))
+            .get("/dashboard/*", new DashboardHandler(client, options, metrics.registry()))
             .post("/transfer", transfers::transfer)
             .get("/stock", transfers::stock)
             .get("/metrics", metrics::scrape);

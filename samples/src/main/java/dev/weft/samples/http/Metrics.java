@@ -19,7 +19,7 @@ import org.eclipse.jetty.server.Server;
  * The service's meters, served as Prometheus text by {@code GET /metrics}.
  *
  * <p>Three sources: the JVM's (memory, GC, threads, classes, CPU, uptime: {@code jvm_...}, {@code
- * process_...}, {@code system_...}); Jetty's ({@code http_server_requests_seconds} from the {@code
+ * process_...}, {@code system_...}); Jetty's ({@code jetty_server_requests_seconds} from the {@code
  * TimedHandler} that wraps the router, {@code jetty_threads_...}, {@code jetty_connections_...});
  * and the sample's own ({@code dashboard_requests_seconds{outcome}}, {@code
  * backend_calls_seconds{backend,outcome}}, {@code transfer_lock_order_violations_total}), which the

@@ -13,6 +13,7 @@ import java.util.List;
  * @param backendFailureRate the share of backend calls that answer 503, from 0 to 1
  * @param defaultDeadline the deadline of a dashboard request without {@code X-Deadline-Ms}
  * @param maxDeadline the most a client may ask for with {@code X-Deadline-Ms}
+ * @param recommendationsTimeout how long recommendations may take before a dashboard goes without
  * @param maxConcurrentRequests how many requests the service handles at once (more wait)
  * @param debug whether {@code /debug/...} answers (loopback clients only)
  * @param buggyOrder whether {@code POST /transfer} takes its locks in the buggy order
@@ -25,6 +26,7 @@ public record Options(
     double backendFailureRate,
     Duration defaultDeadline,
     Duration maxDeadline,
+    Duration recommendationsTimeout,
     int maxConcurrentRequests,
     boolean debug,
     boolean buggyOrder) {
@@ -40,6 +42,7 @@ public record Options(
         --backend-failure-rate R    share of backend calls that fail, 0 to 1 (default 0)
         --deadline-ms D             deadline of a dashboard without X-Deadline-Ms (default 500)
         --max-deadline-ms M         cap on X-Deadline-Ms (default 2000)
+        --recommendations-timeout-ms T  recommendations wait at most T ms (default 150)
         --max-concurrent-requests C requests handled at once (default 256)
         --debug                     answer /debug/scopes and /debug/trace/{id} (loopback only)
         --buggy-order               POST /transfer takes its locks in the order of the request
@@ -56,6 +59,7 @@ public record Options(
         0.0,
         Duration.ofMillis(500),
         Duration.ofMillis(2000),
+        Duration.ofMillis(150),
         256,
         false,
         false);
@@ -94,6 +98,8 @@ public record Options(
                     o.withDefaultDeadline(Duration.ofMillis(number(arg, value, 1, 60_000)));
                 case "--max-deadline-ms" ->
                     o.withMaxDeadline(Duration.ofMillis(number(arg, value, 1, 60_000)));
+                case "--recommendations-timeout-ms" ->
+                    o.withRecommendationsTimeout(Duration.ofMillis(number(arg, value, 1, 60_000)));
                 case "--max-concurrent-requests" ->
                     o.withMaxConcurrentRequests((int) number(arg, value, 1, 100_000));
                 default -> throw new IllegalArgumentException(unknown(arg));
@@ -132,6 +138,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -146,6 +153,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -160,6 +168,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -174,6 +183,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -188,6 +198,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -202,6 +213,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -216,6 +228,22 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
+        maxConcurrentRequests,
+        debug,
+        buggyOrder);
+  }
+
+  public Options withRecommendationsTimeout(Duration recommendationsTimeout) {
+    return new Options(
+        host,
+        port,
+        backendLatency,
+        backendJitter,
+        backendFailureRate,
+        defaultDeadline,
+        maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -230,6 +258,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -244,6 +273,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);
@@ -258,6 +288,7 @@ public record Options(
         backendFailureRate,
         defaultDeadline,
         maxDeadline,
+        recommendationsTimeout,
         maxConcurrentRequests,
         debug,
         buggyOrder);

@@ -10,7 +10,8 @@ final class ServiceFixture {
     return Options.defaults()
         .withPort(0)
         .withBackendLatency(Duration.ofMillis(5))
-        .withBackendJitter(Duration.ZERO);
+        .withBackendJitter(Duration.ZERO)
+        .withRecommendationsTimeout(Duration.ofSeconds(1));
   }
 
   /** Sets every backend back to {@code options()}'s setting. */
