@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"--enable-preview", "-Xms6g", "-Xmx6g"})
+    jvmArgsAppend = {"--enable-preview", "-Xms4g", "-Xmx4g"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class ScaleStsBenchmark {
 

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One scope of {@code n} tasks (1,000 to 1,000,000) that each sleep 10 ms ({@code shape=sleep}) or
  * all wait at once for one latch ({@code shape=alive}): how the cost per task and the heap grow
  * with the scope's size. Each operation is one timed shot (JMH single-shot mode) in a fork with a
- * fixed 6 GB heap; {@link ScaleMetrics} adds the wall time without the heap probe, the fork phase
+ * fixed 4 GB heap; {@link ScaleMetrics} adds the wall time without the heap probe, the fork phase
  * per task, the peak heap and, for {@code alive}, the live heap per waiting task.
  *
  * <ul>
@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class ScaleBenchmark {
 
