@@ -2,13 +2,13 @@ package dev.weft.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.lockorder.DeadlockException;
 import dev.weft.lockorder.LockOrderChecker;
 import dev.weft.lockorder.LockOrderPolicy;
 import dev.weft.lockorder.LockOrderViolationException;
 import dev.weft.scope.DeadlineExceededException;
+import dev.weft.scope.EveryOutcome;
 import dev.weft.scope.Policy;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
@@ -53,35 +53,7 @@ class WeftMetricsTest {
 
   @Test
   void tasks_everyOutcome_countedByScopeTaskAndOutcome() {
-    CountDownLatch never = new CountDownLatch(1);
-    catchThrowable(
-        () -> {
-          try (var scope = Scope.open("orders", Policy.collectAll())) {
-            Task<Integer> ok = scope.fork("ok", () -> 1);
-            scope.fork("dep", ok, v -> v + 1);
-            Task<Integer> bad =
-                scope.fork(
-                    "bad",
-                    () -> {
-                      throw new IOException("down");
-                    });
-            scope.fork("skipped", bad, v -> v);
-            scope.fork(
-                "slow",
-                () -> {
-                  never.await();
-                  return 0;
-                },
-                o -> o.withTimeout(Duration.ofMillis(20)));
-            scope.fork(
-                "saved",
-                () -> {
-                  throw new IOException("x");
-                },
-                o -> o.withFallbackValue(7));
-            scope.join();
-          }
-        });
+    EveryOutcome.run("orders", c -> c);
 
     assertThat(taskCount("orders", "ok", "succeeded")).isEqualTo(1);
     assertThat(taskCount("orders", "dep", "succeeded")).isEqualTo(1);

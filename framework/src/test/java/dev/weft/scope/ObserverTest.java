@@ -1,18 +1,14 @@
 package dev.weft.scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.internal.ObservedScope;
 import dev.weft.internal.ObservedTask;
 import dev.weft.internal.Observers;
 import dev.weft.internal.ScopeObserver;
 import dev.weft.internal.TaskOutcome;
-import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -100,36 +96,8 @@ class ObserverTest {
   @Test
   void observer_seesStatesItReturned_andEveryOutcome() throws Exception {
     Recorder r = new Recorder();
-    CountDownLatch never = new CountDownLatch(1);
     try (var reg = Observers.add(r)) {
-      catchThrowable(
-          () -> {
-            try (var scope = Scope.open("obs", Policy.collectAll())) {
-              Task<Integer> ok = scope.fork("ok", () -> 1);
-              scope.fork("dep", ok, v -> v + 1);
-              Task<Integer> bad =
-                  scope.fork(
-                      "bad",
-                      () -> {
-                        throw new IOException("down");
-                      });
-              scope.fork("skipped", bad, v -> v);
-              scope.fork(
-                  "slow",
-                  () -> {
-                    never.await();
-                    return 0;
-                  },
-                  o -> o.withTimeout(Duration.ofMillis(20)));
-              scope.fork(
-                  "saved",
-                  () -> {
-                    throw new IOException("x");
-                  },
-                  o -> o.withFallbackValue(7));
-              scope.join();
-            }
-          });
+      EveryOutcome.run("obs", c -> c);
     }
     assertThat(r.events)
         .contains(

@@ -10,8 +10,6 @@ import dev.weft.internal.ScopeObserver;
 import dev.weft.scope.ScopeTrace.Outcome;
 import dev.weft.scope.ScopeTrace.TracedScope;
 import dev.weft.scope.ScopeTrace.TracedTask;
-import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -112,36 +110,7 @@ class TraceTest {
   /** Each outcome as the SPI names it; failures as class names, never messages. */
   @Test
   void trace_everyOutcome_recordedWithFailureClassOnly() {
-    CountDownLatch never = new CountDownLatch(1);
-    catchThrowable(
-        () -> {
-          try (var scope =
-              Scope.open("outcomes", Policy.collectAll(), c -> c.withTrace(traces::add))) {
-            Task<Integer> ok = scope.fork("ok", () -> 1);
-            scope.fork("dep", ok, v -> v + 1);
-            Task<Integer> bad =
-                scope.fork(
-                    "bad",
-                    () -> {
-                      throw new IOException("secret-card-number");
-                    });
-            scope.fork("skipped", bad, v -> v);
-            scope.fork(
-                "slow",
-                () -> {
-                  never.await();
-                  return 0;
-                },
-                o -> o.withTimeout(Duration.ofMillis(20)));
-            scope.fork(
-                "saved",
-                () -> {
-                  throw new IOException("secret-too");
-                },
-                o -> o.withFallbackValue(7));
-            scope.join();
-          }
-        });
+    EveryOutcome.run("outcomes", c -> c.withTrace(traces::add));
     TracedScope root = only().root();
     assertThat(root.policy()).isEqualTo("collect-all");
     assertThat(root.tasks())
