@@ -124,8 +124,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   // instance marks its task's name as generated (no user code has seen that String before).
   private @Nullable String generated;
   // closing: set by the owner as close() starts waiting (OwnerWait); read racily by ScopeDump,
-  // after
-  // it saw the owner blocked (BlockedOwners, whose map orders the write before that read).
+  // after it saw the owner blocked (BlockedOwners, whose map orders the write before that read).
   boolean closing;
   // thrownByJoin: what join() threw, or null; owner only. close() adds to it the failures of
   // cancelled tasks that arrived after join() threw.
@@ -377,8 +376,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
       return false;
     }
     // The walk covers the tasks published before tasks.markCancelled(); a fork published after it
-    // is
-    // cancelled by the fork itself (edge 1). After a join that saw every task settled there is
+    // is cancelled by the fork itself (edge 1). After a join that saw every task settled there is
     // nothing to end.
     int published = tasks.markCancelled();
     boolean walk = !allSettled;
