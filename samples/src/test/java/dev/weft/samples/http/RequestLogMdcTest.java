@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,14 @@ class RequestLogMdcTest {
     try (LogCapture log = new LogCapture("dev.weft.samples.http", Level.DEBUG)) {
       TestHttp.Answer a = http.get("dashboard/u7", "X-Request-Id", "mdc-test-1");
       assertThat(a.status()).isEqualTo(200);
-      events = log.events();
+      // The router writes its access line after the response, so it may follow the answer.
+      events =
+          Awaitility.await()
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  log::events,
+                  es -> byThread(es, "dashboard-vt-").stream()
+                      .anyMatch(e -> e.getFormattedMessage().startsWith("GET /dashboard/u7 -> ")));
     } finally {
       ServiceFixture.resetFaults(service);
     }
