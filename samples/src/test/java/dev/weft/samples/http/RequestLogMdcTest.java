@@ -44,8 +44,10 @@ class RequestLogMdcTest {
               .atMost(Duration.ofSeconds(10))
               .until(
                   log::events,
-                  es -> byThread(es, "dashboard-vt-").stream()
-                      .anyMatch(e -> e.getFormattedMessage().startsWith("GET /dashboard/u7 -> ")));
+                  es ->
+                      byThread(es, "dashboard-vt-").stream()
+                          .anyMatch(
+                              e -> e.getFormattedMessage().startsWith("GET /dashboard/u7 -> ")));
     } finally {
       ServiceFixture.resetFaults(service);
     }
