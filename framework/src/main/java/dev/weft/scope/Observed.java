@@ -116,8 +116,14 @@ final class Observed implements ScopeListener {
   }
 
   @Override
-  public void taskEnded(TaskNode<?> task, Task.State state, @Nullable Throwable failure) {
-    long now = System.nanoTime();
+  public long now() {
+    return System.nanoTime();
+  }
+
+  @Override
+  public void taskEnded(
+      TaskNode<?> task, Task.State state, @Nullable Throwable failure, long endedAt) {
+    long now = endedAt;
     TaskOutcome outcome = outcome(task, state, failure);
     @Nullable Object[] states = states(task.observed);
     for (int i = 0; i < observers.length; i++) {

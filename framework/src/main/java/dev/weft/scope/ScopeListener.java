@@ -69,10 +69,22 @@ interface ScopeListener {
   default void bodyEnded(TaskNode<?> task) {}
 
   /**
-   * In the thread that ended the task, once its final state is published: {@code failure} is its
-   * exception (null if it succeeded; for a success through a fallback, the failure it replaced).
+   * The clock for an event about to happen ({@link System#nanoTime()}), or 0 if nothing records
+   * times. Read before a task's final state is published: once it is, a dependent can start in
+   * another thread before the ending thread gets to {@link #taskEnded}, and a time read there would
+   * put the dependency's end after its dependent's start.
    */
-  default void taskEnded(TaskNode<?> task, Task.State state, @Nullable Throwable failure) {}
+  default long now() {
+    return 0;
+  }
+
+  /**
+   * In the thread that ended the task, once its final state is published: {@code failure} is its
+   * exception (null if it succeeded; for a success through a fallback, the failure it replaced);
+   * {@code endedAt} is {@link #now()} read just before the state was published.
+   */
+  default void taskEnded(
+      TaskNode<?> task, Task.State state, @Nullable Throwable failure, long endedAt) {}
 
   /** In the owner, when {@code join()} returns ({@code thrown} null) or throws {@code thrown}. */
   default void scopeJoined(ScopeImpl<?> scope, @Nullable Throwable thrown) {}

@@ -453,10 +453,11 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   private void publish(int finalState, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     // A release write publishes outcome and recoveredFrom to whoever reads the final state; the
     // getAndSet that follows is the full fence (and a reader that sees ENDED sees the state).
+    long endedAt = scope.listener.now(); // before a dependent can see the end and start
     STATE.setRelease(this, finalState);
     Object waiting = DEPENDENTS.getAndSet(this, ENDED);
     scope.listener.taskEnded(
-        this, state(), finalState == SUCCEEDED ? recoveredFrom : (Throwable) outcome);
+        this, state(), finalState == SUCCEEDED ? recoveredFrom : (Throwable) outcome, endedAt);
     if (waiting instanceof Link && finalState == SUCCEEDED) {
       for (Object l = waiting; l instanceof Link link; l = link.next) {
         if (link.task.releaseOne()) {

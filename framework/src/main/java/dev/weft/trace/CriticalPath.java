@@ -44,8 +44,9 @@ public final class CriticalPath {
    * @param task the task
    * @param waitedFor what held its start back: the previous step of the same scope, unless {@link
    *     Wait#FORK}
-   * @param waitNanos how long it waited for that, from its fork to its start (or its end, if it
-   *     never started)
+   * @param waitNanos how long it waited for that: for its dependencies from its fork (to its end,
+   *     if they never all succeeded), for a slot from its readiness, and after its fork until its
+   *     thread started (or it ended) for {@link Wait#FORK}
    * @param inner the critical path of the scope its body opened that closed last, or null
    */
   public record Step(
@@ -85,8 +86,13 @@ public final class CriticalPath {
         before = lastDependency(scope, t);
         wait = before == null ? Wait.FORK : Wait.DEPENDENCY;
       }
-      long until = t.started() ? t.startedNanos() : t.endedNanos();
-      reversed.add(new Step(t, wait, until - t.forkedNanos(), inner(t)));
+      long waited =
+          switch (wait) {
+            case SLOT -> t.slotWaitNanos();
+            case DEPENDENCY -> t.dependencyWaitNanos();
+            case FORK -> (t.started() ? t.startedNanos() : t.endedNanos()) - t.forkedNanos();
+          };
+      reversed.add(new Step(t, wait, waited, inner(t)));
       t = before;
     }
     Collections.reverse(reversed);
@@ -213,12 +219,20 @@ public final class CriticalPath {
     return last;
   }
 
-  /** The task whose end gave {@code t} its slot, if the slot came after its dependencies. */
+  /**
+   * The task whose end gave {@code t} its slot after {@code t} had queued for it; null if the slot
+   * came with its readiness (no limit, a free slot, or given by the dependency whose end made it
+   * ready: then it waited for that dependency, not for a slot).
+   */
   private static @Nullable TracedTask slotGiver(TracedScope scope, TracedTask t) {
-    if (t.slotFrom() == null || t.slotNanos() == ScopeTrace.NEVER || t.slotWaitNanos() <= 0) {
+    String from = t.slotFrom();
+    if (from == null
+        || t.slotNanos() == ScopeTrace.NEVER
+        || t.slotWaitNanos() <= 0
+        || t.dependencies().contains(from)) {
       return null;
     }
-    TracedTask giver = scope.task(t.slotFrom());
+    TracedTask giver = scope.task(from);
     return giver != null && giver.endedNanos() <= t.slotNanos() ? giver : null;
   }
 

@@ -55,7 +55,7 @@ class ScopeListenerTest {
     }
 
     @Override
-    public void taskEnded(TaskNode<?> task, Task.State state, Throwable failure) {
+    public void taskEnded(TaskNode<?> task, Task.State state, Throwable failure, long endedAt) {
       add(
           task.scope,
           "ended "

@@ -36,8 +36,8 @@ class CriticalPathTest {
     List<Step> steps = path.steps();
     assertThat(steps.get(0).waitedFor()).isEqualTo(Wait.FORK);
     assertThat(steps.get(1).waitedFor()).isEqualTo(Wait.DEPENDENCY);
-    assertThat(steps.get(1).waitNanos()).isEqualTo(Traces.ms(31));
-    assertThat(path.toString()).isEqualTo("req/b (29.0 ms) -> req/c (waited 31.0 ms, 10.0 ms)");
+    assertThat(steps.get(1).waitNanos()).isEqualTo(Traces.ms(30));
+    assertThat(path.toString()).isEqualTo("req/b (29.0 ms) -> req/c (waited 30.0 ms, 10.0 ms)");
     assertThat(path.contains(path.scope().task("c"))).isTrue();
     assertThat(path.contains(path.scope().task("d"))).isFalse();
   }
@@ -63,7 +63,62 @@ class CriticalPathTest {
     assertThat(path.steps())
         .extracting(Step::waitedFor)
         .containsExactly(Wait.FORK, Wait.SLOT, Wait.SLOT);
-    assertThat(path.toString()).contains("lim/y (waited for a slot 11.0 ms, 9.0 ms)");
+    assertThat(path.toString()).contains("lim/y (waited for a slot 10.0 ms, 9.0 ms)");
+  }
+
+  /**
+   * With a limit, the dependency whose end made a task ready also gives it its slot: the task
+   * waited for that dependency, not for a slot.
+   */
+  @Test
+  void slotGivenByTheDependencyThatMadeItReady_isADependencyWait() {
+    ScopeTrace t =
+        trace(
+            scope(
+                "lim",
+                "lim",
+                0,
+                41,
+                41,
+                task("lim", "a", 0, 0, 0, 1, 30, 30, Outcome.SUCCEEDED, null, null, List.of()),
+                task(
+                    "lim",
+                    "c",
+                    0,
+                    30,
+                    30,
+                    31,
+                    41,
+                    41,
+                    Outcome.SUCCEEDED,
+                    null,
+                    "a",
+                    List.of(),
+                    "a")));
+    // slot 30 and ready 30 in ms: make the slot come a few microseconds after readiness
+    ScopeTrace.TracedTask c = t.root().task("c");
+    ScopeTrace.TracedTask later =
+        new ScopeTrace.TracedTask(
+            c.name(),
+            c.path(),
+            c.dependencies(),
+            c.forkedNanos(),
+            c.readyNanos(),
+            c.readyNanos() + 3_000,
+            c.startedNanos(),
+            c.bodyEndedNanos(),
+            c.endedNanos(),
+            c.outcome(),
+            null,
+            c.thread(),
+            "a",
+            List.of());
+    CriticalPath path = CriticalPath.of(scope("lim", "lim", 0, 41, 41, t.root().task("a"), later));
+
+    assertThat(path.steps())
+        .extracting(Step::waitedFor)
+        .containsExactly(Wait.FORK, Wait.DEPENDENCY);
+    assertThat(path.toString()).endsWith("-> lim/c (waited 30.0 ms, 10.0 ms)");
   }
 
   /** Fail-fast: join returned at a's failure; the skipped dependent points back at it. */

@@ -51,7 +51,7 @@ class TraceExportTest {
     Map<Integer, String> tracks = tracks(events);
 
     assertThat(JSON.readTree(json).get("otherData").get("criticalPath").asText())
-        .isEqualTo("req/b (29.0 ms) -> req/c (waited 31.0 ms, 10.0 ms)");
+        .isEqualTo("req/b (29.0 ms) -> req/c (waited 30.0 ms, 10.0 ms)");
     assertThat(tracks).containsValues("critical path", "req/a", "req/b", "req/c", "req/d");
     // One body span per task on its own track, microseconds from the open.
     JsonNode c = span(events, tracks, "req/c", "c");
