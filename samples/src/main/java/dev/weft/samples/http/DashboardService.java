@@ -63,15 +63,16 @@ public final class DashboardService implements AutoCloseable {
     TransferHandler transfers =
         new TransferHandler(new Warehouses(options.buggyOrder()), metrics.registry());
 
+    RecentTraces traces = new RecentTraces(RecentTraces.DEFAULT_CAPACITY); // filled with --debug
     Router router =
         new Router()
             .get("/", (request, id) -> Reply.json(200, index()))
-            .get("/dashboard/*", new DashboardHandler(client, options, metrics.registry()))
+            .get("/dashboard/*", new DashboardHandler(client, options, metrics.registry(), traces))
             .post("/transfer", transfers::transfer)
             .get("/stock", transfers::stock)
             .get("/metrics", metrics::scrape);
     new FaultsEndpoint(faults).addTo(router);
-    new DebugEndpoints(options.debug()).addTo(router);
+    new DebugEndpoints(options.debug(), traces).addTo(router);
 
     TimedHandler timed = new TimedHandler(metrics.registry(), Tags.empty());
     timed.setHandler(router);
