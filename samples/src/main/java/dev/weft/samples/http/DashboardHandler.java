@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>200: the dashboard, {@code "degraded": []} or the optional parts that fell back, and why;
  *   <li>502: a required part failed; the body names the task, its failure and the skipped tasks;
- *   <li>504: the deadline passed first; the body names the unfinished tasks;
+ *   <li>504: the deadline passed first; the body names the tasks that did not succeed: those it
+ *       cancelled, and any whose backend call timed out at the same moment;
  *   <li>400: a malformed user id or {@code X-Deadline-Ms}.
  * </ul>
  *
@@ -157,7 +158,9 @@ final class DashboardHandler implements Router.Route {
         scope.join();
       } catch (DeadlineExceededException e) {
         log.warn("dashboard of {}: {}", userId, e.getMessage());
-        return new Answer("deadline", deadlineExceeded(e.unfinishedTasks(), deadline, e));
+        // Not e.unfinishedTasks(): a call whose timeout (what was left of the deadline) expired
+        // just before the deadline ended its task as failed, and it did not succeed either.
+        return new Answer("deadline", deadlineExceeded(notSucceeded(scope.tasks()), deadline, e));
       } catch (TaskFailedException e) {
         return failed(userId, deadline, e, scope.tasks());
       }
@@ -193,9 +196,7 @@ final class DashboardHandler implements Router.Route {
     log.warn("dashboard of {}: {}", userId, e.getMessage());
     String task = String.valueOf(e.taskName());
     if (causedBy(e, HttpTimeoutException.class)) {
-      List<String> unfinished =
-          tasks.stream().filter(t -> t.state() != Task.State.SUCCEEDED).map(Task::name).toList();
-      return new Answer("deadline", deadlineExceeded(unfinished, deadline, e));
+      return new Answer("deadline", deadlineExceeded(notSucceeded(tasks), deadline, e));
     }
     return new Answer(
         "failed",
@@ -208,6 +209,11 @@ final class DashboardHandler implements Router.Route {
             e.skippedTasks(),
             "message",
             e.getMessage()));
+  }
+
+  /** The names of the tasks that did not succeed (nor recover), in fork order. */
+  private static List<String> notSucceeded(List<Task<?>> tasks) {
+    return tasks.stream().filter(t -> t.state() != Task.State.SUCCEEDED).map(Task::name).toList();
   }
 
   private static Reply deadlineExceeded(List<String> tasks, Duration deadline, Exception e) {
