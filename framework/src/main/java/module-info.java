@@ -4,8 +4,9 @@
  * <p>{@link dev.weft.scope} holds scopes, tasks, policies and their exceptions; {@link
  * dev.weft.lockorder} holds the lock-ordering checker; {@link dev.weft.context} carries the forking
  * thread's context into tasks; {@link dev.weft.micrometer} reports scopes and tasks to Micrometer
- * (meters and observations), and is the only package that needs Micrometer. Packages named {@code
- * internal} are not exported and are not API.
+ * (meters and observations), and is the only package that needs Micrometer; {@link dev.weft.trace}
+ * exports execution traces (Chrome JSON, Mermaid, DOT, SVG, the critical path). Packages named
+ * {@code internal} are not exported and are not API.
  */
 module dev.weft {
   requires org.slf4j;
@@ -25,4 +26,5 @@ module dev.weft {
   exports dev.weft.lockorder;
   exports dev.weft.context;
   exports dev.weft.micrometer;
+  exports dev.weft.trace;
 }

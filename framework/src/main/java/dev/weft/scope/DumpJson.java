@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.JsonText;
 import dev.weft.scope.DumpCapture.Activity;
 import dev.weft.scope.DumpCapture.Body;
 import dev.weft.scope.DumpCapture.Dependencies;
@@ -133,28 +134,8 @@ final class DumpJson {
     return string(b, value);
   }
 
-  /**
-   * {@code value} as a JSON string: quotes, backslash and everything but printable ASCII escaped.
-   */
+  /** {@code value} as a JSON string literal ({@link JsonText#string}). */
   static StringBuilder string(StringBuilder b, String value) {
-    b.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c > 0x7e) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"');
+    return JsonText.string(b, value);
   }
 }

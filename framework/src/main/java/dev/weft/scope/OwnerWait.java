@@ -153,9 +153,7 @@ final class OwnerWait {
     int[] waitFor = NONE_WAITING;
     int waiting = 0;
     for (int i = 0; i < n; i++) {
-      TaskNode<?> t = tasks.get(i);
-      Thread th = t.thread;
-      if (!t.isFinished() || (th != null && th.isAlive())) {
+      if (!ended(tasks.get(i))) {
         if (waitFor.length == 0) {
           waitFor = new int[n - i];
         }
@@ -173,8 +171,7 @@ final class OwnerWait {
           }
           s.awaited = t;
         }
-        Thread th;
-        while (!t.isFinished() || ((th = t.thread) != null && th.isAlive())) {
+        while (!ended(t)) {
           long now = System.nanoTime();
           if (now - nextWarning >= 0) {
             warnStuck(s, Duration.ofNanos(now - s.stoppedNow().nanos()));
@@ -214,6 +211,12 @@ final class OwnerWait {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Whether close() may pass {@code t}: finished, and its thread, if one started, terminated. */
+  private static boolean ended(TaskNode<?> t) {
+    Thread th;
+    return t.isFinished() && ((th = t.thread) == null || !th.isAlive());
   }
 
   private static void warnStuck(ScopeImpl<?> s, Duration waited) {

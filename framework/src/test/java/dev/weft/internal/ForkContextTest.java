@@ -38,8 +38,10 @@ class ForkContextTest {
 
   /**
    * An empty capture allocates nothing, also with an accessor registered (whose value is null) and
-   * an MDC that had entries once: measured with the thread's allocation counter, interpreted or
-   * compiled alike.
+   * an MDC that had entries once: measured with the thread's allocation counter over rounds of
+   * 100,000 captures. The best round counts: while the JIT moves the loop between tiers a round can
+   * see a few bytes of its own (measured: up to 64 KB once, 0 in every later round), while a
+   * capture that allocates even one small object costs 1.6 MB in every round.
    */
   @Test
   void capture_empty_allocatesNothing() throws ReflectiveOperationException {
@@ -55,18 +57,20 @@ class ForkContextTest {
     MDC.put("k", "v");
     MDC.clear();
     try {
-      int nulls = 0;
-      for (int i = 0; i < 1_000; i++) { // warm up (class loading, first calls)
-        nulls += ForkContext.capture() == null ? 1 : 0;
-      }
       long id = Thread.currentThread().threadId();
-      long before = (long) allocatedBytes.invoke(threads, id);
-      for (int i = 0; i < 100_000; i++) {
-        nulls += ForkContext.capture() == null ? 1 : 0;
+      int nulls = 0;
+      long best = Long.MAX_VALUE;
+      for (int round = 0; round < 5; round++) {
+        long before = (long) allocatedBytes.invoke(threads, id);
+        for (int i = 0; i < 100_000; i++) {
+          nulls += ForkContext.capture() == null ? 1 : 0;
+        }
+        best = Math.min(best, (long) allocatedBytes.invoke(threads, id) - before);
       }
-      long allocated = (long) allocatedBytes.invoke(threads, id) - before;
-      assertThat(nulls).isEqualTo(101_000);
-      assertThat(allocated).as("bytes allocated by 100,000 empty captures").isLessThan(1_000);
+      assertThat(nulls).isEqualTo(500_000);
+      assertThat(best)
+          .as("bytes allocated by 100,000 empty captures (best of 5 rounds)")
+          .isLessThan(1_000);
     } finally {
       ContextRegistry.getInstance().removeThreadLocalAccessor("weft-test-empty");
     }
