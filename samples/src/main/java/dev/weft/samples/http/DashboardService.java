@@ -36,14 +36,21 @@ public final class DashboardService implements AutoCloseable {
   private final BackendClient client;
   private final Metrics metrics;
   private final Faults faults;
+  private final RecentTraces traces;
 
   private DashboardService(
-      Server server, BackendServer backends, BackendClient client, Metrics metrics, Faults faults) {
+      Server server,
+      BackendServer backends,
+      BackendClient client,
+      Metrics metrics,
+      Faults faults,
+      RecentTraces traces) {
     this.server = server;
     this.backends = backends;
     this.client = client;
     this.metrics = metrics;
     this.faults = faults;
+    this.traces = traces;
   }
 
   /**
@@ -85,7 +92,8 @@ public final class DashboardService implements AutoCloseable {
             options.maxDeadline().plusSeconds(1), // every request ends by its deadline
             timed);
     metrics.bindJetty(server);
-    DashboardService service = new DashboardService(server, backends, client, metrics, faults);
+    DashboardService service =
+        new DashboardService(server, backends, client, metrics, faults, traces);
     try {
       server.start();
       service.warmUp();
@@ -184,6 +192,11 @@ public final class DashboardService implements AutoCloseable {
   /** Faults of the backends, for the tests. */
   Faults faults() {
     return faults;
+  }
+
+  /** The traces of recent dashboard requests (none without {@code --debug}), for the tests. */
+  RecentTraces traces() {
+    return traces;
   }
 
   private static Map<String, Object> index() {

@@ -2,6 +2,7 @@ package dev.weft.samples.http;
 
 import dev.weft.scope.ScopeDump;
 import dev.weft.scope.ScopeTrace;
+import dev.weft.trace.ChromeTrace;
 import java.util.Map;
 import org.eclipse.jetty.server.Request;
 
@@ -15,7 +16,7 @@ import org.eclipse.jetty.server.Request;
  *       moment, as JSON ({@link ScopeDump#toJson()}), or as text with {@code ?format=text} ({@link
  *       ScopeDump#toText()}). Names and states only: no results, arguments or exception messages.
  *   <li>{@code /debug/trace/{requestId}}: the trace the dashboard's scope recorded for that request
- *       ({@link DashboardHandler}, kept in {@link RecentTraces}), as {@code ChromeTrace.toJson}
+ *       ({@link DashboardHandler}, kept in {@link RecentTraces}), as {@link ChromeTrace#toJson}
  *       writes it; a 404 naming the id if no trace of it is kept (unknown, not a dashboard request,
  *       or evicted by newer ones).
  * </ul>
@@ -73,11 +74,7 @@ final class DebugEndpoints {
           "requestId",
           traced);
     }
-    return Reply.error(
-        501,
-        "the trace of request '" + traced + "' is kept, but this build cannot export it yet",
-        "requestId",
-        traced);
+    return new Reply(200, Reply.JSON, ChromeTrace.toJson(trace), Map.of());
   }
 
   private Router.Route gated(Router.Route route) {

@@ -1,6 +1,7 @@
 package dev.weft.samples.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 import java.net.InetAddress;
@@ -18,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The debug endpoints: /debug/scopes shows the live scope tree; and their gate: /debug/* is off
- * without --debug, and with it answers only loopback clients; /admin/* is loopback only. The tests
- * cannot connect from another machine, so the gate's decision is tested on made-up peer addresses
- * (no traffic is sent to them).
+ * The debug endpoints: /debug/scopes shows the live scope tree, /debug/trace/{id} the Chrome trace
+ * of a recent dashboard request; and their gate: /debug/* is off without --debug, and with it
+ * answers only loopback clients; /admin/* is loopback only. The tests cannot connect from another
+ * machine, so the gate's decision is tested on made-up peer addresses (no traffic is sent to them).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DebugEndpointsTest {
@@ -101,6 +102,60 @@ class DebugEndpointsTest {
       assertThat(bad.status()).isEqualTo(400);
       assertThat(bad.json())
           .containsEntry("error", "format must be json (the default) or text, was 'xml'");
+    }
+  }
+
+  @Test
+  void trace_ofARequest_chromeTraceEventsOfItsTasks() throws Exception {
+    try (DashboardService service =
+            DashboardService.start(ServiceFixture.options().withDebug(true));
+        TestHttp http = new TestHttp(service.uri())) {
+      assertThat(http.get("dashboard/u3", "X-Request-Id", "trace-test-1").status()).isEqualTo(200);
+
+      TestHttp.Answer a = http.get("debug/trace/trace-test-1");
+
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.header("Content-Type")).startsWith("application/json");
+      Map<String, Object> json = a.json();
+      assertThat(json.get("otherData")).asInstanceOf(MAP).containsEntry("scope", "dashboard");
+      assertThat(json.get("traceEvents")).asInstanceOf(LIST).isNotEmpty();
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> events = (List<Map<String, Object>>) json.get("traceEvents");
+      // A span per task body, named for the task, whose arguments hold its path and outcome.
+      List<Map<String, Object>> bodies =
+          events.stream()
+              .filter(e -> "task".equals(e.get("cat")) && "X".equals(e.get("ph")))
+              .toList();
+      assertThat(bodies.stream().map(e -> String.valueOf(e.get("name"))))
+          .containsExactlyInAnyOrder("profile", "orders", "recommendations", "pricing");
+      assertThat(bodies.stream().map(e -> (Map<?, ?>) e.get("args")))
+          .allSatisfy(args -> assertThat(args.get("outcome")).isEqualTo("succeeded"))
+          .map(args -> String.valueOf(args.get("path")))
+          .containsExactlyInAnyOrder(
+              "dashboard/profile",
+              "dashboard/orders",
+              "dashboard/recommendations",
+              "dashboard/pricing");
+      assertThat(events.stream().map(e -> String.valueOf(e.get("name"))))
+          .contains("scope dashboard", "waiting for profile, orders");
+    }
+  }
+
+  @Test
+  void traces_keptWithDebugOnly() throws Exception {
+    try (DashboardService off = DashboardService.start(ServiceFixture.options());
+        TestHttp http = new TestHttp(off.uri())) {
+      assertThat(http.get("dashboard/u3").status()).isEqualTo(200);
+
+      assertThat(off.traces().size()).isZero();
+    }
+    try (DashboardService on = DashboardService.start(ServiceFixture.options().withDebug(true));
+        TestHttp http = new TestHttp(on.uri())) {
+      int before = on.traces().size(); // the warm-up request's
+      assertThat(http.get("dashboard/u3", "X-Request-Id", "kept-1").status()).isEqualTo(200);
+
+      assertThat(on.traces().size()).isEqualTo(before + 1);
+      assertThat(on.traces().get("kept-1")).isNotNull();
     }
   }
 
