@@ -74,7 +74,11 @@ class BuildRulesTest {
                   .map(ModuleDescriptor.Exports::source)
                   .collect(Collectors.toSet()))
           .containsExactlyInAnyOrder(
-              "dev.weft.scope", "dev.weft.lockorder", "dev.weft.context", "dev.weft.micrometer");
+              "dev.weft.scope",
+              "dev.weft.lockorder",
+              "dev.weft.context",
+              "dev.weft.micrometer",
+              "dev.weft.trace");
       assertThat(
               d.requires().stream()
                   .map(ModuleDescriptor.Requires::name)
