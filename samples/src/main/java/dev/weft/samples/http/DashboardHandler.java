@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>200: the dashboard, {@code "degraded": []} or the optional parts that fell back, and why;
  *   <li>502: a required part failed; the body names the task, its failure and the skipped tasks;
- *   <li>504: the deadline passed first; the body names the unfinished tasks;
+ *   <li>504: the deadline passed first; the body names the tasks that did not succeed: those it
+ *       cancelled, and any whose backend call timed out at the same moment;
  *   <li>400: a malformed user id or {@code X-Deadline-Ms}.
  * </ul>
  *
@@ -43,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * the request, so time spent waiting for a thread counts too; the scope gets what is left. Every
  * request forks exactly {@value #TASKS} tasks, whatever it asks for: together with the cap on the
  * deadline and the server's cap on concurrent requests, the work one client can cause is bounded.
+ *
+ * <p>With {@code --debug} each request's scope records its execution trace ({@link
+ * ScopeConfig#withTrace}), which it hands, as it closes, to {@link RecentTraces} under the
+ * request's id, for {@code GET /debug/trace/{requestId}}. Without {@code --debug} nothing is
+ * recorded: a trace costs a clock read per event of each task and a small record per task until the
+ * scope closes.
  */
 final class DashboardHandler implements Router.Route {
   private static final Logger log = LoggerFactory.getLogger(DashboardHandler.class);
@@ -61,13 +68,22 @@ final class DashboardHandler implements Router.Route {
   private final Duration maxDeadline;
   private final Duration recommendationsTimeout;
   private final MeterRegistry registry;
+  private final boolean traced;
+  private final RecentTraces traces;
 
-  DashboardHandler(BackendClient backends, Options options, MeterRegistry registry) {
+  /**
+   * The handler of the dashboard, which calls {@code backends}, records its outcomes in {@code
+   * registry} and, if {@code options.debug()}, keeps the trace of each request in {@code traces}.
+   */
+  DashboardHandler(
+      BackendClient backends, Options options, MeterRegistry registry, RecentTraces traces) {
     this.backends = backends;
     this.defaultDeadline = options.defaultDeadline();
     this.maxDeadline = options.maxDeadline();
     this.recommendationsTimeout = options.recommendationsTimeout();
     this.registry = registry;
+    this.traced = options.debug();
+    this.traces = traces;
   }
 
   @Override
@@ -109,11 +125,12 @@ final class DashboardHandler implements Router.Route {
   private record Answer(String outcome, Reply reply) {}
 
   /**
-   * The configuration of a request's scope: what is left of its deadline, and no more task bodies
-   * at once than it has tasks.
+   * The configuration of a request's scope: what is left of its deadline, no more task bodies at
+   * once than it has tasks and, with {@code --debug}, a trace kept under the request's id.
    */
-  private static ScopeConfig scopeConfig(ScopeConfig defaults, Duration left) {
-    return defaults.withTimeout(left).withMaxConcurrency(TASKS);
+  private ScopeConfig scopeConfig(ScopeConfig defaults, Duration left, String requestId) {
+    ScopeConfig config = defaults.withTimeout(left).withMaxConcurrency(TASKS);
+    return traced ? config.withTrace(trace -> traces.put(requestId, trace)) : config;
   }
 
   /**
@@ -123,7 +140,7 @@ final class DashboardHandler implements Router.Route {
    */
   private Answer dashboard(String userId, String requestId, Duration deadline, Duration left)
       throws InterruptedException {
-    try (var scope = Scope.open("dashboard", c -> scopeConfig(c, left))) {
+    try (var scope = Scope.open("dashboard", c -> scopeConfig(c, left, requestId))) {
       Task<Profile> profile = scope.fork("profile", () -> backends.profile(userId, requestId));
       Task<List<Order>> orders = scope.fork("orders", () -> backends.orders(userId, requestId));
       Task<List<String>> recommendations =
@@ -141,7 +158,9 @@ final class DashboardHandler implements Router.Route {
         scope.join();
       } catch (DeadlineExceededException e) {
         log.warn("dashboard of {}: {}", userId, e.getMessage());
-        return new Answer("deadline", deadlineExceeded(e.unfinishedTasks(), deadline, e));
+        // Not e.unfinishedTasks(): a call whose timeout (what was left of the deadline) expired
+        // just before the deadline ended its task as failed, and it did not succeed either.
+        return new Answer("deadline", deadlineExceeded(notSucceeded(scope.tasks()), deadline, e));
       } catch (TaskFailedException e) {
         return failed(userId, deadline, e, scope.tasks());
       }
@@ -177,9 +196,7 @@ final class DashboardHandler implements Router.Route {
     log.warn("dashboard of {}: {}", userId, e.getMessage());
     String task = String.valueOf(e.taskName());
     if (causedBy(e, HttpTimeoutException.class)) {
-      List<String> unfinished =
-          tasks.stream().filter(t -> t.state() != Task.State.SUCCEEDED).map(Task::name).toList();
-      return new Answer("deadline", deadlineExceeded(unfinished, deadline, e));
+      return new Answer("deadline", deadlineExceeded(notSucceeded(tasks), deadline, e));
     }
     return new Answer(
         "failed",
@@ -192,6 +209,11 @@ final class DashboardHandler implements Router.Route {
             e.skippedTasks(),
             "message",
             e.getMessage()));
+  }
+
+  /** The names of the tasks that did not succeed (nor recover), in fork order. */
+  private static List<String> notSucceeded(List<Task<?>> tasks) {
+    return tasks.stream().filter(t -> t.state() != Task.State.SUCCEEDED).map(Task::name).toList();
   }
 
   private static Reply deadlineExceeded(List<String> tasks, Duration deadline, Exception e) {

@@ -36,14 +36,21 @@ public final class DashboardService implements AutoCloseable {
   private final BackendClient client;
   private final Metrics metrics;
   private final Faults faults;
+  private final RecentTraces traces;
 
   private DashboardService(
-      Server server, BackendServer backends, BackendClient client, Metrics metrics, Faults faults) {
+      Server server,
+      BackendServer backends,
+      BackendClient client,
+      Metrics metrics,
+      Faults faults,
+      RecentTraces traces) {
     this.server = server;
     this.backends = backends;
     this.client = client;
     this.metrics = metrics;
     this.faults = faults;
+    this.traces = traces;
   }
 
   /**
@@ -63,15 +70,16 @@ public final class DashboardService implements AutoCloseable {
     TransferHandler transfers =
         new TransferHandler(new Warehouses(options.buggyOrder()), metrics.registry());
 
+    RecentTraces traces = new RecentTraces(RecentTraces.DEFAULT_CAPACITY); // filled with --debug
     Router router =
         new Router()
             .get("/", (request, id) -> Reply.json(200, index()))
-            .get("/dashboard/*", new DashboardHandler(client, options, metrics.registry()))
+            .get("/dashboard/*", new DashboardHandler(client, options, metrics.registry(), traces))
             .post("/transfer", transfers::transfer)
             .get("/stock", transfers::stock)
             .get("/metrics", metrics::scrape);
     new FaultsEndpoint(faults).addTo(router);
-    new DebugEndpoints(options.debug()).addTo(router);
+    new DebugEndpoints(options.debug(), traces).addTo(router);
 
     TimedHandler timed = new TimedHandler(metrics.registry(), Tags.empty());
     timed.setHandler(router);
@@ -84,7 +92,8 @@ public final class DashboardService implements AutoCloseable {
             options.maxDeadline().plusSeconds(1), // every request ends by its deadline
             timed);
     metrics.bindJetty(server);
-    DashboardService service = new DashboardService(server, backends, client, metrics, faults);
+    DashboardService service =
+        new DashboardService(server, backends, client, metrics, faults, traces);
     try {
       server.start();
       service.warmUp();
@@ -183,6 +192,11 @@ public final class DashboardService implements AutoCloseable {
   /** Faults of the backends, for the tests. */
   Faults faults() {
     return faults;
+  }
+
+  /** The traces of recent dashboard requests (none without {@code --debug}), for the tests. */
+  RecentTraces traces() {
+    return traces;
   }
 
   private static Map<String, Object> index() {

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** GET /metrics: Prometheus text with the JVM's, Jetty's and the sample's meters, moving. */
+/**
+ * GET /metrics: Prometheus text with the JVM's, Jetty's, Weft's and the sample's meters, moving.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MetricsEndpointTest {
   private static DashboardService service;
@@ -42,7 +44,50 @@ class MetricsEndpointTest {
         .contains("jetty_threads_config_max ")
         .contains("jetty_server_requests_seconds_count{")
         .contains("jetty_connections_current_connections{")
-        .contains("transfer_lock_order_violations_total 0.0");
+        .contains("transfer_lock_order_violations_total 0.0")
+        // Weft's, bound by Metrics; the warm-up request has opened a dashboard scope already
+        .contains("weft_scopes_opened_total{scope=\"dashboard\"} ")
+        .contains("# TYPE weft_task_duration_seconds summary")
+        .contains("weft_lockorder_violations_total{policy=\"throw\"} ")
+        .contains("weft_deadlocks_found_total ");
+  }
+
+  @Test
+  void metrics_weftScopeAndTaskMetersMoveWithDashboards() throws Exception {
+    String first = http.get("metrics").body();
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(http.get("dashboard/w" + i).status()).isEqualTo(200);
+    }
+    String second = http.get("metrics").body();
+    ServiceFixture.fault(service, "profile", 5, 1.0);
+    try {
+      assertThat(http.get("dashboard/w9").status()).isEqualTo(502);
+    } finally {
+      ServiceFixture.resetFaults(service);
+    }
+    String third = http.get("metrics").body();
+
+    String opened = "weft_scopes_opened_total{scope=\"dashboard\"}";
+    assertThat(value(second, opened) - value(first, opened)).isEqualTo(2);
+    assertThat(value(third, opened) - value(second, opened)).isEqualTo(1);
+    String succeeded = scope("succeeded");
+    assertThat(value(second, succeeded) - value(first, succeeded)).isEqualTo(2);
+    String failed = scope("failed");
+    assertThat(value(third, failed) - value(second, failed)).isEqualTo(1);
+    for (String task : new String[] {"profile", "orders", "pricing", "recommendations"}) {
+      assertThat(second).contains("scope=\"dashboard\",task=\"" + task + "\"");
+      String ok = task("succeeded", task);
+      assertThat(value(second, ok) - value(first, ok)).as(task).isEqualTo(2);
+      String waited =
+          "weft_task_queue_wait_seconds_count{scope=\"dashboard\",task=\"" + task + "\"}";
+      assertThat(value(second, waited) - value(first, waited)).as(task).isEqualTo(2);
+    }
+    // The failed dashboard: profile failed, so pricing, which depends on it, was skipped.
+    String profileFailed = task("failed", "profile");
+    assertThat(value(third, profileFailed) - value(second, profileFailed)).isEqualTo(1);
+    String pricingSkipped = task("skipped", "pricing");
+    assertThat(value(third, pricingSkipped) - value(second, pricingSkipped)).isEqualTo(1);
   }
 
   @Test
@@ -70,6 +115,22 @@ class MetricsEndpointTest {
     assertThat(value(after, profileOk) - value(before, profileOk)).isEqualTo(3);
     // Jetty's timer: the 3 dashboards and the first scrape (the second is still in progress)
     assertThat(value(after, jettyOk) - value(before, jettyOk)).isEqualTo(4);
+  }
+
+  /** The series of dashboard scopes that ended with {@code outcome}. */
+  private static String scope(String outcome) {
+    return "weft_scope_duration_seconds_count{outcome=\""
+        + outcome
+        + "\",policy=\"fail-fast\",scope=\"dashboard\"}";
+  }
+
+  /** The series of the dashboard's {@code task} that ended with {@code outcome}. */
+  private static String task(String outcome, String task) {
+    return "weft_task_duration_seconds_count{outcome=\""
+        + outcome
+        + "\",scope=\"dashboard\",task=\""
+        + task
+        + "\"}";
   }
 
   /** The value of the sample {@code series} in {@code text}, 0 if absent. */

@@ -71,11 +71,15 @@ class RequestLogMdcTest {
         .allSatisfy(
             e -> assertThat(e.getMDCPropertyMap()).containsEntry("requestId", "mdc-test-1"));
 
-    // The scope's task threads (named dashboard/<task>): BackendClient's line of each call.
+    // The scope's task threads (named dashboard/<task>): BackendClient's line of each call, with
+    // the MDC that Weft carried from the request's thread into each task.
     List<ILoggingEvent> taskLines = byThread(events, "dashboard/");
     assertThat(taskLines)
         .extracting(ILoggingEvent::getThreadName)
         .contains("dashboard/profile", "dashboard/orders", "dashboard/pricing");
+    assertThat(taskLines)
+        .allSatisfy(
+            e -> assertThat(e.getMDCPropertyMap()).containsEntry("requestId", "mdc-test-1"));
   }
 
   private static List<ILoggingEvent> byThread(List<ILoggingEvent> events, String prefix) {
