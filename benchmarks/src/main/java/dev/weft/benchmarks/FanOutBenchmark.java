@@ -100,6 +100,11 @@ public class FanOutBenchmark {
 
   @Benchmark
   public long weft() throws InterruptedException {
+    return weft(n, names, values);
+  }
+
+  /** {@code n} tasks named {@code names} returning {@code values}, forked and joined. */
+  static long weft(int n, String[] names, Integer[] values) throws InterruptedException {
     @SuppressWarnings({"unchecked", "rawtypes"}) // generic array
     Task<Integer>[] tasks = new Task[n];
     try (Scope<Void> scope = Scope.open("fan-out")) {
@@ -136,6 +141,11 @@ public class FanOutBenchmark {
 
   @Benchmark
   public long rawThreads() throws InterruptedException {
+    return rawThreads(n, values);
+  }
+
+  /** {@code n} virtual threads storing {@code values}, started and joined. */
+  static long rawThreads(int n, Integer[] values) throws InterruptedException {
     Thread[] threads = new Thread[n];
     Integer[] results = new Integer[n];
     for (int i = 0; i < n; i++) {

@@ -1,0 +1,128 @@
+package dev.weft.benchmarks;
+
+import dev.weft.micrometer.WeftMetrics;
+import dev.weft.micrometer.WeftObservations;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.MDC;
+
+/**
+ * What a request handler's fan-out pays for Weft's observability (issue 11): {@code n} trivial
+ * tasks forked and joined, as {@code FanOutBenchmark.weft}, with
+ *
+ * <ul>
+ *   <li>{@code off}: nothing switched on, as an application that uses none of it (the class path
+ *       still has logback, context-propagation and micrometer-observation, whose {@code
+ *       ObservationThreadLocalAccessor} is registered with no current observation);
+ *   <li>{@code context}: two MDC entries and a current {@code Observation} in the forking thread,
+ *       carried into every task;
+ *   <li>{@code metrics}: {@code WeftMetrics} bound to a {@code SimpleMeterRegistry};
+ *   <li>{@code observations}: {@code WeftObservations} installed in a registry with a handler (so
+ *       observations are real, not no-ops), a scope observation and one per task;
+ *   <li>{@code all}: the three together, as the HTTP sample runs.
+ * </ul>
+ *
+ * <p>{@code rawThreads} starts and joins {@code n} virtual threads in the same run, the baseline of
+ * docs/performance.md. Goal: {@code all} at most 1.3x {@code off}.
+ *
+ * <pre>
+ * $ ./mvnw -B -q -pl framework,benchmarks -am package -DskipTests
+ * $ java -jar benchmarks/target/benchmarks.jar ObservabilityBenchmark -f 2 -wi 5 -i 5 -prof gc
+ * </pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+@State(org.openjdk.jmh.annotations.Scope.Thread) // setup runs in the benchmark's own thread
+public class ObservabilityBenchmark {
+  /** What is switched on (see the class comment). */
+  @Param({"off", "context", "metrics", "observations", "all"})
+  public String on;
+
+  /** How many tasks each operation forks. */
+  @Param({"1000"})
+  public int n;
+
+  private String[] names;
+  private Integer[] values;
+  private WeftMetrics metrics;
+  private WeftObservations observations;
+  private Observation.Scope current;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    names = new String[n];
+    values = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = "task-" + i;
+      values[i] = i;
+    }
+    boolean all = on.equals("all");
+    ObservationRegistry registry = ObservationRegistry.create();
+    registry.observationConfig().observationHandler(new AcceptAll());
+    if (all || on.equals("context")) {
+      MDC.put("requestId", "req-7");
+      MDC.put("user", "user-42");
+      current = Observation.start("request", registry).openScope();
+    }
+    if (all || on.equals("metrics")) {
+      metrics = new WeftMetrics();
+      metrics.bindTo(new SimpleMeterRegistry());
+    }
+    if (all || on.equals("observations")) {
+      observations = WeftObservations.install(registry);
+    }
+    if (!all && !on.equals("off") && metrics == null && observations == null && current == null) {
+      throw new IllegalArgumentException("unknown part: " + on);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    MDC.clear();
+    if (current != null) {
+      current.close();
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+    if (observations != null) {
+      observations.close();
+    }
+  }
+
+  @Benchmark
+  public long weft() throws InterruptedException {
+    return FanOutBenchmark.weft(n, names, values);
+  }
+
+  @Benchmark
+  public long rawThreads() throws InterruptedException {
+    return FanOutBenchmark.rawThreads(n, values);
+  }
+
+  /** A handler that takes every observation and does nothing: observations are real, and cheap. */
+  private static final class AcceptAll implements ObservationHandler<Observation.Context> {
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      return true;
+    }
+  }
+}
