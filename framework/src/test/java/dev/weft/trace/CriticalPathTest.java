@@ -1,8 +1,9 @@
 package dev.weft.trace;
 
-import static dev.weft.trace.Traces.NEVER;
+import static dev.weft.trace.Traces.failed;
 import static dev.weft.trace.Traces.ran;
 import static dev.weft.trace.Traces.scope;
+import static dev.weft.trace.Traces.skipped;
 import static dev.weft.trace.Traces.task;
 import static dev.weft.trace.Traces.trace;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,35 +133,9 @@ class CriticalPathTest {
                 0,
                 6,
                 20,
-                task(
-                    "ff",
-                    "a",
-                    0,
-                    0,
-                    0,
-                    1,
-                    5,
-                    5,
-                    Outcome.FAILED,
-                    "java.io.IOException",
-                    null,
-                    List.of()),
+                failed("ff", "a", 5),
                 task("ff", "b", 0, 0, 0, 1, 19, 6, Outcome.CANCELLED, null, null, List.of()),
-                task(
-                    "ff",
-                    "c",
-                    0,
-                    NEVER,
-                    NEVER,
-                    NEVER,
-                    NEVER,
-                    5,
-                    Outcome.SKIPPED,
-                    null,
-                    null,
-                    List.of(),
-                    "a",
-                    "b")));
+                skipped("ff", "c", 5, "a", "b")));
 
     CriticalPath path = CriticalPath.of(t);
 

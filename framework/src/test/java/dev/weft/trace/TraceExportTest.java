@@ -1,7 +1,9 @@
 package dev.weft.trace;
 
+import static dev.weft.trace.Traces.failed;
 import static dev.weft.trace.Traces.ran;
 import static dev.weft.trace.Traces.scope;
+import static dev.weft.trace.Traces.skipped;
 import static dev.weft.trace.Traces.task;
 import static dev.weft.trace.Traces.trace;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,28 +107,7 @@ class TraceExportTest {
   @Test
   void chrome_skippedTaskIsAnInstant_failureClassInArgs() throws Exception {
     ScopeTrace t =
-        trace(
-            scope(
-                "ff",
-                "ff",
-                0,
-                5,
-                6,
-                task(
-                    "ff",
-                    "a",
-                    0,
-                    0,
-                    0,
-                    1,
-                    5,
-                    5,
-                    Outcome.FAILED,
-                    "java.io.IOException",
-                    null,
-                    List.of()),
-                task(
-                    "ff", "c", 0, -1, -1, -1, -1, 5, Outcome.SKIPPED, null, null, List.of(), "a")));
+        trace(scope("ff", "ff", 0, 5, 6, failed("ff", "a", 5), skipped("ff", "c", 5, "a")));
     List<JsonNode> events = events(ChromeTrace.toJson(t));
 
     assertThat(events)
@@ -203,7 +184,7 @@ class TraceExportTest {
     assertThat(dot).contains("subgraph cluster_s1 {").contains("subgraph cluster_s2 {");
     assertThat(dot).contains("  t0 -> s2 [style=dashed, lhead=cluster_s2, color=\"#c62828\"");
     assertThat(dot).contains("  t0 -> s1 [style=dashed, lhead=cluster_s1];");
-    // Chrome: four tracks besides the critical path (three scopes... and three tasks), none shared.
+    // Chrome: a track for each of the three scopes and three tasks (tids 2 to 7), none shared.
     assertThat(ChromeTrace.toJson(t)).contains("\"tid\":7");
   }
 

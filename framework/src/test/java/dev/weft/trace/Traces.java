@@ -43,6 +43,41 @@ final class Traces {
         dependencies);
   }
 
+  /** A task that started at 1 ms and failed with an IOException at {@code ended}. */
+  static TracedTask failed(String scopePath, String name, long ended) {
+    return task(
+        scopePath,
+        name,
+        0,
+        0,
+        0,
+        1,
+        ended,
+        ended,
+        Outcome.FAILED,
+        "java.io.IOException",
+        null,
+        List.of());
+  }
+
+  /** A task skipped at {@code ended} because a dependency failed. */
+  static TracedTask skipped(String scopePath, String name, long ended, String... dependencies) {
+    return task(
+        scopePath,
+        name,
+        0,
+        NEVER,
+        NEVER,
+        NEVER,
+        NEVER,
+        ended,
+        Outcome.SKIPPED,
+        null,
+        null,
+        List.of(),
+        dependencies);
+  }
+
   static TracedTask task(
       String scopePath,
       String name,
