@@ -1,5 +1,6 @@
 package dev.weft.benchmarks;
 
+import dev.weft.micrometer.DefaultTaskObservationConvention;
 import dev.weft.micrometer.WeftMetrics;
 import dev.weft.micrometer.WeftObservations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +35,9 @@ import org.slf4j.MDC;
  *   <li>{@code metrics}: {@code WeftMetrics} bound to a {@code SimpleMeterRegistry};
  *   <li>{@code observations}: {@code WeftObservations} installed in a registry with a handler (so
  *       observations are real, not no-ops), a scope observation and one per task;
- *   <li>{@code all}: the three together, as the HTTP sample runs.
+ *   <li>{@code all}: the three together, as the HTTP sample runs;
+ *   <li>{@code allNoTaskSpans}: as {@code all}, with an {@code ObservationPredicate} that refuses
+ *       {@code weft.task}: a span per scope, none per task.
  * </ul>
  *
  * <p>{@code rawThreads} starts and joins {@code n} virtual threads in the same run, the baseline of
@@ -53,7 +56,7 @@ import org.slf4j.MDC;
 @State(org.openjdk.jmh.annotations.Scope.Thread) // setup runs in the benchmark's own thread
 public class ObservabilityBenchmark {
   /** What is switched on (see the class comment). */
-  @Param({"off", "context", "metrics", "observations", "all"})
+  @Param({"off", "context", "metrics", "observations", "all", "allNoTaskSpans"})
   public String on;
 
   /** How many tasks each operation forks. */
@@ -74,9 +77,15 @@ public class ObservabilityBenchmark {
       names[i] = "task-" + i;
       values[i] = i;
     }
-    boolean all = on.equals("all");
+    boolean all = on.equals("all") || on.equals("allNoTaskSpans");
     ObservationRegistry registry = ObservationRegistry.create();
     registry.observationConfig().observationHandler(new AcceptAll());
+    if (on.equals("allNoTaskSpans")) {
+      registry
+          .observationConfig()
+          .observationPredicate(
+              (name, context) -> !name.equals(DefaultTaskObservationConvention.NAME));
+    }
     if (all || on.equals("context")) {
       MDC.put("requestId", "req-7");
       MDC.put("user", "user-42");
