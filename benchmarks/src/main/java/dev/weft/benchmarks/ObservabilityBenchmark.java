@@ -37,7 +37,9 @@ import org.slf4j.MDC;
  *       observations are real, not no-ops), a scope observation and one per task;
  *   <li>{@code all}: the three together, as the HTTP sample runs;
  *   <li>{@code allNoTaskSpans}: as {@code all}, with an {@code ObservationPredicate} that refuses
- *       {@code weft.task}: a span per scope, none per task.
+ *       {@code weft.task}: a span per scope, none per task;
+ *   <li>{@code allScopesOnly}: as {@code all}, with {@code WeftObservations.installScopesOnly}: the
+ *       same spans, and nothing built per task.
  * </ul>
  *
  * <p>{@code rawThreads} starts and joins {@code n} virtual threads in the same run, the baseline of
@@ -56,7 +58,7 @@ import org.slf4j.MDC;
 @State(org.openjdk.jmh.annotations.Scope.Thread) // setup runs in the benchmark's own thread
 public class ObservabilityBenchmark {
   /** What is switched on (see the class comment). */
-  @Param({"off", "context", "metrics", "observations", "all", "allNoTaskSpans"})
+  @Param({"off", "context", "metrics", "observations", "all", "allNoTaskSpans", "allScopesOnly"})
   public String on;
 
   /** How many tasks each operation forks. */
@@ -77,7 +79,7 @@ public class ObservabilityBenchmark {
       names[i] = "task-" + i;
       values[i] = i;
     }
-    boolean all = on.equals("all") || on.equals("allNoTaskSpans");
+    boolean all = on.equals("all") || on.equals("allNoTaskSpans") || on.equals("allScopesOnly");
     ObservationRegistry registry = ObservationRegistry.create();
     registry.observationConfig().observationHandler(new AcceptAll());
     if (on.equals("allNoTaskSpans")) {
@@ -95,7 +97,9 @@ public class ObservabilityBenchmark {
       metrics = new WeftMetrics();
       metrics.bindTo(new SimpleMeterRegistry());
     }
-    if (all || on.equals("observations")) {
+    if (on.equals("allScopesOnly")) {
+      observations = WeftObservations.installScopesOnly(registry);
+    } else if (all || on.equals("observations")) {
       observations = WeftObservations.install(registry);
     }
     if (!all && !on.equals("off") && metrics == null && observations == null && current == null) {

@@ -22,14 +22,17 @@ final class ObservationObserver implements ScopeObserver {
   private final ObservationRegistry registry;
   private final @Nullable ScopeObservationConvention scopeConvention;
   private final @Nullable TaskObservationConvention taskConvention;
+  private final boolean tasks; // false: scopes only, nothing per task
 
   ObservationObserver(
       ObservationRegistry registry,
       @Nullable ScopeObservationConvention scopeConvention,
-      @Nullable TaskObservationConvention taskConvention) {
+      @Nullable TaskObservationConvention taskConvention,
+      boolean tasks) {
     this.registry = registry;
     this.scopeConvention = scopeConvention;
     this.taskConvention = taskConvention;
+    this.tasks = tasks;
   }
 
   @Override
@@ -46,7 +49,7 @@ final class ObservationObserver implements ScopeObserver {
   @Override
   public @Nullable Object taskForked(
       ObservedTask task, @Nullable Object scopeState, long nanoTime) {
-    if (!(scopeState instanceof ScopeObservation s)) {
+    if (!tasks || !(scopeState instanceof ScopeObservation s)) {
       return null;
     }
     TaskObservationContext c =
