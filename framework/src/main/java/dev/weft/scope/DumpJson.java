@@ -131,11 +131,6 @@ final class DumpJson {
 
   private static StringBuilder field(StringBuilder b, String name, String value) {
     b.append('"').append(name).append("\":");
-    return string(b, value);
-  }
-
-  /** {@code value} as a JSON string literal ({@link JsonText#string}). */
-  static StringBuilder string(StringBuilder b, String value) {
     return JsonText.string(b, value);
   }
 }

@@ -123,12 +123,11 @@ final class Observed implements ScopeListener {
   @Override
   public void taskEnded(
       TaskNode<?> task, Task.State state, @Nullable Throwable failure, long endedAt) {
-    long now = endedAt;
     TaskOutcome outcome = outcome(task, state, failure);
     @Nullable Object[] states = states(task.observed);
     for (int i = 0; i < observers.length; i++) {
       try {
-        observers[i].taskEnded(task, states[i], outcome, failure, now);
+        observers[i].taskEnded(task, states[i], outcome, failure, endedAt);
       } catch (Throwable e) {
         failed(observers[i], "taskEnded", e);
       }

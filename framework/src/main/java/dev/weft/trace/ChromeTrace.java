@@ -7,9 +7,7 @@ import dev.weft.scope.ScopeTrace.TracedTask;
 import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A trace as Chrome trace-event JSON, which <a href="https://ui.perfetto.dev">Perfetto</a> and
@@ -37,8 +35,7 @@ public final class ChromeTrace {
 
   /** {@code trace} as one JSON object: {@code {"traceEvents":[...], ...}}. */
   public static String toJson(ScopeTrace trace) {
-    Objects.requireNonNull(trace, "trace must not be null: pass the ScopeTrace given to the sink");
-    CriticalPath path = CriticalPath.of(trace);
+    CriticalPath path = CriticalPath.of(TraceTimes.require(trace));
     ChromeTrace out = new ChromeTrace(path.taskSet());
     return out.write(trace, path);
   }
@@ -50,9 +47,8 @@ public final class ChromeTrace {
     JsonText.string(b, trace.root().path()).append(",\"openedAt\":");
     JsonText.string(b, trace.openedAt().toString()).append(",\"criticalPath\":");
     JsonText.string(b, path.toString()).append("},\"traceEvents\":[");
-    meta("process_name", 0, "name", "weft scope " + trace.root().path());
-    meta("thread_name", CRITICAL_TID, "name", "critical path");
-    meta("thread_sort_index", CRITICAL_TID, "sort_index", null);
+    name("process_name", 0, "weft scope " + trace.root().path());
+    track(CRITICAL_TID, "critical path");
     int tid = CRITICAL_TID;
     for (TracedScope s : trace.scopes()) {
       tids.put(s, ++tid);
@@ -69,9 +65,8 @@ public final class ChromeTrace {
 
   private void scope(TracedScope s) {
     int tid = tid(s);
-    meta("thread_name", tid, "name", "scope " + s.path() + " (" + s.owner() + ")");
-    meta("thread_sort_index", tid, "sort_index", null);
-    long joined = s.joinedNanos() != ScopeTrace.NEVER ? s.joinedNanos() : s.closedNanos();
+    track(tid, "scope " + s.path() + " (" + s.owner() + ")");
+    long joined = TraceTimes.joinedOrClosed(s);
     span(tid, "scope " + s.name(), "scope", s.openedNanos(), joined).append(",\"args\":{\"path\":");
     JsonText.string(b, s.path()).append(",\"policy\":");
     JsonText.string(b, s.policy());
@@ -90,9 +85,8 @@ public final class ChromeTrace {
 
   private void task(TracedScope s, TracedTask t) {
     int tid = tid(t);
-    meta("thread_name", tid, "name", t.path());
-    meta("thread_sort_index", tid, "sort_index", null);
-    long ready = t.readyNanos() != ScopeTrace.NEVER ? t.readyNanos() : t.endedNanos();
+    track(tid, t.path());
+    long ready = TraceTimes.readyOrEnd(t);
     if (!t.dependencies().isEmpty() && ready > t.forkedNanos()) {
       span(
               tid,
@@ -106,8 +100,7 @@ public final class ChromeTrace {
       span(tid, "waiting for a slot", "wait", ready, ready + t.slotWaitNanos()).append('}');
     }
     if (t.started()) {
-      long end = t.bodyEndedNanos() != ScopeTrace.NEVER ? t.bodyEndedNanos() : t.endedNanos();
-      taskArgs(span(tid, t.name(), "task", t.startedNanos(), end), t).append('}');
+      taskArgs(span(tid, t.name(), "task", t.startedNanos(), TraceTimes.bodyEnd(t)), t).append('}');
     } else {
       event().append("\"ph\":\"i\",\"s\":\"t\",\"name\":");
       JsonText.string(b, t.name() + " " + t.outcome().tag());
@@ -168,15 +161,18 @@ public final class ChromeTrace {
     return b.append(",\"dur\":").append(us(Math.max(0, to - from)));
   }
 
-  private void meta(String what, int tid, String key, @Nullable String v) {
+  /** A track named {@code name}, sorted by its tid: tracks in trace order, critical path first. */
+  private void track(int tid, String name) {
+    name("thread_name", tid, name);
+    event().append("\"ph\":\"M\",\"name\":\"thread_sort_index\"");
+    ids(tid).append(",\"args\":{\"sort_index\":").append(tid).append("}}");
+  }
+
+  /** A metadata event {@code what} (process_name, thread_name) giving {@code tid} its name. */
+  private void name(String what, int tid, String name) {
     event().append("\"ph\":\"M\",\"name\":\"").append(what).append('"');
-    ids(tid).append(",\"args\":{\"").append(key).append("\":");
-    if (v == null) {
-      b.append(tid); // sort_index: tracks in the order of the trace, critical path first
-    } else {
-      JsonText.string(b, v);
-    }
-    b.append("}}");
+    ids(tid).append(",\"args\":{\"name\":");
+    JsonText.string(b, name).append("}}");
   }
 
   /** The track of a scope or task of the trace (numbered once, by identity: paths may repeat). */

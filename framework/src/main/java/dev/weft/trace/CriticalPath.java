@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -68,8 +67,7 @@ public final class CriticalPath {
 
   /** The critical path of the trace's root scope. */
   public static CriticalPath of(ScopeTrace trace) {
-    Objects.requireNonNull(trace, "trace must not be null: pass the ScopeTrace given to the sink");
-    return of(trace.root());
+    return of(TraceTimes.require(trace).root());
   }
 
   /** The critical path of {@code scope}, one scope of a trace. */
@@ -183,10 +181,10 @@ public final class CriticalPath {
       b.append(t.path()).append(" (");
       if (s.waitedFor() != Wait.FORK) {
         b.append(s.waitedFor() == Wait.SLOT ? "waited for a slot " : "waited ")
-            .append(ms(s.waitNanos()))
+            .append(TraceTimes.ms(s.waitNanos()))
             .append(", ");
       }
-      b.append(t.started() ? ms(t.bodyNanos()) : t.outcome().tag()).append(')');
+      b.append(t.started() ? TraceTimes.ms(t.bodyNanos()) : t.outcome().tag()).append(')');
       if (s.inner() != null) {
         b.append(" { ");
         s.inner().text(b);
@@ -195,28 +193,21 @@ public final class CriticalPath {
     }
   }
 
-  static String ms(long nanos) {
-    return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
-  }
-
   /** The task whose end join() waited for. */
   private static @Nullable TracedTask last(TracedScope scope) {
     long joined = scope.joinedNanos();
-    TracedTask last = null;
+    TracedTask last = null; // of the tasks ended by the join
+    TracedTask any = null; // of all: if join returned before any ended (a policy decided alone)
     for (TracedTask t : scope.tasks()) {
+      if (any == null || t.endedNanos() >= any.endedNanos()) {
+        any = t;
+      }
       boolean beforeJoin = joined == ScopeTrace.NEVER || t.endedNanos() <= joined;
       if (beforeJoin && (last == null || t.endedNanos() >= last.endedNanos())) {
         last = t;
       }
     }
-    if (last == null) { // join returned before any task ended (a policy decided without them)
-      for (TracedTask t : scope.tasks()) {
-        if (last == null || t.endedNanos() >= last.endedNanos()) {
-          last = t;
-        }
-      }
-    }
-    return last;
+    return last != null ? last : any;
   }
 
   /**
@@ -241,7 +232,7 @@ public final class CriticalPath {
    * ended last; for a task that was skipped, the failed one that ended first.
    */
   private static @Nullable TracedTask lastDependency(TracedScope scope, TracedTask t) {
-    long by = t.readyNanos() != ScopeTrace.NEVER ? t.readyNanos() : t.endedNanos();
+    long by = TraceTimes.readyOrEnd(t);
     boolean skipped = t.outcome() == ScopeTrace.Outcome.SKIPPED;
     TracedTask found = null;
     for (String name : t.dependencies()) {

@@ -3,11 +3,11 @@ package dev.weft.trace;
 import dev.weft.scope.ScopeTrace;
 import dev.weft.scope.ScopeTrace.TracedScope;
 import dev.weft.scope.ScopeTrace.TracedTask;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -23,6 +23,13 @@ public final class TraceGraph {
   private final Set<TracedTask> critical;
   private final Set<String> criticalEdges = new HashSet<>();
   private final Map<Object, String> ids = new IdentityHashMap<>(); // paths may repeat
+  private final List<Arrow> arrows = new ArrayList<>();
+
+  /**
+   * An arrow of the graph, between node ids: from a dependency to its dependent, or ({@code
+   * nested}) from a task to a scope its body opened.
+   */
+  private record Arrow(String from, String to, boolean nested, boolean critical) {}
 
   private TraceGraph(ScopeTrace trace) {
     this.trace = trace;
@@ -37,24 +44,32 @@ public final class TraceGraph {
     CriticalPath path = CriticalPath.of(trace);
     this.critical = path.taskSet();
     edges(path);
+    for (TracedScope s : trace.scopes()) {
+      for (TracedTask t : s.tasks()) {
+        for (String d : t.dependencies()) {
+          TracedTask dep = s.task(d);
+          if (dep != null) {
+            arrows.add(arrow(dep, t, false));
+          }
+        }
+        for (TracedScope inner : t.scopes()) {
+          arrows.add(arrow(t, inner, true));
+        }
+      }
+    }
   }
 
   /** {@code trace} as a Mermaid flowchart ({@code flowchart LR}). */
   public static String toMermaid(ScopeTrace trace) {
-    return new TraceGraph(check(trace)).mermaid();
+    return new TraceGraph(TraceTimes.require(trace)).mermaid();
   }
 
   /** {@code trace} as a Graphviz DOT digraph. */
   public static String toDot(ScopeTrace trace) {
-    return new TraceGraph(check(trace)).dot();
+    return new TraceGraph(TraceTimes.require(trace)).dot();
   }
 
   // --- implementation ---
-
-  private static ScopeTrace check(ScopeTrace trace) {
-    return Objects.requireNonNull(
-        trace, "trace must not be null: pass the ScopeTrace given to the sink");
-  }
 
   /** The dependency and slot edges between consecutive steps, as "from->to" task paths. */
   private void edges(CriticalPath path) {
@@ -83,6 +98,10 @@ public final class TraceGraph {
     return id(from) + "->" + id(to);
   }
 
+  private Arrow arrow(Object from, Object to, boolean nested) {
+    return new Arrow(id(from), id(to), nested, criticalEdges.contains(edge(from, to)));
+  }
+
   private String mermaid() {
     StringBuilder b = new StringBuilder("flowchart LR\n");
     for (TracedScope s : trace.scopes()) {
@@ -94,23 +113,13 @@ public final class TraceGraph {
       }
       b.append("  end\n");
     }
-    int link = 0;
     StringBuilder criticalLinks = new StringBuilder();
-    for (TracedScope s : trace.scopes()) {
-      for (TracedTask t : s.tasks()) {
-        for (String d : t.dependencies()) {
-          TracedTask dep = s.task(d);
-          if (dep != null) {
-            b.append("  ").append(id(dep)).append(" --> ").append(id(t));
-            b.append('\n');
-            link = mark(criticalLinks, link, edge(dep, t));
-          }
-        }
-        for (TracedScope inner : t.scopes()) {
-          b.append("  ").append(id(t)).append(" -.-> ");
-          b.append(id(inner)).append('\n');
-          link = mark(criticalLinks, link, edge(t, inner));
-        }
+    for (int link = 0; link < arrows.size(); link++) {
+      Arrow a = arrows.get(link);
+      b.append("  ").append(a.from()).append(a.nested() ? " -.-> " : " --> ").append(a.to());
+      b.append('\n');
+      if (a.critical()) {
+        criticalLinks.append(criticalLinks.isEmpty() ? "" : ",").append(link);
       }
     }
     b.append("  classDef critical stroke:#c62828,stroke-width:3px,color:#b71c1c\n");
@@ -129,13 +138,6 @@ public final class TraceGraph {
     return b.toString();
   }
 
-  private int mark(StringBuilder links, int link, String edge) {
-    if (criticalEdges.contains(edge)) {
-      links.append(links.isEmpty() ? "" : ",").append(link);
-    }
-    return link + 1;
-  }
-
   private String dot() {
     StringBuilder b = new StringBuilder("digraph weft {\n  rankdir=LR;\n  compound=true;\n");
     b.append("  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n");
@@ -152,36 +154,24 @@ public final class TraceGraph {
       }
       b.append("  }\n");
     }
-    for (TracedScope s : trace.scopes()) {
-      for (TracedTask t : s.tasks()) {
-        for (String d : t.dependencies()) {
-          TracedTask dep = s.task(d);
-          if (dep != null) {
-            b.append("  ").append(id(dep)).append(" -> ").append(id(t));
-            dotEdge(b, edge(dep, t), "");
-          }
-        }
-        for (TracedScope inner : t.scopes()) {
-          String sid = id(inner);
-          b.append("  ").append(id(t)).append(" -> ").append(sid);
-          dotEdge(b, edge(t, inner), "style=dashed, lhead=cluster_" + sid);
-        }
+    for (Arrow a : arrows) {
+      b.append("  ").append(a.from()).append(" -> ").append(a.to());
+      List<String> attributes = new ArrayList<>(2);
+      if (a.nested()) {
+        attributes.add("style=dashed, lhead=cluster_" + a.to());
       }
+      if (a.critical()) {
+        attributes.add("color=\"#c62828\", penwidth=3");
+      }
+      b.append(attributes.isEmpty() ? ";\n" : " [" + String.join(", ", attributes) + "];\n");
     }
     return b.append("}\n").toString();
-  }
-
-  private void dotEdge(StringBuilder b, String edge, String attributes) {
-    String mark = criticalEdges.contains(edge) ? "color=\"#c62828\", penwidth=3" : "";
-    String all =
-        attributes.isEmpty() ? mark : mark.isEmpty() ? attributes : attributes + ", " + mark;
-    b.append(all.isEmpty() ? ";\n" : " [" + all + "];\n");
   }
 
   private static String detail(TracedTask t) {
     String text = t.outcome().tag();
     if (t.started()) {
-      text += " " + CriticalPath.ms(t.bodyNanos());
+      text += " " + TraceTimes.ms(t.bodyNanos());
     }
     return t.failure() == null ? text : text + " (" + simpleName(t.failure()) + ")";
   }

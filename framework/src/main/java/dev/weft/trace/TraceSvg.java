@@ -4,7 +4,6 @@ import dev.weft.scope.ScopeTrace;
 import dev.weft.scope.ScopeTrace.TracedScope;
 import dev.weft.scope.ScopeTrace.TracedTask;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -22,19 +21,20 @@ public final class TraceSvg {
   private static final int PLOT = WIDTH - LABEL - 20;
 
   private final StringBuilder b = new StringBuilder(8192);
+  private final CriticalPath path;
   private final Set<TracedTask> critical;
   private final double scale;
   private int row;
 
   private TraceSvg(ScopeTrace trace) {
-    critical = CriticalPath.of(trace).taskSet();
+    path = CriticalPath.of(trace);
+    critical = path.taskSet();
     scale = PLOT / (double) Math.max(1, trace.durationNanos());
   }
 
   /** {@code trace} as an SVG document. */
   public static String toSvg(ScopeTrace trace) {
-    Objects.requireNonNull(trace, "trace must not be null: pass the ScopeTrace given to the sink");
-    return new TraceSvg(trace).write(trace);
+    return new TraceSvg(TraceTimes.require(trace)).write(trace);
   }
 
   // --- implementation ---
@@ -46,9 +46,10 @@ public final class TraceSvg {
     b.append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ');
     b.append(height).append("\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n");
     b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    text(10, 18, "bold", "scope " + trace.root().path() + ": " + ms(trace.durationNanos()));
-    String path = "critical path: " + CriticalPath.of(trace);
-    text(10, 34, "normal", path.length() > 150 ? path.substring(0, 149) + "\u2026" : path);
+    String title = "scope " + trace.root().path() + ": " + TraceTimes.ms(trace.durationNanos());
+    text(10, 18, "bold", title);
+    String line = "critical path: " + path;
+    text(10, 34, "normal", line.length() > 150 ? line.substring(0, 149) + "\u2026" : line);
     axis(trace.durationNanos(), TOP + rows * ROW);
     scope(trace.root(), 0);
     legend(TOP + rows * ROW + 30);
@@ -58,7 +59,7 @@ public final class TraceSvg {
   private void scope(TracedScope s, int depth) {
     int y = TOP + row++ * ROW;
     text(10 + depth * 14, y + 15, "bold", "scope " + s.name() + " (" + s.policy() + ")");
-    long joined = s.joinedNanos() != ScopeTrace.NEVER ? s.joinedNanos() : s.closedNanos();
+    long joined = TraceTimes.joinedOrClosed(s);
     bar(s.openedNanos(), joined, y + 8, 6, "#90a4ae", false);
     bar(joined, s.closedNanos(), y + 8, 6, "#cfd8dc", false);
     for (TracedTask t : s.tasks()) {
@@ -73,17 +74,14 @@ public final class TraceSvg {
     int y = TOP + row++ * ROW;
     boolean onPath = critical.contains(t);
     text(10 + depth * 14, y + 15, onPath ? "bold" : "normal", t.name() + "  " + t.outcome().tag());
-    long ready = t.readyNanos() != ScopeTrace.NEVER ? t.readyNanos() : t.endedNanos();
+    long ready = TraceTimes.readyOrEnd(t);
     bar(t.forkedNanos(), ready, y + 6, 10, "#e0e0e0", false);
     if (t.slotWaitNanos() > 0) {
       bar(ready, ready + t.slotWaitNanos(), y + 6, 10, "#fff176", false);
     }
-    if (t.started()) { // ready, slot given: its thread starting
+    if (t.started()) { // ready, slot given: its thread starting, then its body
       bar(ready + t.slotWaitNanos(), t.startedNanos(), y + 10, 2, "#9e9e9e", false);
-    }
-    if (t.started()) {
-      long end = t.bodyEndedNanos() != ScopeTrace.NEVER ? t.bodyEndedNanos() : t.endedNanos();
-      bar(t.startedNanos(), end, y + 3, 16, colour(t.outcome()), onPath);
+      bar(t.startedNanos(), TraceTimes.bodyEnd(t), y + 3, 16, colour(t.outcome()), onPath);
     } else {
       int x = x(t.endedNanos());
       b.append("<path d=\"M").append(x).append(' ').append(y + 4).append(" l5 7 l-5 7 l-5 -7 z\"");
@@ -181,10 +179,6 @@ public final class TraceSvg {
       }
     }
     b.append("</text>\n");
-  }
-
-  private static String ms(long nanos) {
-    return CriticalPath.ms(nanos);
   }
 
   private static String fmt(double ms) {
