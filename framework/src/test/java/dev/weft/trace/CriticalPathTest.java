@@ -1,6 +1,7 @@
 package dev.weft.trace;
 
 import static dev.weft.trace.Traces.failed;
+import static dev.weft.trace.Traces.opening;
 import static dev.weft.trace.Traces.ran;
 import static dev.weft.trace.Traces.scope;
 import static dev.weft.trace.Traces.skipped;
@@ -169,19 +170,7 @@ class CriticalPathTest {
                 0,
                 41,
                 41,
-                task(
-                    "req",
-                    "load",
-                    0,
-                    0,
-                    0,
-                    1,
-                    41,
-                    41,
-                    Outcome.SUCCEEDED,
-                    null,
-                    null,
-                    List.of(first, second)),
+                opening("req", "load", 41, first, second),
                 ran("req", "ping", 0, 0, 1, 2)));
 
     CriticalPath path = CriticalPath.of(t);

@@ -1,10 +1,10 @@
 package dev.weft.trace;
 
 import static dev.weft.trace.Traces.failed;
+import static dev.weft.trace.Traces.opening;
 import static dev.weft.trace.Traces.ran;
 import static dev.weft.trace.Traces.scope;
 import static dev.weft.trace.Traces.skipped;
-import static dev.weft.trace.Traces.task;
 import static dev.weft.trace.Traces.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.scope.ScopeTrace;
-import dev.weft.scope.ScopeTrace.Outcome;
 import dev.weft.scope.ScopeTrace.TracedScope;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -154,27 +153,7 @@ class TraceExportTest {
   void graphs_nestedScopesWithTheSamePath_distinctIds() {
     TracedScope first = scope("db", "r/load/db", 1, 2, 2, ran("r/load/db", "q", 1, 1, 1, 2));
     TracedScope second = scope("db", "r/load/db", 2, 9, 9, ran("r/load/db", "q", 2, 2, 2, 9));
-    ScopeTrace t =
-        trace(
-            scope(
-                "r",
-                "r",
-                0,
-                10,
-                10,
-                task(
-                    "r",
-                    "load",
-                    0,
-                    0,
-                    0,
-                    1,
-                    10,
-                    10,
-                    Outcome.SUCCEEDED,
-                    null,
-                    null,
-                    List.of(first, second))));
+    ScopeTrace t = trace(scope("r", "r", 0, 10, 10, opening("r", "load", 10, first, second)));
 
     String m = TraceGraph.toMermaid(t);
     assertThat(m).contains("  subgraph s1[").contains("  subgraph s2[");

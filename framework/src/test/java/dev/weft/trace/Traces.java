@@ -60,6 +60,14 @@ final class Traces {
         List.of());
   }
 
+  /**
+   * A task that started at 1 ms, opened {@code scopes} in its body and succeeded at {@code ended}.
+   */
+  static TracedTask opening(String scopePath, String name, long ended, TracedScope... scopes) {
+    return task(
+        scopePath, name, 0, 0, 0, 1, ended, ended, Outcome.SUCCEEDED, null, null, List.of(scopes));
+  }
+
   /** A task skipped at {@code ended} because a dependency failed. */
   static TracedTask skipped(String scopePath, String name, long ended, String... dependencies) {
     return task(

@@ -37,8 +37,9 @@ public final class TraceSample {
     ScopeTrace trace = dashboard();
     write(dir.resolve("trace.json"), chrome(trace));
     write(dir.resolve("trace.svg"), TraceSvg.toSvg(trace));
-    write(dir.resolve("trace.mmd"), graph(trace));
-    write(dir.resolve("trace.dot"), TraceGraph.toDot(trace));
+    List<String> graphs = graphs(trace);
+    write(dir.resolve("trace.mmd"), graphs.get(0));
+    write(dir.resolve("trace.dot"), graphs.get(1));
     System.out.println("critical path: " + criticalPath(trace));
     System.out.println("wrote trace.json, trace.svg, trace.mmd, trace.dot to " + dir);
   }
@@ -76,12 +77,13 @@ public final class TraceSample {
     // @end region="chrome"
   }
 
-  static String graph(ScopeTrace trace) {
+  /** The graph as Mermaid, then as DOT. */
+  static List<String> graphs(ScopeTrace trace) {
     // @start region="graph"
     String mermaid = TraceGraph.toMermaid(trace); // flowchart LR ... critical path in red
     String dot = TraceGraph.toDot(trace); // digraph weft { ... }: dot -Tsvg
     // @end region="graph"
-    return dot.isEmpty() ? dot : mermaid;
+    return List.of(mermaid, dot);
   }
 
   private static List<String> orders() throws InterruptedException {
