@@ -60,34 +60,29 @@ class MetricsEndpointTest {
       assertThat(http.get("dashboard/w" + i).status()).isEqualTo(200);
     }
     String second = http.get("metrics").body();
-    ServiceFixture.fault(service, "profile", 5, 1.0);
-    try {
-      assertThat(http.get("dashboard/w9").status()).isEqualTo(502);
-    } finally {
-      ServiceFixture.resetFaults(service);
-    }
+    failedDashboard("w9");
     String third = http.get("metrics").body();
 
     String opened = "weft_scopes_opened_total{scope=\"dashboard\"}";
-    assertThat(value(second, opened) - value(first, opened)).isEqualTo(2);
-    assertThat(value(third, opened) - value(second, opened)).isEqualTo(1);
+    assertThat(moved(first, second, opened)).isEqualTo(2);
+    assertThat(moved(second, third, opened)).isEqualTo(1);
     String succeeded = scope("succeeded");
-    assertThat(value(second, succeeded) - value(first, succeeded)).isEqualTo(2);
+    assertThat(moved(first, second, succeeded)).isEqualTo(2);
     String failed = scope("failed");
-    assertThat(value(third, failed) - value(second, failed)).isEqualTo(1);
+    assertThat(moved(second, third, failed)).isEqualTo(1);
     for (String task : new String[] {"profile", "orders", "pricing", "recommendations"}) {
       assertThat(second).contains("scope=\"dashboard\",task=\"" + task + "\"");
       String ok = task("succeeded", task);
-      assertThat(value(second, ok) - value(first, ok)).as(task).isEqualTo(2);
+      assertThat(moved(first, second, ok)).as(task).isEqualTo(2);
       String waited =
           "weft_task_queue_wait_seconds_count{scope=\"dashboard\",task=\"" + task + "\"}";
-      assertThat(value(second, waited) - value(first, waited)).as(task).isEqualTo(2);
+      assertThat(moved(first, second, waited)).as(task).isEqualTo(2);
     }
     // The failed dashboard: profile failed, so pricing, which depends on it, was skipped.
     String profileFailed = task("failed", "profile");
-    assertThat(value(third, profileFailed) - value(second, profileFailed)).isEqualTo(1);
+    assertThat(moved(second, third, profileFailed)).isEqualTo(1);
     String pricingSkipped = task("skipped", "pricing");
-    assertThat(value(third, pricingSkipped) - value(second, pricingSkipped)).isEqualTo(1);
+    assertThat(moved(second, third, pricingSkipped)).isEqualTo(1);
   }
 
   @Test
@@ -97,12 +92,7 @@ class MetricsEndpointTest {
     for (int i = 0; i < 3; i++) {
       assertThat(http.get("dashboard/u" + i).status()).isEqualTo(200);
     }
-    ServiceFixture.fault(service, "profile", 5, 1.0);
-    try {
-      assertThat(http.get("dashboard/u9").status()).isEqualTo(502);
-    } finally {
-      ServiceFixture.resetFaults(service);
-    }
+    failedDashboard("u9");
     String after = http.get("metrics").body();
 
     String ok = "dashboard_requests_seconds_count{outcome=\"ok\"}";
@@ -110,11 +100,26 @@ class MetricsEndpointTest {
     String profileOk = "backend_calls_seconds_count{backend=\"profile\",outcome=\"ok\"}";
     String jettyOk =
         "jetty_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\"}";
-    assertThat(value(after, ok) - value(before, ok)).isEqualTo(3);
-    assertThat(value(after, failed) - value(before, failed)).isEqualTo(1);
-    assertThat(value(after, profileOk) - value(before, profileOk)).isEqualTo(3);
+    assertThat(moved(before, after, ok)).isEqualTo(3);
+    assertThat(moved(before, after, failed)).isEqualTo(1);
+    assertThat(moved(before, after, profileOk)).isEqualTo(3);
     // Jetty's timer: the 3 dashboards and the first scrape (the second is still in progress)
-    assertThat(value(after, jettyOk) - value(before, jettyOk)).isEqualTo(4);
+    assertThat(moved(before, after, jettyOk)).isEqualTo(4);
+  }
+
+  /** One dashboard request whose profile backend fails: a 502. */
+  private static void failedDashboard(String user) throws Exception {
+    ServiceFixture.fault(service, "profile", 5, 1.0);
+    try {
+      assertThat(http.get("dashboard/" + user).status()).isEqualTo(502);
+    } finally {
+      ServiceFixture.resetFaults(service);
+    }
+  }
+
+  /** How much {@code series} grew from the scrape {@code before} to the scrape {@code after}. */
+  private static double moved(String before, String after, String series) {
+    return value(after, series) - value(before, series);
   }
 
   /** The series of dashboard scopes that ended with {@code outcome}. */
