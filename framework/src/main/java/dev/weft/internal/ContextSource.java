@@ -19,6 +19,16 @@ public interface ContextSource {
   @Nullable Object capture();
 
   /**
+   * As {@link #capture}, given what this source captured at the previous fork of the same scope by
+   * the same thread ({@code last}, null for none): returns {@code last} itself when the thread has
+   * the same context now, so that the forks of a scope share one captured context. The default
+   * captures anew.
+   */
+  default @Nullable Object capture(@Nullable Object last) {
+    return capture();
+  }
+
+  /**
    * In the thread that runs for the task (its own thread; the thread that runs its fallback): puts
    * {@code value}, what {@link #capture} returned, in place, and returns what {@link #restore}
    * needs to put back what this thread had before.

@@ -37,23 +37,47 @@ public final class ForkContext {
    * a source that throws makes a context whose install fails the task.
    */
   public static @Nullable Object capture() {
+    return capture(null);
+  }
+
+  /**
+   * As {@link #capture()}, given the context the same thread captured at the previous fork of the
+   * same scope ({@code last}, null for none): returns {@code last} itself when every source has the
+   * same context now, so that a loop of forks allocates one context, not one per task.
+   */
+  public static @Nullable Object capture(@Nullable Object last) {
     ContextSource[] sources = ContextSources.all();
+    Captured c = last instanceof Captured lc && lc.sources == sources ? lc : null;
+    // values: allocated at the first source whose value is not the one in c (or, without c, at the
+    // first value): the sources before it had c's values.
     @Nullable Object[] values = null;
     for (int i = 0; i < sources.length; i++) {
+      Object before = c == null ? null : c.values[i];
       Object v;
       try {
-        v = sources[i].capture();
+        v = sources[i].capture(before);
       } catch (Throwable e) {
         return new Failed(sources[i], e);
       }
-      if (v != null) {
-        if (values == null) {
-          values = new Object[sources.length];
+      if (values == null && v != before) {
+        values = new Object[sources.length];
+        if (c != null) {
+          System.arraycopy(c.values, 0, values, 0, i);
         }
+      }
+      if (values != null) {
         values[i] = v;
       }
     }
-    return values == null ? null : new Captured(sources, values);
+    if (values == null) {
+      return c; // every source as at the last fork (c null: none had anything)
+    }
+    for (Object v : values) {
+      if (v != null) {
+        return new Captured(sources, values);
+      }
+    }
+    return null;
   }
 
   /**
@@ -64,7 +88,7 @@ public final class ForkContext {
    *     installed is restored before
    */
   public static @Nullable Object[] install(Object context, String taskName) {
-    return installFor(context, "task '" + taskName + "' did not run");
+    return installFor(context, taskName, false);
   }
 
   /**
@@ -83,8 +107,7 @@ public final class ForkContext {
    */
   public static <A, R> R callWith(
       Object context, String taskName, Function<? super A, ? extends R> f, A argument) {
-    @Nullable Object[] previous =
-        installFor(context, "the fallback of task '" + taskName + "' did not run");
+    @Nullable Object[] previous = installFor(context, taskName, true);
     try {
       return f.apply(argument);
     } finally {
@@ -112,9 +135,10 @@ public final class ForkContext {
 
   // --- implementation ---
 
-  private static @Nullable Object[] installFor(Object context, String what) {
+  /** Installs {@code context} for task {@code taskName}, or for its fallback. */
+  private static @Nullable Object[] installFor(Object context, String taskName, boolean fallback) {
     if (context instanceof Failed f) {
-      throw failure(what, f.source, "capture() at fork", f.thrown);
+      throw failure(taskName, fallback, f.source, "capture() at fork", f.thrown);
     }
     Captured c = (Captured) context;
     @Nullable Object[] previous = new Object[c.sources.length];
@@ -127,7 +151,7 @@ public final class ForkContext {
         previous[i] = c.sources[i].install(v);
       } catch (Throwable e) {
         restore(c, previous, i - 1);
-        throw failure(what, c.sources[i], "install()", e);
+        throw failure(taskName, fallback, c.sources[i], "install()", e);
       }
     }
     return previous;
@@ -153,7 +177,8 @@ public final class ForkContext {
   }
 
   private static IllegalStateException failure(
-      String what, ContextSource source, String step, Throwable e) {
+      String taskName, boolean fallback, ContextSource source, String step, Throwable e) {
+    String what = (fallback ? "the fallback of task '" : "task '") + taskName + "' did not run";
     return new IllegalStateException(
         what + ": context propagator '" + source.name() + "' threw from " + step + ": " + text(e),
         e);

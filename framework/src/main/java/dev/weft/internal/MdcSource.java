@@ -24,6 +24,13 @@ final class MdcSource implements ContextSource {
     return map == null || map.isEmpty() ? null : map;
   }
 
+  /** The copy, or {@code last} when it holds the same entries (forks then share one context). */
+  @Override
+  public @Nullable Object capture(@Nullable Object last) {
+    Object now = capture();
+    return now != null && now.equals(last) ? last : now;
+  }
+
   @Override
   public @Nullable Object install(Object value) {
     Map<String, String> previous = MDC.getCopyOfContextMap();

@@ -175,11 +175,13 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       named.initCause(e);
       throw named;
     }
-    return Objects.requireNonNull(
-        opts,
-        "options function returned null for task '"
-            + taskName
-            + "': return the options it is given, e.g. o -> o.withTimeout(Duration.ofSeconds(1))");
+    if (opts == null) { // the message is built only then: a fork builds no string
+      throw new NullPointerException(
+          "options function returned null for task '"
+              + taskName
+              + "': return the options it is given, e.g. o -> o.withTimeout(Duration.ofSeconds(1))");
+    }
+    return opts;
   }
 
   /** {@code task} as a dependency in {@code scope}; {@code closed}: its own scope is closed. */

@@ -123,6 +123,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   // generated: the name generatedName() returned last (owner only); the fork that gets this very
   // instance marks its task's name as generated (no user code has seen that String before).
   private @Nullable String generated;
+  // lastContext: what the last fork captured (ForkContext), owner only; the next fork shares it
+  // when the owner's context has not changed since.
+  private @Nullable Object lastContext;
   // closing: set by the owner as close() starts waiting (OwnerWait); read racily by ScopeDump,
   // after it saw the owner blocked (BlockedOwners, whose map orders the write before that read).
   boolean closing;
@@ -303,7 +306,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
               + "': give each task of a scope a unique name");
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
-    node.context = ForkContext.capture(); // at fork, in the owner: null when empty
+    node.context = lastContext = ForkContext.capture(lastContext); // at fork: null when empty
     @SuppressWarnings("ReferenceEquality") // this very instance, not an equal name
     boolean nameGenerated = taskName == generated;
     node.nameGenerated = nameGenerated;

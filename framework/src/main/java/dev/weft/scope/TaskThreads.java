@@ -113,13 +113,14 @@ final class TaskThreads {
           .name(threadName)
           .unstarted(CurrentTask.threadBody(node));
     }
-    Thread t =
-        Objects.requireNonNull(
-            factory.newThread(CurrentTask.threadBody(node)),
-            "thread factory returned null for task '"
-                + node.name
-                + "': the thread factory must return "
-                + "a new, unstarted thread that runs the Runnable it is given");
+    Thread t = factory.newThread(CurrentTask.threadBody(node));
+    if (t == null) {
+      throw new NullPointerException(
+          "thread factory returned null for task '"
+              + node.name
+              + "': the thread factory must return "
+              + "a new, unstarted thread that runs the Runnable it is given");
+    }
     if (t.getState() != Thread.State.NEW) {
       throw new IllegalThreadStateException(
           "thread factory returned thread "
