@@ -105,7 +105,8 @@ final class Deadline {
   // The source's timer fired: cancel the source scope (this is the source's own deadline).
   private void expire() {
     ScopeImpl<?> source = source();
-    source.deadlineExpired(
+    ScopeCancel.deadlineExpired(
+        source,
         "deadline of scope '"
             + source.name
             + "' passed"

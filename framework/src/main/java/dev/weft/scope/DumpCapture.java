@@ -97,7 +97,7 @@ final class DumpCapture {
     for (ScopeImpl<?> c : children) {
       nested.add(scope(c, now));
     }
-    Stop stop = s.cancellation();
+    Stop stop = ScopeCancel.of(s);
     boolean blocked = BlockedOwners.isBlocked(s);
     Deadline d = s.deadline;
     return new ScopeEntry(

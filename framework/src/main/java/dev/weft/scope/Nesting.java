@@ -72,15 +72,15 @@ final class Nesting {
       rootKey = OpenRoots.add(scope);
     } else {
       parent.nesting.children.add(scope);
-      String cancelled = parent.cancelDetail();
+      String cancelled = ScopeCancel.detail(parent);
       if (cancelled != null) {
         // The task whose body opens this scope is being cancelled too (by the parent's walk, or
         // by its fork if it was not published yet): end it first, so that a task is always final
         // before a scope nested in it reports the cancel (then what its body throws is an echo).
-        if (ownerTask != null && !ownerTask.cancel(cancelled)) {
+        if (ownerTask != null && !TaskCancel.cancel(ownerTask, cancelled)) {
           ownerTask.awaitFinal(); // another thread is ending it: its publish is brief
         }
-        scope.cancelFromParent(parent);
+        ScopeCancel.fromParent(scope, parent);
       }
     }
   }
@@ -111,11 +111,11 @@ final class Nesting {
     for (ScopeImpl<?> child : children) {
       TaskNode<?> task = child.nesting.ownerTask;
       if (task != null) {
-        task.cancelWithoutInterrupt(detail);
+        TaskCancel.withoutInterrupt(task, detail);
       }
-      child.cancelFromParent(scope);
+      ScopeCancel.fromParent(child, scope);
       if (task != null) {
-        task.interruptIfCancelled();
+        TaskCancel.interruptIfCancelled(task);
       }
     }
   }

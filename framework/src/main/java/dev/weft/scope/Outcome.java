@@ -15,7 +15,7 @@ final class Outcome {
   private Outcome() {}
 
   static <R> R of(ScopeImpl<R> s) {
-    Stop st = s.cancellation();
+    Stop st = ScopeCancel.of(s);
     StopReason reason = st == null ? null : st.reason();
     RuntimeException stopping = null;
     // Every task is final now. Only the first stop cancels tasks, so under a deadline stop the

@@ -62,7 +62,7 @@ final class OwnerWait {
         s.awaited = t; // then re-check: a task reads `awaited` after it marks itself settled
         while (!t.isSettled()) {
           if (Thread.interrupted()) {
-            if (s.cancelOnOwnerInterrupt()) {
+            if (ScopeCancel.onOwnerInterrupt(s)) {
               InterruptedException e =
                   new InterruptedException(
                       "interrupted while joining scope '" + s.name + "': its tasks were cancelled");
@@ -174,7 +174,7 @@ final class OwnerWait {
         while (!ended(t)) {
           long now = System.nanoTime();
           if (now - nextWarning >= 0) {
-            warnStuck(s, Duration.ofNanos(now - s.stoppedNow().nanos()));
+            warnStuck(s, Duration.ofNanos(now - ScopeCancel.ofStopped(s).nanos()));
             step = Math.min(step, Duration.ofMinutes(5).toNanos()) * 2;
             nextWarning = now + step;
           }

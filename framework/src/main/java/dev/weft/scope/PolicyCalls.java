@@ -62,7 +62,7 @@ final class PolicyCalls<R> {
     inOwner = true;
     try {
       if (policy.onJoin()) {
-        scope.cancelByPolicy("policy " + describe() + " stopped the scope at join()");
+        ScopeCancel.byPolicy(scope, "policy " + describe() + " stopped the scope at join()");
       }
     } catch (Throwable e) {
       failed(e);
@@ -79,7 +79,8 @@ final class PolicyCalls<R> {
         inOwner = true;
       }
       if (policy.onComplete(node)) {
-        scope.cancelByPolicy(
+        ScopeCancel.byPolicy(
+            scope,
             "policy "
                 + describe()
                 + " stopped the scope after task '"
@@ -107,6 +108,6 @@ final class PolicyCalls<R> {
     if (first != null && first != e) {
       first.addSuppressed(e);
     }
-    scope.cancelByPolicy("policy " + describe() + " threw " + Messages.describe(e));
+    ScopeCancel.byPolicy(scope, "policy " + describe() + " threw " + Messages.describe(e));
   }
 }

@@ -9,7 +9,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,12 +17,13 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The scope core: its state machine (open, joined, closed; cancelled), the one fork, join, cancel
- * and close. The rest lives next to it, one concept per file: {@link ForkOverloads} (the typed
- * forks), {@link Deadline}, {@link ConcurrencyLimit}, {@link TaskThreads} (thread start), {@link
- * Nesting} (the tree of scopes), {@link OwnerWait} (the owner's waits), {@link Outcome} (what join
- * returns or throws), {@link Failures} (how failures reach the caller), and per task {@link
- * TaskNode}. See docs/architecture.md.
+ * The scope core: its state machine (open, joined, closed; cancelled), the one fork, join and
+ * close. The rest lives next to it, one concept per file: {@link ForkOverloads} (the typed forks),
+ * {@link ScopeCancel} (the stop record and the cancel walk), {@link Deadline}, {@link
+ * ConcurrencyLimit}, {@link TaskThreads} (thread start), {@link Nesting} (the tree of scopes),
+ * {@link OwnerWait} (the owner's waits), {@link Outcome} (what join returns or throws), {@link
+ * Failures} (how failures reach the caller), and per task {@link TaskNode} (with {@link
+ * TaskCancel}, how a task is cancelled). See docs/architecture.md.
  */
 /*
  * Implementation overview
@@ -50,10 +50,10 @@ import org.jspecify.annotations.Nullable;
  *    dependency ended). Its `remaining` count is decremented atomically by each dependency that
  *    succeeded and once by the fork; whoever reaches zero starts it, after every dependency's
  *    outcome (each decrement is a full fence following that dependency's publish).
- * 5. The stop record (`stopped`), CAS from null once: the first cause wins, and only its winner
- *    cancels. It ends every unfinished task first, then cancels nested scopes, then interrupts
- *    the cancelled tasks' threads (so a nested scope is cancelled before its owner sees the
- *    interrupt), and never interrupts the thread that made the stop.
+ * 5. The stop record (`stopped`; ScopeCancel), CAS from null once: the first cause wins, and only
+ *    its winner cancels. It ends every unfinished task first, then cancels nested scopes, then
+ *    interrupts the cancelled tasks' threads (so a nested scope is cancelled before its owner sees
+ *    the interrupt), and never interrupts the thread that made the stop.
  *
  * Why the core looks the way it does (measured: MechanismBenchmark, docs/performance.md):
  * - No counter shared by the tasks of a scope: a counter every task writes as it ends moves one
@@ -109,9 +109,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   volatile @Nullable TaskNode<?> awaited;
   // allSettled: set by the owner once join() saw every task settled; a cancel then has nothing to
   // end (and close() skips the walk that would read every task again).
-  private volatile boolean allSettled;
+  volatile boolean allSettled;
   // stopped: why, when and by whom the scope stopped; CAS from null once, by any thread (edge 5).
-  private final AtomicReference<@Nullable Stop> stopped = new AtomicReference<>();
+  final AtomicReference<@Nullable Stop> stopped = new AtomicReference<>();
   // failures: how many tasks have failed so far; each failing thread takes its rank with an atomic
   // increment (TaskNode.failureOrder), so "the first failure" is the task that failed first.
   private volatile int failures;
@@ -191,7 +191,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
 
   @Override
   public void cancel() {
-    cancel(
+    ScopeCancel.cancel(
+        this,
         StopReason.CANCEL,
         "scope '"
             + name
@@ -227,6 +228,25 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
       broken.add(e);
     }
     Outcome.ofClose(this, thrownByJoin, broken, leftOpen, neverJoined ? forked : 0, sinkFailed);
+  }
+
+  /**
+   * Cancels, waits for every thread, and unlinks the scope. Owner only. Whatever fails on the way,
+   * the scope ends closed and unlinked: a half-closed scope left as the thread's innermost would
+   * become the parent of every later scope of that (perhaps pooled) thread. Once closed, hands the
+   * scope's execution trace, if it has one, to its sink, and returns what the sink threw.
+   */
+  @Nullable Throwable closeNow() {
+    try {
+      ScopeCancel.cancel(this, StopReason.CLOSE, "scope '" + name + "' was closed");
+      OwnerWait.untilTerminated(this);
+    } finally {
+      phase = CLOSED;
+      deadline.cancelTimer();
+      nesting.unlink(this);
+      listener.scopeClosed(this);
+    }
+    return TraceRecorder.deliver(this);
   }
 
   // --- what observers read (ObservedScope) ---
@@ -319,7 +339,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
       threads.startUnpublished(node);
     }
     if (tasks.append(node)) {
-      node.cancel(stoppedNow().detail()); // cancelled before the append: its walk may miss it
+      // Cancelled before the append: the cancel's walk may miss it.
+      TaskCancel.cancel(node, ScopeCancel.ofStopped(this).detail());
       return node;
     }
     if (startNow) {
@@ -369,98 +390,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
     calls.onComplete(node);
   }
 
-  // --- cancellation ---
-
-  /** Cancels every unfinished task and nested scope; the first reason wins (edge 5). */
-  private boolean cancel(StopReason reason, String detail) {
-    if (stopped.get() != null
-        || !stopped.compareAndSet(
-            null, new Stop(reason, detail, System.nanoTime(), Thread.currentThread()))) {
-      return false;
-    }
-    // The walk covers the tasks published before tasks.markCancelled(); a fork published after it
-    // is cancelled by the fork itself (edge 1). After a join that saw every task settled there is
-    // nothing to end.
-    int published = tasks.markCancelled();
-    boolean walk = !allSettled;
-    for (int i = 0; walk && i < published; i++) {
-      tasks.get(i).cancelWithoutInterrupt(detail);
-    }
-    nesting.cancelChildren(this, detail);
-    for (int i = 0; walk && i < published; i++) {
-      tasks.get(i).interruptIfCancelled();
-    }
-    LockSupport.unpark(owner);
-    return true;
-  }
-
-  /** The parent of this scope stops: so does this scope, for the same reason. */
-  void cancelFromParent(ScopeImpl<?> p) {
-    Stop why = p.stoppedNow();
-    cancel(
-        why.reason().inChild(), "enclosing scope '" + p.name + "' was cancelled: " + why.detail());
-  }
-
-  /** The deadline this scope owns passed (see Deadline). */
-  void deadlineExpired(String detail) {
-    cancel(StopReason.DEADLINE, detail);
-  }
-
-  /** The owner was interrupted in join(): cancels the scope; false if it was already stopped. */
-  boolean cancelOnOwnerInterrupt() {
-    return cancel(StopReason.INTERRUPT, "owner of scope '" + name + "' was interrupted in join()");
-  }
-
-  /** The policy said so, or one of its callbacks threw (see PolicyCalls). */
-  void cancelByPolicy(String detail) {
-    cancel(StopReason.POLICY, detail);
-  }
-
-  /**
-   * Cancels, waits for every thread, and unlinks the scope. Owner only. Whatever fails on the way,
-   * the scope ends closed and unlinked: a half-closed scope left as the thread's innermost would
-   * become the parent of every later scope of that (perhaps pooled) thread. Once closed, hands the
-   * scope's execution trace, if it has one, to its sink, and returns what the sink threw.
-   */
-  @Nullable Throwable closeNow() {
-    try {
-      cancel(StopReason.CLOSE, "scope '" + name + "' was closed");
-      OwnerWait.untilTerminated(this);
-    } finally {
-      phase = CLOSED;
-      deadline.cancelTimer();
-      nesting.unlink(this);
-      listener.scopeClosed(this);
-    }
-    return TraceRecorder.deliver(this);
-  }
-
   // --- state others read ---
-
-  /** The stop, or null while the scope runs. */
-  @Nullable Stop cancellation() {
-    return stopped.get();
-  }
-
-  /** The stop of a scope known to have stopped (a closing one, say). */
-  Stop stoppedNow() {
-    return Objects.requireNonNull(stopped.get(), "stop of a stopped scope");
-  }
-
-  /** The reason the scope was cancelled or closed, or null while it runs. */
-  @Nullable String cancelDetail() {
-    Stop s = stopped.get();
-    return s == null ? null : s.detail();
-  }
-
-  /**
-   * Whether {@code t} stopped the scope: a task that calls {@code cancel()} is not interrupted by
-   * that cancel, also when the owner cancels it later (it was forked while the cancel walked).
-   */
-  boolean cancelledBy(Thread t) {
-    Stop s = stopped.get();
-    return s != null && s.by() == t;
-  }
 
   /** The first exception a policy callback threw, or null. */
   @Nullable Throwable policyFailure() {

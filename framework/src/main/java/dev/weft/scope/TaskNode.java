@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * run for the task: {@code close()} waits for this). Each task has its own flags, so ending a task
  * writes nothing that other tasks' threads share: a counter shared by every task of a scope costs a
  * cache-line transfer between cores per task (see docs/performance.md).
+ *
+ * <p>How a task is cancelled, and its thread interrupted, is in {@link TaskCancel}.
  */
 final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   static final int PENDING = 0;
@@ -80,9 +81,10 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   private int remaining; // plain: initialised before the node is published, then only atomic ops
   // openedScope: set by the task's own thread when its body opens a scope; read by that thread.
   boolean openedScope;
-  // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING,
-  // before the release write of the final state; read after reading a final state.
-  private @Nullable Object outcome;
+  // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING
+  // (here or in TaskCancel), before the release write of the final state; read after reading a
+  // final state.
+  @Nullable Object outcome;
   final Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
@@ -246,9 +248,10 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
     if (state != PENDING) {
       return;
     }
-    String stop = scope.cancelDetail();
+    String stop = ScopeCancel.detail(scope);
     if (stop != null || dependency.state == CANCELLED) {
-      cancel(
+      TaskCancel.cancel(
+          this,
           stop != null ? stop : "dependency '" + dependency.name + "' was cancelled",
           cascade,
           true);
@@ -259,64 +262,6 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
           SKIPPED,
           cascade);
       mark(SETTLED_AND_RELEASED); // no thread was started, and none will be
-    }
-  }
-
-  /** Cancels the task if it has not ended; returns true if this call cancelled it. */
-  boolean cancel(String why) {
-    return cancel(why, null, true);
-  }
-
-  /**
-   * Cancels the task like {@link #cancel(String)} but leaves its thread uninterrupted: a scope's
-   * cancel ends every task first, then cancels nested scopes, and only then interrupts threads
-   * ({@link #interruptIfCancelled}), so that a nested scope is cancelled before its owner (a task
-   * thread) sees the interrupt.
-   */
-  boolean cancelWithoutInterrupt(String why) {
-    return cancel(why, null, false);
-  }
-
-  /** Interrupts the thread of a cancelled task that still runs (see cancelWithoutInterrupt). */
-  void interruptIfCancelled() {
-    if (state == CANCELLED) {
-      interruptThread();
-    }
-  }
-
-  /** {@link #cancel(String)}, with this task's dependents queued in {@code cascade}. */
-  private boolean cancel(String why, @Nullable ArrayDeque<TaskNode<?>> cascade, boolean interrupt) {
-    int s;
-    for (; ; ) {
-      s = state;
-      if (s >= COMPLETING) {
-        return false;
-      }
-      if (STATE.compareAndSet(this, s, COMPLETING)) {
-        break;
-      }
-    }
-    outcome = new CancellationException("task '" + name + "' cancelled: " + why);
-    publish(CANCELLED, cascade);
-    if (s == PENDING) {
-      mark(SETTLED_AND_RELEASED); // its thread never started, and never will
-      return true;
-    }
-    mark(SETTLED);
-    if (interrupt) {
-      interruptThread();
-    }
-    return true;
-  }
-
-  /**
-   * Interrupts the task's thread if it still runs, unless it is the current thread or the thread
-   * that cancelled the scope (as the JDK, a cancel does not interrupt the thread that calls it).
-   */
-  private void interruptThread() {
-    Thread t = thread;
-    if (t != null && t != Thread.currentThread() && !threadGone() && !scope.cancelledBy(t)) {
-      t.interrupt();
     }
   }
 
@@ -378,7 +323,7 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
           FAILED,
           null);
       mark(SETTLED);
-      interruptThread();
+      TaskCancel.interrupt(this);
     }
   }
 
@@ -393,7 +338,7 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   }
 
   /** Whether no thread runs or will run for this task. */
-  private boolean threadGone() {
+  boolean threadGone() {
     return (done & RELEASED) != 0;
   }
 
@@ -405,13 +350,13 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   /**
    * Sets {@code bits} in {@code done} (other threads may set the other bit) and tells the scope.
    */
-  private void mark(int bits) {
+  void mark(int bits) {
     DONE.getAndBitwiseOr(this, bits);
     scope.wakeOwnerIfAwaited(this);
   }
 
   /** CAS {@code from} -> COMPLETING. */
-  private boolean claim(int from) {
+  boolean claim(int from) {
     return STATE.compareAndSet(this, from, COMPLETING);
   }
 
@@ -450,7 +395,7 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
    * already skipped. They are ended in a loop, not by recursion: {@code cascade} is null in the
    * task that starts a cascade, which runs the loop; the dependents it ends queue theirs on it.
    */
-  private void publish(int finalState, @Nullable ArrayDeque<TaskNode<?>> cascade) {
+  void publish(int finalState, @Nullable ArrayDeque<TaskNode<?>> cascade) {
     // A release write publishes outcome and recoveredFrom to whoever reads the final state; the
     // getAndSet that follows is the full fence (and a reader that sees ENDED sees the state).
     long endedAt = scope.listener.now(); // before a dependent can see the end and start

@@ -59,10 +59,10 @@ final class TaskThreads {
     if (node.isFinal()) {
       return false;
     }
-    String stop = scope.cancelDetail();
+    String stop = ScopeCancel.detail(scope);
     if (stop != null) {
       // A cancel in progress may not have reached this task yet: never start it.
-      node.cancel(stop);
+      TaskCancel.cancel(node, stop);
       return false;
     }
     Thread t;
