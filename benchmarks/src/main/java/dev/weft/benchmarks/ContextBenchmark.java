@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.slf4j.MDC;
 
 /**
- * The cost of context propagation (docs/observability/context.md): what a fork pays to capture the
- * forking thread's context, and what a task pays to install and restore it.
+ * The cost of context propagation (docs/observability.md, "Context in tasks"): what a fork pays to
+ * capture the forking thread's context, and what a task pays to install and restore it.
  *
  * <p>{@code context} selects what the benchmark thread has when it forks; the class path has
  * logback (a real MDC) and io.micrometer:context-propagation:

@@ -40,7 +40,7 @@ import java.util.Objects;
  * With an empty context (no MDC entry, no accessor value, no propagator value) a fork reads each
  * source once and allocates nothing; the task's thread does nothing. A non-empty context costs a
  * copy of the MDC map at fork, and in the task's thread an install and a restore per source with a
- * value. See docs/observability/context.md for the measured figures.
+ * value. See docs/observability.md ("Context in tasks") for the measured figures.
  */
 public final class WeftContext {
   private WeftContext() {}

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * What the forking thread had in its context at fork ({@link ContextSources}), carried into the
  * task: captured by the owner in {@code fork}, installed in the thread that runs for the task, and
  * restored there to what that thread had. Not API; the rules users see are in {@code
- * dev.weft.context} and docs/observability/context.md.
+ * dev.weft.context} and docs/observability.md ("Context in tasks").
  *
  * <p>An empty context is {@code null}: {@link #capture} then allocates nothing, and a task forked
  * with it installs and restores nothing. A source that throws:

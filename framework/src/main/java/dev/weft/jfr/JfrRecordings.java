@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Listening costs nothing per scope: {@link FlightRecorder#addListener} registers a callback and
  * does not start or initialise the recorder (measured: about 1 ms once, 9 classes, no thread; see
- * docs/observability/jfr.md). JFR calls {@link #recordingStateChanged} after a recording's settings
- * are applied and outside its own locks; each call looks at what is enabled now, under {@link
- * #LOCK}, so the last call sees the last change.
+ * docs/observability.md, "JFR"). JFR calls {@link #recordingStateChanged} after a recording's
+ * settings are applied and outside its own locks; each call looks at what is enabled now, under
+ * {@link #LOCK}, so the last call sees the last change.
  *
  * <p>Scopes read the observers as they open: a scope opened before the recording started is not
  * recorded, nor is one opened after it stopped. A setting changed on a running recording (without a

@@ -100,7 +100,7 @@ public final class ScopeDump {
    * scopes}; each task with {@code name}, {@code state}, and what applies of {@code ageMillis},
    * {@code waitsFor}, {@code exception}, {@code timedOut}, {@code recoveredFrom}, {@code
    * skippedBecause}, {@code stillRuns} and nested {@code scopes}. Fields that do not apply are left
-   * out. docs/observability/dump.md lists every field.
+   * out. docs/observability.md, "Live scope dump" lists every field.
    *
    * @return the JSON text (printable ASCII: other characters are escaped)
    */

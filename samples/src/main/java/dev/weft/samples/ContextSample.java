@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Context propagation (docs/observability/context.md): a task sees the MDC its forking thread had
- * at fork, in its body, in a nested scope and in its fallback; a ThreadLocal of your own is carried
- * by a registered propagator.
+ * Context propagation (docs/observability.md, "Context in tasks"): a task sees the MDC its forking
+ * thread had at fork, in its body, in a nested scope and in its fallback; a ThreadLocal of your own
+ * is carried by a registered propagator.
  *
  * <p>How to run: {@code ./mvnw -q -pl samples -am compile exec:java
  * -Dsample.main=dev.weft.samples.ContextSample} (the log lines go to standard output, with the

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-/** ContextSample does what docs/observability/context.md says. */
+/** ContextSample does what docs/observability.md, "Context in tasks" says. */
 class ContextSampleTest {
 
   /** Every log line of the tasks, the nested task and the fallback carries the forker's MDC. */
