@@ -17,10 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Finds actual deadlocks among threads blocked on checked locks, platform and virtual alike ({@code
  * ThreadMXBean.findDeadlockedThreads} sees only platform threads and JVM monitors).
  *
- * {@snippet :
- * try (DeadlockDetector detector = DeadlockDetector.create().startWatchdog(Duration.ofSeconds(10))) {
- *   runServer();   // a deadlock is logged (SLF4J, error) and counted
- * }
+ * {@snippet class=dev.weft.samples.ApiSnippets region=deadlock-watchdog lang=java}
+ *
  * }
  *
  * <p>It sees the locks of every checker in the JVM whose policy is not OFF. A thread counts as

@@ -21,19 +21,7 @@ import org.jspecify.annotations.Nullable;
  * A factory of checked locks that learns the order in which threads take them and reports a
  * potential deadlock before a thread takes locks in an order that closes a cycle.
  *
- * {@snippet :
- * LockOrderChecker checker = LockOrderChecker.create();
- * Lock accounts = checker.newLock("accounts");
- * Lock audit = checker.newLock("audit");
- *
- * accounts.lock();   // learns accounts -> audit
- * audit.lock();
- * audit.unlock();
- * accounts.unlock();
- *
- * audit.lock();
- * accounts.lock();   // throws LockOrderViolationException: "audit -> accounts, accounts -> audit"
- * }
+ * {@snippet class=dev.weft.samples.ApiSnippets region=lock-order lang=java}
  *
  * <h2>Usage</h2>
  *

@@ -14,12 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Weft's meters: scopes, tasks, concurrency-limit waits, lock-order violations and deadlocks, in a
  * Micrometer {@link MeterRegistry}.
  *
- * {@snippet :
- * WeftMetrics metrics = new WeftMetrics();
- * metrics.bindTo(registry);  // the scopes opened from now on are measured
- * // ...
- * metrics.close();           // scopes opened afterwards are not
- * }
+ * {@snippet class=dev.weft.samples.ApiSnippets region=metrics lang=java}
  *
  * <h2>Meters</h2>
  *

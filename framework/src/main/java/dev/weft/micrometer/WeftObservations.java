@@ -10,10 +10,8 @@ import java.util.Objects;
  * DefaultTaskObservationConvention#NAME}), its child. With a tracing bridge (Micrometer Tracing,
  * OpenTelemetry) they become spans of the request that opened the scope, without user code.
  *
- * {@snippet :
- * try (WeftObservations observations = WeftObservations.install(observationRegistry)) {
- *   runServer();   // every scope opened meanwhile is observed
- * }
+ * {@snippet class=dev.weft.samples.ApiSnippets region=observations lang=java}
+ *
  * }
  *
  * <h2>The observation tree</h2>
