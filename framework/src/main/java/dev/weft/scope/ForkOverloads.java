@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The convenience {@code fork} overloads of {@link Scope}, each turned into the one entry point
@@ -24,9 +25,11 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       UnaryOperator<TaskOptions<T>> options);
 
   /**
-   * {@code task} as a dependency of a task of this scope; {@code argument} names it in messages.
+   * {@code task} as a dependency of a task of this scope; {@code argument} names it in messages,
+   * with {@code index} if it is an element of a list ({@code -1} if it is not). The message is
+   * built only when it is thrown: a fork with a thousand dependencies builds no string.
    */
-  abstract <A> TaskNode<A> dependency(Task<A> task, String argument);
+  abstract <A> TaskNode<A> dependency(Task<A> task, String argument, int index);
 
   /** The next free generated name, {@code task-N}. Owner only. */
   abstract String generatedName();
@@ -60,7 +63,7 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       Body1<? super A, ? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, Messages.NULL_BODY);
-    TaskNode<A> na = dependency(a, "a");
+    TaskNode<A> na = dependency(a, "a", -1);
     return fork(name, new TaskNode<?>[] {na}, () -> body.apply(na.value()), options);
   }
 
@@ -78,8 +81,8 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       Body2<? super A, ? super B, ? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, Messages.NULL_BODY);
-    TaskNode<A> na = dependency(a, "a");
-    TaskNode<B> nb = dependency(b, "b");
+    TaskNode<A> na = dependency(a, "a", -1);
+    TaskNode<B> nb = dependency(b, "b", -1);
     return fork(
         name, new TaskNode<?>[] {na, nb}, () -> body.apply(na.value(), nb.value()), options);
   }
@@ -103,9 +106,9 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       Body3<? super A, ? super B, ? super C, ? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, Messages.NULL_BODY);
-    TaskNode<A> na = dependency(a, "a");
-    TaskNode<B> nb = dependency(b, "b");
-    TaskNode<C> nc = dependency(c, "c");
+    TaskNode<A> na = dependency(a, "a", -1);
+    TaskNode<B> nb = dependency(b, "b", -1);
+    TaskNode<C> nc = dependency(c, "c", -1);
     return fork(
         name,
         new TaskNode<?>[] {na, nb, nc},
@@ -140,7 +143,7 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
                 + "] must not be null: "
                 + "pass tasks forked in this scope, or leave it out of the list");
       }
-      deps[i] = dependency(d, "dependencies[" + i + "]");
+      deps[i] = dependency(d, "dependencies", i);
     }
     return fork(name, deps, body, options);
   }
@@ -184,33 +187,33 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
     return opts;
   }
 
-  /** {@code task} as a dependency in {@code scope}; {@code closed}: its own scope is closed. */
-  @SuppressWarnings("unchecked")
-  static <A> TaskNode<A> dependency(
-      ScopeImpl<?> scope, Task<A> task, String argument, boolean closed) {
+  /**
+   * Why {@code task} cannot be a dependency in {@code scope}, which {@link #dependency} throws:
+   * {@code task} is null or not a task of {@code scope}; {@code closed}: its own scope is closed.
+   */
+  static RuntimeException notADependency(
+      ScopeImpl<?> scope, @Nullable Task<?> task, String argument, int index, boolean closed) {
+    String named = index < 0 ? argument : argument + "[" + index + "]";
     if (task == null) {
-      throw new NullPointerException(
+      return new NullPointerException(
           "dependency "
-              + argument
+              + named
               + " must not be null: pass a task "
               + "forked in this scope, or use fork(name, body) for a task without dependencies");
     }
-    if (!(task instanceof TaskNode<A> node) || node.scope != scope) {
-      String owning =
-          !(task instanceof TaskNode<?> n)
-              ? "no Weft scope"
-              : "scope '" + n.scope.name + "'" + (closed ? ", which is closed" : "");
-      throw new IllegalArgumentException(
-          "dependency '"
-              + task.name()
-              + "' belongs to "
-              + owning
-              + ", not to scope '"
-              + scope.name
-              + "': a task can only depend on tasks of its own "
-              + "scope; pass the value instead, or fork both tasks in one scope");
-    }
-    return node;
+    String owning =
+        !(task instanceof TaskNode<?> n)
+            ? "no Weft scope"
+            : "scope '" + n.scope.name + "'" + (closed ? ", which is closed" : "");
+    return new IllegalArgumentException(
+        "dependency '"
+            + task.name()
+            + "' belongs to "
+            + owning
+            + ", not to scope '"
+            + scope.name
+            + "': a task can only depend on tasks of its own "
+            + "scope; pass the value instead, or fork both tasks in one scope");
   }
 
   /** The first free name {@code task-N}, N counting from the number of tasks forked so far. */

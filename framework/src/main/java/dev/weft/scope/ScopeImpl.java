@@ -296,8 +296,12 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   // --- the one fork ---
 
   @Override
-  <A> TaskNode<A> dependency(Task<A> task, String argument) {
-    return dependency(this, task, argument, phaseOf(task) == CLOSED);
+  @SuppressWarnings("unchecked")
+  <A> TaskNode<A> dependency(Task<A> task, String argument, int index) {
+    if (task instanceof TaskNode<?> node && node.scope == this) {
+      return (TaskNode<A>) node;
+    }
+    throw notADependency(this, task, argument, index, phaseOf(task) == CLOSED);
   }
 
   @Override
