@@ -224,6 +224,29 @@ public class FanOutBenchmark {
     return sink.get();
   }
 
+  /**
+   * The diamond without its sink: the root and its {@code n} dependents, summed by the owner after
+   * {@code join()}. Against {@link #weftDiamond} it shows what the sink costs (one task that
+   * depends on all {@code n}), against {@link #weft} what a dependency on the root costs.
+   */
+  @Benchmark
+  public long weftDiamondNoSink() throws InterruptedException {
+    List<Task<Integer>> middle = new ArrayList<>(n);
+    try (Scope<Void> scope = Scope.open("diamond")) {
+      Task<Integer> root = scope.fork("root", () -> values[0]);
+      for (int i = 0; i < n; i++) {
+        int offset = i;
+        middle.add(scope.fork(names[i], root, r -> values[r + offset]));
+      }
+      scope.join();
+    }
+    long sum = 0;
+    for (Task<Integer> t : middle) {
+      sum += t.get();
+    }
+    return sum;
+  }
+
   @Benchmark
   public long rawThreadsDiamond() throws InterruptedException {
     Integer[] rootResult = new Integer[1];
