@@ -247,6 +247,27 @@ public class FanOutBenchmark {
     return sum;
   }
 
+  /**
+   * The diamond whose sink reads none of its 1,000 dependencies' results: against {@link
+   * #weftDiamond} it shows what the sink's reads cost, against {@link #weftDiamondNoSink} what
+   * waiting for 1,000 dependencies and starting the sink cost.
+   */
+  @Benchmark
+  public long weftDiamondSinkReadsNothing() throws InterruptedException {
+    Task<Long> sink;
+    try (Scope<Void> scope = Scope.open("diamond")) {
+      Task<Integer> root = scope.fork("root", () -> values[0]);
+      List<Task<Integer>> middle = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int offset = i;
+        middle.add(scope.fork(names[i], root, r -> values[r + offset]));
+      }
+      sink = scope.fork("sink", middle, () -> (long) middle.size());
+      scope.join();
+    }
+    return sink.get();
+  }
+
   @Benchmark
   public long rawThreadsDiamond() throws InterruptedException {
     Integer[] rootResult = new Integer[1];
