@@ -19,8 +19,6 @@ import org.jspecify.annotations.Nullable;
  *
  * {@snippet class=dev.weft.samples.ApiSnippets region=deadlock-watchdog lang=java}
  *
- * }
- *
  * <p>It sees the locks of every checker in the JVM whose policy is not OFF. A thread counts as
  * blocked from the moment its acquisition finds the lock taken. A cycle is confirmed by a second
  * look before it is reported, so a lock released while the detector runs is not reported.

@@ -12,8 +12,6 @@ import java.util.Objects;
  *
  * {@snippet class=dev.weft.samples.ApiSnippets region=observations lang=java}
  *
- * }
- *
  * <h2>The observation tree</h2>
  *
  * <ul>

@@ -25,11 +25,10 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       UnaryOperator<TaskOptions<T>> options);
 
   /**
-   * {@code task} as a dependency of a task of this scope; {@code argument} names it in messages,
-   * with {@code index} if it is an element of a list ({@code -1} if it is not). The message is
-   * built only when it is thrown: a fork with a thousand dependencies builds no string.
+   * {@code task} as a dependency of a task of this scope; {@code argument} names it in messages. A
+   * message is built only when it is thrown: a fork with a thousand dependencies builds no string.
    */
-  abstract <A> TaskNode<A> dependency(Task<A> task, String argument, int index);
+  abstract <A> TaskNode<A> dependency(Task<A> task, String argument);
 
   /** The next free generated name, {@code task-N}. Owner only. */
   abstract String generatedName();
@@ -63,7 +62,7 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       Body1<? super A, ? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, Messages.NULL_BODY);
-    TaskNode<A> na = dependency(a, "a", -1);
+    TaskNode<A> na = dependency(a, "a");
     return fork(name, new TaskNode<?>[] {na}, () -> body.apply(na.value()), options);
   }
 
@@ -81,8 +80,8 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       Body2<? super A, ? super B, ? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, Messages.NULL_BODY);
-    TaskNode<A> na = dependency(a, "a", -1);
-    TaskNode<B> nb = dependency(b, "b", -1);
+    TaskNode<A> na = dependency(a, "a");
+    TaskNode<B> nb = dependency(b, "b");
     return fork(
         name, new TaskNode<?>[] {na, nb}, () -> body.apply(na.value(), nb.value()), options);
   }
@@ -106,9 +105,9 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
       Body3<? super A, ? super B, ? super C, ? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     Objects.requireNonNull(body, Messages.NULL_BODY);
-    TaskNode<A> na = dependency(a, "a", -1);
-    TaskNode<B> nb = dependency(b, "b", -1);
-    TaskNode<C> nc = dependency(c, "c", -1);
+    TaskNode<A> na = dependency(a, "a");
+    TaskNode<B> nb = dependency(b, "b");
+    TaskNode<C> nc = dependency(c, "c");
     return fork(
         name,
         new TaskNode<?>[] {na, nb, nc},
@@ -143,7 +142,7 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
                 + "] must not be null: "
                 + "pass tasks forked in this scope, or leave it out of the list");
       }
-      deps[i] = dependency(d, "dependencies", i);
+      deps[i] = dependency(d, "dependencies"); // not null: checked above, naming the index
     }
     return fork(name, deps, body, options);
   }
@@ -192,12 +191,11 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
    * {@code task} is null or not a task of {@code scope}; {@code closed}: its own scope is closed.
    */
   static RuntimeException notADependency(
-      ScopeImpl<?> scope, @Nullable Task<?> task, String argument, int index, boolean closed) {
-    String named = index < 0 ? argument : argument + "[" + index + "]";
+      ScopeImpl<?> scope, @Nullable Task<?> task, String argument, boolean closed) {
     if (task == null) {
       return new NullPointerException(
           "dependency "
-              + named
+              + argument
               + " must not be null: pass a task "
               + "forked in this scope, or use fork(name, body) for a task without dependencies");
     }

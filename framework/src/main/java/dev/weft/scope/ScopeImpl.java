@@ -297,11 +297,11 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
 
   @Override
   @SuppressWarnings("unchecked")
-  <A> TaskNode<A> dependency(Task<A> task, String argument, int index) {
+  <A> TaskNode<A> dependency(Task<A> task, String argument) {
     if (task instanceof TaskNode<?> node && node.scope == this) {
       return (TaskNode<A>) node;
     }
-    throw notADependency(this, task, argument, index, phaseOf(task) == CLOSED);
+    throw notADependency(this, task, argument, phaseOf(task) == CLOSED);
   }
 
   @Override

@@ -41,9 +41,8 @@ public final class ApiSnippets {
     throw new AssertionError("the checker let audit -> accounts through");
   }
 
-  /** Runs {@code server} with a deadlock watchdog that looks every {@code period}. */
-  static void watchdog(Duration period, Runnable server) {
-    Runnable runServer = server;
+  /** Runs {@code runServer} with a deadlock watchdog that looks every {@code period}. */
+  static void watchdog(Duration period, Runnable runServer) {
     // @start region="deadlock-watchdog"
     // @replace substring="period" replacement="Duration.ofSeconds(10)" :
     try (DeadlockDetector detector = DeadlockDetector.create().startWatchdog(period)) {
@@ -67,9 +66,8 @@ public final class ApiSnippets {
     after.run();
   }
 
-  /** Observes every scope that {@code server} opens, through {@code observationRegistry}. */
-  static void observations(ObservationRegistry observationRegistry, Runnable server) {
-    Runnable runServer = server;
+  /** Observes every scope that {@code runServer} opens, through {@code observationRegistry}. */
+  static void observations(ObservationRegistry observationRegistry, Runnable runServer) {
     // @start region="observations"
     try (WeftObservations observations = WeftObservations.install(observationRegistry)) {
       // @replace substring="runServer.run()" replacement="runServer()" :
