@@ -202,23 +202,8 @@ public class FanOutBenchmark {
   public long weftDiamond() throws InterruptedException {
     Task<Long> sink;
     try (Scope<Void> scope = Scope.open("diamond")) {
-      Task<Integer> root = scope.fork("root", () -> values[0]);
-      List<Task<Integer>> middle = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        int offset = i;
-        middle.add(scope.fork(names[i], root, r -> values[r + offset]));
-      }
-      sink =
-          scope.fork(
-              "sink",
-              middle,
-              () -> {
-                long sum = 0;
-                for (Task<Integer> t : middle) {
-                  sum += t.get();
-                }
-                return sum;
-              });
+      List<Task<Integer>> middle = rootAndDependents(scope);
+      sink = scope.fork("sink", middle, () -> sum(middle));
       scope.join();
     }
     return sink.get();
@@ -231,20 +216,12 @@ public class FanOutBenchmark {
    */
   @Benchmark
   public long weftDiamondNoSink() throws InterruptedException {
-    List<Task<Integer>> middle = new ArrayList<>(n);
+    List<Task<Integer>> middle;
     try (Scope<Void> scope = Scope.open("diamond")) {
-      Task<Integer> root = scope.fork("root", () -> values[0]);
-      for (int i = 0; i < n; i++) {
-        int offset = i;
-        middle.add(scope.fork(names[i], root, r -> values[r + offset]));
-      }
+      middle = rootAndDependents(scope);
       scope.join();
     }
-    long sum = 0;
-    for (Task<Integer> t : middle) {
-      sum += t.get();
-    }
-    return sum;
+    return sum(middle);
   }
 
   /**
@@ -256,16 +233,31 @@ public class FanOutBenchmark {
   public long weftDiamondSinkReadsNothing() throws InterruptedException {
     Task<Long> sink;
     try (Scope<Void> scope = Scope.open("diamond")) {
-      Task<Integer> root = scope.fork("root", () -> values[0]);
-      List<Task<Integer>> middle = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        int offset = i;
-        middle.add(scope.fork(names[i], root, r -> values[r + offset]));
-      }
+      List<Task<Integer>> middle = rootAndDependents(scope);
       sink = scope.fork("sink", middle, () -> (long) middle.size());
       scope.join();
     }
     return sink.get();
+  }
+
+  /** Forks the diamond's root and its {@code n} dependents in {@code scope}; returns those. */
+  private List<Task<Integer>> rootAndDependents(Scope<Void> scope) {
+    Task<Integer> root = scope.fork("root", () -> values[0]);
+    List<Task<Integer>> middle = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int offset = i;
+      middle.add(scope.fork(names[i], root, r -> values[r + offset]));
+    }
+    return middle;
+  }
+
+  /** The sum of the results of {@code tasks}, which have succeeded. */
+  private static long sum(List<Task<Integer>> tasks) {
+    long sum = 0;
+    for (Task<Integer> t : tasks) {
+      sum += t.get();
+    }
+    return sum;
   }
 
   @Benchmark
