@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A checked lock: one JDK lock (or one side of a read/write lock) plus the order checks.
  *
- * <p>Fast path of {@link #lock()}: one thread-local read, a look-up of the held chain extended by
- * this lock's class (usually a field read), an epoch compare, one {@code tryLock()} and an array
- * store. Graph work happens only when the chain is new; blocking happens only in {@link
- * #acquireSlow}, which also looks for actual deadlocks.
+ * <p>Fast path of {@link #lock()}: one thread-local read (none when this thread owned the lock
+ * last), a look-up of the held chain extended by this lock's class (usually a field read), an epoch
+ * compare, one {@code tryLock()} and an array store. Graph work happens only when the chain is new;
+ * blocking happens only in {@link #acquireSlow}, which also looks for actual deadlocks.
  */
 abstract class CheckedView extends LockView implements Lock {
   /** How long a blocked acquisition waits between deadlock checks. */
@@ -29,6 +29,8 @@ abstract class CheckedView extends LockView implements Lock {
   // the owner reads its own write (program order), and an earlier owner's write happens-before
   // the lock's release and hence before the current owner's acquire. Saves unlock() a
   // thread-local look-up. A non-owner's racy read is discarded when release() throws.
+  // lock() and tryLock() read it racily too (heldLocks()): a thread that finds its own held locks
+  // here, told by their final thread id, uses them; any other value is ignored.
   private @Nullable HeldLocks owner;
   // the JDK lock this view checks: a ReentrantLock, or one side of a ReentrantReadWriteLock
   private final Lock delegate;
@@ -71,9 +73,20 @@ abstract class CheckedView extends LockView implements Lock {
     return delegate.newCondition();
   }
 
+  /**
+   * The current thread's held locks: the last owner's, when that was this thread (a thread that
+   * takes the same lock again skips the thread-local look-up), else the thread-local's.
+   */
+  private HeldLocks heldLocks() {
+    HeldLocks last = owner;
+    return last != null && last.threadId == Thread.currentThread().threadId()
+        ? last
+        : HeldLocks.current();
+  }
+
   @Override
   public final void lock() {
-    HeldLocks held = HeldLocks.current();
+    HeldLocks held = heldLocks();
     if (heldByCurrentThread()) {
       acquire();
       held.pushReentrant(this);
@@ -97,7 +110,7 @@ abstract class CheckedView extends LockView implements Lock {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    HeldLocks held = HeldLocks.current();
+    HeldLocks held = heldLocks();
     if (heldByCurrentThread()) {
       acquireInterruptibly();
       held.pushReentrant(this);
@@ -114,7 +127,7 @@ abstract class CheckedView extends LockView implements Lock {
 
   @Override
   public final boolean tryLock() {
-    HeldLocks held = HeldLocks.current();
+    HeldLocks held = heldLocks();
     if (heldByCurrentThread()) {
       if (!tryAcquire()) {
         return false;
@@ -144,7 +157,7 @@ abstract class CheckedView extends LockView implements Lock {
     if (nanos <= 0L) {
       return tryLock(); // cannot wait, so it is not order-checked either (unless checkTryLock)
     }
-    HeldLocks held = HeldLocks.current();
+    HeldLocks held = heldLocks();
     if (heldByCurrentThread()) {
       if (!tryAcquire(nanos)) {
         return false;

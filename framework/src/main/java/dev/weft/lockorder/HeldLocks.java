@@ -16,6 +16,12 @@ import java.util.Arrays;
 final class HeldLocks {
   private static final ThreadLocal<HeldLocks> CURRENT = ThreadLocal.withInitial(HeldLocks::new);
 
+  /**
+   * The id of the thread these are the held locks of: final, so a thread that reads another's
+   * instance through a racy field (a lock's last owner) sees the right id and ignores it.
+   */
+  final long threadId = Thread.currentThread().threadId();
+
   private Object[] entries = new Object[16];
   private int size; // number of entries (each takes two slots)
 

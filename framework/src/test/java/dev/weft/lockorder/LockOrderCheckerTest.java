@@ -37,6 +37,24 @@ class LockOrderCheckerTest {
         .anySatisfy(f -> assertThat(f.getMethodName()).isEqualTo("nest"));
   }
 
+  /**
+   * A lock remembers the held locks of the thread that took it last (so that thread skips a
+   * thread-local look-up when it takes it again); another thread must use its own. Here b's last
+   * owner held nothing, and the next thread takes b while holding a: that must learn a -> b.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_lastTakenByAnotherThread_checkedAgainstOwnHeldLocks(ThreadFactory kind)
+      throws Exception {
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(kind, () -> Threads.nest(b));
+    Threads.run(kind, () -> Threads.nest(a, b));
+
+    assertThat(checker.edges()).containsExactly("a -> b");
+    assertViolation(kind, b, a, "b", "a");
+  }
+
   @ParameterizedTest
   @MethodSource("dev.weft.lockorder.Threads#kinds")
   void lock_cycleOfThree_namesWholeCycleWithOneTracePerEarlierEdge(ThreadFactory kind)
