@@ -13,7 +13,7 @@ import java.util.Set;
  * A trace as Chrome trace-event JSON, which <a href="https://ui.perfetto.dev">Perfetto</a> and
  * {@code chrome://tracing} open: one process (the root scope) with a track per scope (its owner:
  * open to join to close) and per task (waiting for dependencies, waiting for a slot, its body), an
- * arrow from each dependency's end to its dependent's start, and on top a {@code critical path}
+ * arrow from each dependency's body to its dependent's body, and on top a {@code critical path}
  * track that repeats the spans of the tasks on the {@link CriticalPath}. Every span's arguments
  * hold the task's path, outcome and exception class; times are microseconds from the root's open.
  *
@@ -129,17 +129,25 @@ public final class ChromeTrace {
     return out.append(",\"critical\":").append(critical.contains(t)).append('}');
   }
 
-  /** An arrow from the end of {@code from} to the moment {@code to} became ready. */
+  /**
+   * An arrow from {@code from} to {@code to}. Viewers bind a flow event to a span of its track
+   * rather than to a moment: DevTools to the one with the same track, time and category, Perfetto
+   * to the one open at that time ({@code "bp":"e"}). So both ends sit on the start of the task's
+   * span ({@link #anchor}), and viewers draw the arrow from the end of the dependency's body to the
+   * start of its dependent's.
+   */
   private void flow(TracedTask from, TracedTask to) {
     int id = ++flows;
-    event()
-        .append("\"ph\":\"s\",\"name\":\"dependency\",\"cat\":\"dependency\",\"id\":")
-        .append(id);
-    ids(tid(from)).append(",\"ts\":").append(us(from.endedNanos())).append('}');
-    event()
-        .append("\"ph\":\"f\",\"bp\":\"e\",\"name\":\"dependency\",\"cat\":\"dependency\",\"id\":");
+    event().append("\"ph\":\"s\",\"name\":\"dependency\",\"cat\":\"task\",\"id\":").append(id);
+    ids(tid(from)).append(",\"ts\":").append(us(anchor(from))).append('}');
+    event().append("\"ph\":\"f\",\"bp\":\"e\",\"name\":\"dependency\",\"cat\":\"task\",\"id\":");
     b.append(id);
-    ids(tid(to)).append(",\"ts\":").append(us(to.readyNanos())).append('}');
+    ids(tid(to)).append(",\"ts\":").append(us(anchor(to))).append('}');
+  }
+
+  /** Where the task's own event starts: its body's span, or the instant of a task never started. */
+  private static long anchor(TracedTask t) {
+    return t.started() ? t.startedNanos() : t.endedNanos();
   }
 
   private void criticalTrack(CriticalPath path) {

@@ -65,15 +65,22 @@ class TraceExportTest {
     // c waited for its dependencies from its fork to 30 ms.
     JsonNode wait = span(events, tracks, "req/c", "waiting for a, b");
     assertThat(wait.get("dur").asDouble()).isEqualTo(30_000.0);
-    // A flow arrow from each dependency's end to c's readiness: starts on a and b, ends on c.
+    // A flow arrow from each dependency's body to c's: starts on a and b, ends on c. Viewers bind
+    // each end to the span of the task's category that starts on its track at its time (DevTools
+    // needs exactly that; Perfetto takes the span open then): a's and b's bodies, and c's.
     List<String> flowStarts = new ArrayList<>();
     for (JsonNode e : events) {
-      if (e.get("ph").asText().equals("s")) {
-        flowStarts.add(tracks.get(e.get("tid").asInt()));
-      }
-      if (e.get("ph").asText().equals("f")) {
-        assertThat(tracks.get(e.get("tid").asInt())).isEqualTo("req/c");
-        assertThat(e.get("ts").asDouble()).isEqualTo(30_000.0);
+      String ph = e.get("ph").asText();
+      if (ph.equals("s") || ph.equals("f")) {
+        JsonNode bound = boundSpan(events, e);
+        String track = tracks.get(e.get("tid").asInt());
+        assertThat(bound.get("name").asText()).isEqualTo(track.substring("req/".length()));
+        if (ph.equals("s")) {
+          flowStarts.add(track);
+        } else {
+          assertThat(track).isEqualTo("req/c");
+          assertThat(e.get("bp").asText()).isEqualTo("e");
+        }
       }
     }
     assertThat(flowStarts).containsExactly("req/a", "req/b");
@@ -86,6 +93,23 @@ class TraceExportTest {
       }
     }
     assertThat(critical).containsExactly("req/b", "req/c");
+  }
+
+  /** The one span or instant that flow event {@code flow} binds to: same track, time, category. */
+  private static JsonNode boundSpan(List<JsonNode> events, JsonNode flow) {
+    List<JsonNode> found = new ArrayList<>();
+    for (JsonNode e : events) {
+      String ph = e.get("ph").asText();
+      if ((ph.equals("X") || ph.equals("i"))
+          && e.get("pid").asInt() == flow.get("pid").asInt()
+          && e.get("tid").asInt() == flow.get("tid").asInt()
+          && e.get("ts").asText().equals(flow.get("ts").asText())
+          && e.get("cat").asText().equals(flow.get("cat").asText())) {
+        found.add(e);
+      }
+    }
+    assertThat(found).as("spans that flow %s binds to", flow).hasSize(1);
+    return found.get(0);
   }
 
   private static JsonNode span(
