@@ -44,7 +44,9 @@ import org.slf4j.MDC;
  * </ul>
  *
  * <p>{@code rawThreads} starts and joins {@code n} virtual threads in the same run, the baseline of
- * docs/performance.md. Goal: {@code all} at most 1.3x {@code off}.
+ * docs/performance.md. {@code rawThreadsByHand} does the same with the switched-on parts written by
+ * hand ({@link ObservabilityByHand}): the floor that the libraries' own calls set. Goal: {@code
+ * all} at most 1.3x {@code off}.
  *
  * <pre>
  * $ ./mvnw -B -q -pl framework,benchmarks -am package -DskipTests
@@ -75,6 +77,7 @@ public class ObservabilityBenchmark {
   private WeftMetrics metrics;
   private WeftObservations observations;
   private Observation.Scope current;
+  private ObservabilityByHand byHand;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -105,6 +108,14 @@ public class ObservabilityBenchmark {
       metrics = new WeftMetrics();
       metrics.bindTo(new SimpleMeterRegistry());
     }
+    byHand =
+        new ObservabilityByHand(
+            registry,
+            all || on.equals("context"),
+            all || on.equals("metrics") ? new SimpleMeterRegistry() : null,
+            all || on.equals("observations"),
+            !on.equals("allScopesOnly"),
+            names);
     if (on.equals("allScopesOnly")) {
       observations = WeftObservations.installScopesOnly(registry);
     } else if (all || on.equals("observations")) {
@@ -134,6 +145,15 @@ public class ObservabilityBenchmark {
   @Benchmark
   public long rawThreads() throws InterruptedException {
     return FanOutBenchmark.rawThreads(n, values);
+  }
+
+  /**
+   * The same fan-out on raw virtual threads, with the parts that {@link #on} names done by hand
+   * ({@link ObservabilityByHand}): what the libraries' calls cost without Weft.
+   */
+  @Benchmark
+  public long rawThreadsByHand() throws InterruptedException {
+    return byHand.fanOut(values);
   }
 
   /** A handler that takes every observation and does nothing: observations are real, and cheap. */
