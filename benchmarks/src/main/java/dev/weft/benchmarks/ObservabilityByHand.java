@@ -86,7 +86,7 @@ final class ObservabilityByHand {
     if (scopesOpened != null) {
       scopesOpened.increment();
     }
-    Observation scope =
+    @Nullable Observation scope =
         observations
             ? Observation.createNotStarted("weft.scope", registry)
                 .contextualName("fan-out")
@@ -94,8 +94,8 @@ final class ObservabilityByHand {
                 .lowCardinalityKeyValue("policy", "fail-fast")
                 .start()
             : null;
-    Map<String, String> mdc = context ? MDC.getCopyOfContextMap() : null;
-    Observation current = context ? registry.getCurrentObservation() : null;
+    @Nullable Map<String, String> mdc = context ? MDC.getCopyOfContextMap() : null;
+    @Nullable Observation current = context ? registry.getCurrentObservation() : null;
     int n = values.length;
     Thread[] threads = new Thread[n];
     Integer[] results = new Integer[n];
@@ -132,7 +132,7 @@ final class ObservabilityByHand {
     if (mdc != null) {
       MDC.setContextMap(mdc);
     }
-    Observation.Scope carried = current == null ? null : current.openScope();
+    Observation.@Nullable Scope carried = current == null ? null : current.openScope();
     try {
       long started = System.nanoTime();
       if (queueWait != null) {

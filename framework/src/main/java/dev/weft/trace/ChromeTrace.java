@@ -11,11 +11,12 @@ import java.util.Set;
 
 /**
  * A trace as Chrome trace-event JSON, which <a href="https://ui.perfetto.dev">Perfetto</a> and
- * {@code chrome://tracing} open: one process (the root scope) with a track per scope (its owner:
- * open to join to close) and per task (waiting for dependencies, waiting for a slot, its body), an
- * arrow from each dependency's body to its dependent's body, and on top a {@code critical path}
- * track that repeats the spans of the tasks on the {@link CriticalPath}. Every span's arguments
- * hold the task's path, outcome and exception class; times are microseconds from the root's open.
+ * Chromium's DevTools (Performance panel) open: one process (the root scope) with a track per scope
+ * (its owner: open to join to close) and per task (waiting for dependencies, waiting for a slot,
+ * its body), an arrow from each dependency's body to its dependent's body, and on top a {@code
+ * critical path} track that repeats the spans of the tasks on the {@link CriticalPath}. Every
+ * span's arguments hold the task's path, outcome and exception class; times are microseconds from
+ * the root's open.
  *
  * {@snippet class=dev.weft.samples.TraceSample region=chrome lang=java}
  */

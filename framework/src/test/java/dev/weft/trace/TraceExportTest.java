@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -97,32 +98,32 @@ class TraceExportTest {
 
   /** The one span or instant that flow event {@code flow} binds to: same track, time, category. */
   private static JsonNode boundSpan(List<JsonNode> events, JsonNode flow) {
-    List<JsonNode> found = new ArrayList<>();
-    for (JsonNode e : events) {
-      String ph = e.get("ph").asText();
-      if ((ph.equals("X") || ph.equals("i"))
-          && e.get("pid").asInt() == flow.get("pid").asInt()
-          && e.get("tid").asInt() == flow.get("tid").asInt()
-          && e.get("ts").asText().equals(flow.get("ts").asText())
-          && e.get("cat").asText().equals(flow.get("cat").asText())) {
-        found.add(e);
-      }
-    }
-    assertThat(found).as("spans that flow %s binds to", flow).hasSize(1);
-    return found.get(0);
+    return only(
+        events,
+        "spans that flow " + flow + " binds to",
+        e ->
+            (e.get("ph").asText().equals("X") || e.get("ph").asText().equals("i"))
+                && e.get("pid").asInt() == flow.get("pid").asInt()
+                && e.get("tid").asInt() == flow.get("tid").asInt()
+                && e.get("ts").asText().equals(flow.get("ts").asText())
+                && e.get("cat").asText().equals(flow.get("cat").asText()));
   }
 
   private static JsonNode span(
       List<JsonNode> events, Map<Integer, String> tracks, String track, String name) {
-    List<JsonNode> found = new ArrayList<>();
-    for (JsonNode e : events) {
-      if (e.get("ph").asText().equals("X")
-          && track.equals(tracks.get(e.get("tid").asInt()))
-          && e.get("name").asText().equals(name)) {
-        found.add(e);
-      }
-    }
-    assertThat(found).as("spans named '%s' on track '%s'", name, track).hasSize(1);
+    return only(
+        events,
+        "spans named '" + name + "' on track '" + track + "'",
+        e ->
+            e.get("ph").asText().equals("X")
+                && track.equals(tracks.get(e.get("tid").asInt()))
+                && e.get("name").asText().equals(name));
+  }
+
+  /** The one event of {@code events} that {@code match} accepts ({@code what} names them). */
+  private static JsonNode only(List<JsonNode> events, String what, Predicate<JsonNode> match) {
+    List<JsonNode> found = events.stream().filter(match).toList();
+    assertThat(found).as(what).hasSize(1);
     return found.get(0);
   }
 

@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.weft.lockorder.LockOrderChecker;
 import dev.weft.lockorder.LockOrderPolicy;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.openjdk.jcstress.annotations.Actor;
@@ -62,7 +63,7 @@ public class HeldLocksStayPerThread {
   }
 
   int learnedAndFree() {
-    int learned = checker.edges().equals(java.util.List.of("a -> b")) ? 1 : 0;
+    int learned = checker.edges().equals(List.of("a -> b")) ? 1 : 0;
     boolean freeA = a.tryLock();
     if (freeA) {
       a.unlock();
