@@ -35,6 +35,16 @@ public interface ContextSource {
    */
   @Nullable Object install(Object value);
 
+  /**
+   * As {@link #install(Object)}, in a task's own thread whose task opens an observation of its own
+   * as the current one as its body starts ({@code ownObservation}): a source that carries
+   * Micrometer's current observation leaves it out, since the task's observation replaces it at
+   * once. The default installs everything.
+   */
+  default @Nullable Object install(Object value, boolean ownObservation) {
+    return install(value);
+  }
+
   /** In the same thread, after the task: puts back what it had ({@code previous} from install). */
   void restore(@Nullable Object previous);
 }

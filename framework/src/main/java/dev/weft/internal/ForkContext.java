@@ -88,7 +88,17 @@ public final class ForkContext {
    *     installed is restored before
    */
   public static @Nullable Object[] install(Object context, String taskName) {
-    return installFor(context, taskName, false);
+    return installFor(context, taskName, false, false);
+  }
+
+  /**
+   * As {@link #install(Object, String)}, for a task whose observer opens the task's own observation
+   * as the current one before its body ({@code ownObservation}): Micrometer's current observation
+   * at fork is then not installed (see {@link ContextSource#install(Object, boolean)}).
+   */
+  public static @Nullable Object[] install(
+      Object context, String taskName, boolean ownObservation) {
+    return installFor(context, taskName, false, ownObservation);
   }
 
   /**
@@ -107,7 +117,7 @@ public final class ForkContext {
    */
   public static <A, R> R callWith(
       Object context, String taskName, Function<? super A, ? extends R> f, A argument) {
-    @Nullable Object[] previous = installFor(context, taskName, true);
+    @Nullable Object[] previous = installFor(context, taskName, true, false);
     try {
       return f.apply(argument);
     } finally {
@@ -136,7 +146,8 @@ public final class ForkContext {
   // --- implementation ---
 
   /** Installs {@code context} for task {@code taskName}, or for its fallback. */
-  private static @Nullable Object[] installFor(Object context, String taskName, boolean fallback) {
+  private static @Nullable Object[] installFor(
+      Object context, String taskName, boolean fallback, boolean ownObservation) {
     if (context instanceof Failed f) {
       throw failure(taskName, fallback, f.source, "capture() at fork", f.thrown);
     }
@@ -148,7 +159,7 @@ public final class ForkContext {
         continue;
       }
       try {
-        previous[i] = c.sources[i].install(v);
+        previous[i] = c.sources[i].install(v, ownObservation);
       } catch (Throwable e) {
         restore(c, previous, i - 1);
         throw failure(taskName, fallback, c.sources[i], "install()", e);

@@ -22,6 +22,12 @@ import org.jspecify.annotations.Nullable;
 final class MicrometerContext implements ContextSource {
   static final String NAME = "context-propagation";
 
+  /**
+   * The key of micrometer-observation's {@code ObservationThreadLocalAccessor} (its {@code KEY}),
+   * by value: that library may be missing where context-propagation is present.
+   */
+  static final String OBSERVATION_KEY = "micrometer.observation";
+
   private final ContextRegistry registry = ContextRegistry.getInstance();
 
   @Override
@@ -73,44 +79,63 @@ final class MicrometerContext implements ContextSource {
     for (int i = 0; i < n; i++) {
       these[i] = accessors.get(i);
     }
-    return new Values(these, values);
+    int observation = -1;
+    for (int i = 0; i < n; i++) {
+      if (values[i] != null && OBSERVATION_KEY.equals(these[i].key())) {
+        observation = i;
+      }
+    }
+    return new Values(these, values, observation);
   }
 
   @Override
   public Object install(Object value) {
+    return install(value, false);
+  }
+
+  /**
+   * Sets each accessor that had a value at fork; with {@code ownObservation}, all but Micrometer's
+   * current observation ({@value #OBSERVATION_KEY}): the task's own observation, opened as the
+   * current one before the body, replaces it at once, and opening and closing its scope in every
+   * task was the dearest part of carrying it.
+   */
+  @Override
+  public Object install(Object value, boolean ownObservation) {
     Values v = (Values) value;
+    int skipped = ownObservation ? v.observation : -1;
     @Nullable Object[] previous = new Object[v.accessors.length];
     int i = 0;
     try {
       for (; i < v.accessors.length; i++) {
-        if (v.values[i] != null) {
+        if (v.values[i] != null && i != skipped) {
           previous[i] = v.accessors[i].getValue();
           set(v.accessors[i], v.values[i]);
         }
       }
     } catch (Throwable e) {
-      restore(v, previous, i - 1); // what was set already; the failure is the install's
+      restore(v, previous, i - 1, skipped); // what was set already; the failure is the install's
       throw e;
     }
-    return new Installed(v, previous);
+    return new Installed(v, previous, skipped);
   }
 
   @Override
   public void restore(@Nullable Object previous) {
     if (previous != null) {
       Installed installed = (Installed) previous;
-      restore(installed.values, installed.previous, installed.values.accessors.length - 1);
+      Values v = installed.values;
+      restore(v, installed.previous, v.accessors.length - 1, installed.skipped);
     }
   }
 
   /**
-   * Restores accessors {@code from} down to 0 that were set; each one even if another throws (the
-   * first failure is thrown at the end).
+   * Restores accessors {@code from} down to 0 that were set (all with a value but {@code skipped});
+   * each one even if another throws (the first failure is thrown at the end).
    */
-  private static void restore(Values v, @Nullable Object[] previous, int from) {
+  private static void restore(Values v, @Nullable Object[] previous, int from, int skipped) {
     Throwable failure = null;
     for (int i = from; i >= 0; i--) {
-      if (v.values[i] == null) {
+      if (v.values[i] == null || i == skipped) {
         continue;
       }
       try {
@@ -150,8 +175,12 @@ final class MicrometerContext implements ContextSource {
     return NAME;
   }
 
-  /** The accessors at fork, and the value each had (null: none, not installed). */
-  private record Values(ThreadLocalAccessor<?>[] accessors, @Nullable Object[] values) {
+  /**
+   * The accessors at fork, the value each had (null: none, not installed), and the index of the one
+   * for Micrometer's current observation that had a value (-1: none).
+   */
+  private record Values(
+      ThreadLocalAccessor<?>[] accessors, @Nullable Object[] values, int observation) {
     /** Whether {@code now} are these accessors and each has the same value (identity) as then. */
     boolean same(List<ThreadLocalAccessor<?>> now) {
       for (int i = 0; i < accessors.length; i++) {
@@ -164,6 +193,9 @@ final class MicrometerContext implements ContextSource {
     }
   }
 
-  /** What install set, and what the thread had before (null: nothing). */
-  private record Installed(Values values, @Nullable Object[] previous) {}
+  /**
+   * What install set, what the thread had before (null: nothing), and the accessor it left out (-1:
+   * none).
+   */
+  private record Installed(Values values, @Nullable Object[] previous, int skipped) {}
 }

@@ -38,6 +38,16 @@ public interface ScopeObserver {
   default void slotWaitEnded(ObservedTask task, @Nullable Object taskState, long nanoTime) {}
 
   /**
+   * Whether this observer's {@link #taskStarted} makes an observation of its own the current
+   * Micrometer observation of the task's thread for the whole body: the current observation the
+   * forking thread had is then not installed there (it would be replaced at once). In the task's
+   * thread, before {@link #taskStarted}. The default: no.
+   */
+  default boolean setsCurrentObservation(@Nullable Object taskState) {
+    return false;
+  }
+
+  /**
    * In the task's own thread, after its dependencies and its slot, just before its body (with the
    * context of the forking thread already in place).
    */

@@ -57,6 +57,16 @@ final class ObservationObserver implements ScopeObserver {
     return new TaskObservation(this, s, c);
   }
 
+  /**
+   * Yes for an observed task of an observed scope: {@link TaskObservation#bodyStarting} makes the
+   * task's observation current, or else its scope's. Not when the scope's observation was refused
+   * (a predicate, no handler): then the body keeps the observation current at fork.
+   */
+  @Override
+  public boolean setsCurrentObservation(@Nullable Object taskState) {
+    return taskState instanceof TaskObservation t && !t.scope.observation.isNoop();
+  }
+
   @Override
   public void taskStarted(ObservedTask task, @Nullable Object taskState, long nanoTime) {
     if (taskState instanceof TaskObservation t) {
@@ -98,10 +108,21 @@ final class ObservationObserver implements ScopeObserver {
     }
   }
 
-  /** A new, unstarted observation of {@code t}, its parent {@code t}'s scope's observation. */
+  /**
+   * A new, unstarted observation of {@code t}, its parent {@code t}'s scope's observation (set on
+   * the context before the registry's predicates see it: the task's thread may have no current
+   * observation to take it from).
+   */
   Observation newTask(TaskObservation t) {
     TaskObservationContext c = t.context;
-    return Observation.createNotStarted(taskConvention, DEFAULT_TASK, () -> c, registry)
-        .parentObservation(t.scope.observation);
+    Observation parent = t.scope.observation;
+    return Observation.createNotStarted(
+        taskConvention,
+        DEFAULT_TASK,
+        () -> {
+          c.setParentObservation(parent);
+          return c;
+        },
+        registry);
   }
 }

@@ -14,7 +14,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A task that ended before its body began (skipped, cancelled while pending, a thread that could
  * not start; also one cancelled in the instant it started) is observed by an observation that the
- * ending thread starts and stops at once; its body, if it still runs, sees no task observation.
+ * ending thread starts and stops at once; its body, if it still runs, sees its scope's observation
+ * as the current one, as does the body of a task whose observation a predicate refused. (The task's
+ * thread does not get the observation current at fork from context propagation: {@link
+ * ObservationObserver#setsCurrentObservation}.)
  */
 final class TaskObservation {
   static final int STARTED = 1; // the task's thread reached its start
@@ -42,7 +45,8 @@ final class TaskObservation {
   // observation: written by the task's thread before it sets BODY_DONE; read by that thread, and
   // by the ending thread only after its or saw BODY_DONE.
   private @Nullable Observation observation;
-  // opened: the scope of observation in the task's thread; that thread only.
+  // opened: the observation scope open in the task's thread during the body (observation's, or the
+  // scope's observation's); that thread only.
   private Observation.@Nullable Scope opened;
   // error: written by the ending thread before it sets ENDED; read by whoever stops.
   private @Nullable Throwable error;
@@ -57,24 +61,25 @@ final class TaskObservation {
   void bodyStarting() {
     int before = (int) PHASE.getAndBitwiseOr(this, STARTED);
     if ((before & ENDED) != 0) {
-      return; // ended first: taskEnded observed it as never started
+      opened = scope.observation.openScope(); // ended first: taskEnded observed it as never started
+      return;
     }
     context.started(true);
     Observation o = observer.newTask(this).start();
     observation = o;
-    opened = o.openScope();
+    opened = o.isNoop() ? scope.observation.openScope() : o.openScope();
   }
 
   /** In the task's thread, once its body returned or threw: closes the scope (and may stop). */
   void bodyEnded() {
-    Observation o = observation;
-    if (o == null) {
-      return; // not started here (see bodyStarting)
-    }
     Observation.Scope s = opened;
     opened = null;
     if (s != null) {
       s.close();
+    }
+    Observation o = observation;
+    if (o == null) {
+      return; // not started here (see bodyStarting)
     }
     int before = (int) PHASE.getAndBitwiseOr(this, BODY_DONE);
     if ((before & ENDED) != 0) {

@@ -58,6 +58,21 @@ final class Observed implements ScopeListener {
   }
 
   @Override
+  public boolean setsCurrentObservation(TaskNode<?> task) {
+    @Nullable Object[] states = states(task.observed);
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        if (observers[i].setsCurrentObservation(states[i])) {
+          return true;
+        }
+      } catch (Throwable e) {
+        failed(observers[i], "setsCurrentObservation", e);
+      }
+    }
+    return false;
+  }
+
+  @Override
   public void slotWaitBegun(TaskNode<?> task) {
     long now = System.nanoTime();
     @Nullable Object[] states = states(task.observed);

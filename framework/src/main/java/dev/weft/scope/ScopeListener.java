@@ -56,6 +56,15 @@ interface ScopeListener {
   /** In the owner, once the task is registered (before it can start). */
   default void taskForked(TaskNode<?> task) {}
 
+  /**
+   * In the task's thread, before its context is installed: whether an observer makes its own
+   * observation the thread's current one for the body ({@link
+   * ScopeObserver#setsCurrentObservation}).
+   */
+  default boolean setsCurrentObservation(TaskNode<?> task) {
+    return false;
+  }
+
   /** In the thread that made the task ready: it waits for a slot of the concurrency limit. */
   default void slotWaitBegun(TaskNode<?> task) {}
 

@@ -49,7 +49,10 @@ final class TaskRun {
         // Installed before the observers start (they may open a context scope of their own in it)
         // and removed at the very end, after the fallback and the scopes the body left open.
         if (context != null) {
-          previous = ForkContext.install(context, task.name); // a failure fails the task
+          // A failure fails the task. Micrometer's current observation is left out where an
+          // observer opens the task's own as the current one at once (it would replace it).
+          boolean own = task.scope.listener.setsCurrentObservation(task);
+          previous = ForkContext.install(context, task.name, own);
         }
         TaskTimes.started(task);
         task.scope.listener.taskStarted(task);

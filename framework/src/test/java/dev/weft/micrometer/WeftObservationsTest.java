@@ -258,6 +258,69 @@ class WeftObservationsTest {
   }
 
   @Test
+  void taskThreads_getTheirTaskObservation_notTheScopesReopenedUnderIt() throws Exception {
+    Map<String, @Nullable Observation> currentInBody = new ConcurrentHashMap<>();
+    try (var scope = Scope.open("fan")) {
+      for (int i = 0; i < 3; i++) {
+        String name = "t" + i;
+        scope.fork(name, () -> current(currentInBody, name));
+      }
+      scope.join();
+    }
+    // The scope's observation is opened once, in its owner: context propagation does not install
+    // it as the current observation of the tasks' threads, whose own observation replaces it.
+    assertThat(events.get(scope("fan"))).containsExactly("start", "open", "close", "stop");
+    for (String name : List.of("t0", "t1", "t2")) {
+      TaskObservationContext t = task(name);
+      assertThat(events.get(t)).as(name).containsExactly("start", "open", "close", "stop");
+      assertThat(parentContext(t)).as(name).isSameAs(scope("fan"));
+      Observation o = currentInBody.get(name);
+      assertThat(o).as(name).isNotNull();
+      assertThat(o.getContext()).as(name).isSameAs(t);
+    }
+  }
+
+  @Test
+  void taskObservationRefused_bodySeesTheScopesObservation() throws Exception {
+    List<@Nullable ObservationView> parentsSeenByPredicate = new CopyOnWriteArrayList<>();
+    registry
+        .observationConfig()
+        .observationPredicate(
+            (name, c) -> {
+              if (!name.equals("weft.task")) {
+                return true;
+              }
+              parentsSeenByPredicate.add(c.getParentObservation());
+              return false;
+            });
+    Map<String, @Nullable Observation> currentInBody = new ConcurrentHashMap<>();
+    Observation child;
+    try (var scope = Scope.open("refused")) {
+      Task<Observation> t =
+          scope.fork(
+              "call",
+              () -> {
+                current(currentInBody, "call");
+                Observation c = Observation.start("http.client.requests", registry);
+                c.stop();
+                return c;
+              });
+      scope.join();
+      child = t.get();
+    }
+    ScopeObservationContext refused = scope("refused");
+    assertThat(contexts(TaskObservationContext.class)).isEmpty();
+    // the predicate saw the task's parent although its thread had no current observation
+    assertThat(parentsSeenByPredicate).hasSize(1);
+    assertThat(parentsSeenByPredicate.get(0)).isNotNull();
+    assertThat(parentsSeenByPredicate.get(0).getContextView()).isSameAs(refused);
+    Observation inBody = currentInBody.get("call");
+    assertThat(inBody).isNotNull();
+    assertThat(inBody.getContext()).isSameAs(refused);
+    assertThat(parentContext(child.getContext())).isSameAs(refused); // a client span's parent
+  }
+
+  @Test
   void generatedNames_reportedAsTaskN() throws Exception {
     try (var scope = Scope.open("fan-out")) {
       scope.fork(() -> 1);
