@@ -76,11 +76,9 @@ final class MicrometerContext implements ContextSource {
       return null;
     }
     ThreadLocalAccessor<?>[] these = new ThreadLocalAccessor<?>[n];
-    for (int i = 0; i < n; i++) {
-      these[i] = accessors.get(i);
-    }
     int observation = -1;
     for (int i = 0; i < n; i++) {
+      these[i] = accessors.get(i);
       if (values[i] != null && OBSERVATION_KEY.equals(these[i].key())) {
         observation = i;
       }
