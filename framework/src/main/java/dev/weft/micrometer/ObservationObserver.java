@@ -125,4 +125,21 @@ final class ObservationObserver implements ScopeObserver {
         },
         registry);
   }
+
+  /**
+   * After a handler threw from {@code onScopeOpened} of {@code o} in this thread: Micrometer made
+   * the new scope current before it called the handlers, and returned none to close. Closes it, so
+   * the handlers called before the one that threw see it closed; does nothing when the thread's
+   * current scope is not {@code o}'s (the handler threw from {@code onStart}).
+   */
+  void closeScopeLeftOpen(Observation o, Throwable failure) {
+    Observation.Scope current = registry.getCurrentObservationScope();
+    if (current != null && current.getCurrentObservation() == o) {
+      try {
+        current.close();
+      } catch (RuntimeException | Error again) {
+        failure.addSuppressed(again);
+      }
+    }
+  }
 }

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * ending thread starts and stops at once; its body, if it still runs, sees its scope's observation
  * as the current one, as does the body of a task whose observation a predicate refused. (The task's
  * thread does not get the observation current at fork from context propagation: {@link
- * ObservationObserver#setsCurrentObservation}.)
+ * ObservationObserver#setsCurrentObservation}.) So does the body of a task whose observation a
+ * handler refused to start by throwing from {@code onStart}; that observation is still stopped.
  */
 final class TaskObservation {
   static final int STARTED = 1; // the task's thread reached its start
@@ -65,9 +66,26 @@ final class TaskObservation {
       return;
     }
     context.started(true);
-    Observation o = observer.newTask(this).start();
+    Observation o = observer.newTask(this);
+    // Kept before start(): should a handler throw from onStart, the handlers called before it
+    // (a tracing bridge's span) still see the stop.
     observation = o;
-    opened = o.isNoop() ? scope.observation.openScope() : o.openScope();
+    try {
+      o.start();
+      opened = o.isNoop() ? scope.observation.openScope() : o.openScope();
+    } catch (RuntimeException | Error e) {
+      // A handler threw from onStart or onScopeOpened: the body still gets a current observation,
+      // its scope's, and the observer's caller logs e.
+      observer.closeScopeLeftOpen(o, e);
+      if (opened == null) {
+        try {
+          opened = scope.observation.openScope();
+        } catch (RuntimeException | Error again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e;
+    }
   }
 
   /** In the task's thread, once its body returned or threw: closes the scope (and may stop). */

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -318,6 +320,60 @@ class WeftObservationsTest {
     assertThat(inBody).isNotNull();
     assertThat(inBody.getContext()).isSameAs(refused);
     assertThat(parentContext(child.getContext())).isSameAs(refused); // a client span's parent
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"onStart", "onScopeOpened"})
+  void handlerThrows_bodySeesTheScopesObservation_andTheTasksIsStillStopped(String from)
+      throws Exception {
+    registry
+        .observationConfig()
+        .observationHandler(
+            new ObservationHandler<TaskObservationContext>() {
+              @Override
+              public void onStart(TaskObservationContext c) {
+                if (from.equals("onStart")) {
+                  throw new IllegalStateException("handler refuses " + c.taskName());
+                }
+              }
+
+              @Override
+              public void onScopeOpened(TaskObservationContext c) {
+                if (from.equals("onScopeOpened")) {
+                  throw new IllegalStateException("handler refuses " + c.taskName());
+                }
+              }
+
+              @Override
+              public boolean supportsContext(Observation.Context c) {
+                return c instanceof TaskObservationContext;
+              }
+            });
+    Map<String, @Nullable Observation> currentInBody = new ConcurrentHashMap<>();
+    try (var scope = Scope.open("throwing-handler")) {
+      scope.fork("call", () -> current(currentInBody, "call"));
+      scope.join();
+    }
+    ScopeObservationContext owner = scope("throwing-handler");
+    Observation inBody = currentInBody.get("call");
+    assertThat(inBody).as("current observation in the body").isNotNull();
+    assertThat(inBody.getContext()).isSameAs(owner);
+    // Lifecycle, called before the throwing handler, saw the start, the scope opened and closed
+    // again if it was, and the stop (the AfterEach checks the whole lifecycle); the task's outcome
+    // is recorded.
+    TaskObservationContext call = task("call");
+    if (from.equals("onStart")) {
+      assertThat(events.get(call)).containsExactly("start", "stop");
+    } else {
+      assertThat(events.get(call)).containsExactly("start", "open", "close", "stop");
+    }
+    assertThat(call.outcome()).isEqualTo("succeeded");
+    // The handler's failure is logged once, then cleared so that the AfterEach check passes.
+    assertThat(warnings.list).hasSize(1);
+    assertThat(warnings.list.get(0).getFormattedMessage()).contains("taskStarted");
+    assertThat(warnings.list.get(0).getThrowableProxy().getMessage())
+        .isEqualTo("handler refuses call");
+    warnings.list.clear();
   }
 
   @Test
