@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What each live task holds: {@code n} tasks blocked on one latch, in one Weft scope or as raw
@@ -16,19 +17,48 @@ import java.util.concurrent.CountDownLatch;
  * $ java -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.LiveHeapHistogram weft 100000 weft.txt
  * $ java -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.LiveHeapHistogram raw 100000 raw.txt
  * </pre>
+ *
+ * <p>Two options make it read the heap the way {@link ScaleBenchmark}'s {@code alive} probe does,
+ * to tell which difference in method moves the figure: {@code --generated-names} forks with {@code
+ * fork(body)} (Weft names each task {@code task-N}) instead of {@code fork("t" + i, body)}, and
+ * {@code --at-last-fork} takes the histogram as soon as the last fork returns instead of once every
+ * task has started and waits. {@code --warm-ups K} (default 2) sets the rounds before the one
+ * measured: the scale benchmark's shot at 100,000 tasks comes after one warm-up shot.
  */
 public final class LiveHeapHistogram {
   private LiveHeapHistogram() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 3 || !(args[0].equals("weft") || args[0].equals("raw"))) {
+    if (args.length < 3 || !(args[0].equals("weft") || args[0].equals("raw"))) {
       throw new IllegalArgumentException(
-          "usage: LiveHeapHistogram weft|raw TASKS OUTPUT-FILE, e.g. weft 100000 weft.txt");
+          "usage: LiveHeapHistogram weft|raw TASKS OUTPUT-FILE [--generated-names] [--at-last-fork]"
+              + " [--warm-ups K],"
+              + " e.g. weft 100000 weft.txt");
     }
     boolean weft = args[0].equals("weft");
     int n = Integer.parseInt(args[1]);
     File out = new File(args[2]);
-    for (int round = 0; round < 3; round++) {
+    boolean generatedNames = false;
+    boolean atLastFork = false;
+    int warmUps = 2;
+    for (int i = 3; i < args.length; i++) {
+      switch (args[i]) {
+        case "--generated-names" -> generatedNames = true;
+        case "--at-last-fork" -> atLastFork = true;
+        case "--warm-ups" -> {
+          if (i + 1 == args.length) {
+            throw new IllegalArgumentException("--warm-ups needs a count, e.g. --warm-ups 1");
+          }
+          warmUps = Integer.parseInt(args[++i]);
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option '"
+                    + args[i]
+                    + "': pass --generated-names, --at-last-fork or --warm-ups K");
+      }
+    }
+    for (int round = 0; round <= warmUps; round++) {
       CountDownLatch release = new CountDownLatch(1);
       CountDownLatch started = new CountDownLatch(n);
       Callable<Integer> body =
@@ -37,13 +67,17 @@ public final class LiveHeapHistogram {
             release.await();
             return 1;
           };
-      File histogram = round == 2 ? out : null;
+      File histogram = round == warmUps ? out : null;
       if (weft) {
         try (var scope = Scope.open("alive")) {
           for (int i = 0; i < n; i++) {
-            scope.fork("t" + i, body);
+            if (generatedNames) {
+              scope.fork(body);
+            } else {
+              scope.fork("t" + i, body);
+            }
           }
-          whenAllWait(started, release, histogram);
+          whenAllWait(atLastFork ? null : started, release, histogram);
           scope.join();
         }
       } else {
@@ -51,7 +85,7 @@ public final class LiveHeapHistogram {
         for (int i = 0; i < n; i++) {
           threads[i] = Thread.ofVirtual().start(() -> call(body));
         }
-        whenAllWait(started, release, histogram);
+        whenAllWait(atLastFork ? null : started, release, histogram);
         for (Thread t : threads) {
           t.join();
         }
@@ -67,9 +101,13 @@ public final class LiveHeapHistogram {
     }
   }
 
-  private static void whenAllWait(CountDownLatch started, CountDownLatch release, File histogram)
+  /** Waits for {@code started} unless it is null, writes the histogram, opens {@code release}. */
+  private static void whenAllWait(
+      @Nullable CountDownLatch started, CountDownLatch release, @Nullable File histogram)
       throws InterruptedException, IOException {
-    started.await();
+    if (started != null) {
+      started.await();
+    }
     if (histogram != null) {
       String jcmd = System.getProperty("java.home") + "/bin/jcmd";
       long pid = ProcessHandle.current().pid();
