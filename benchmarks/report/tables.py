@@ -153,16 +153,17 @@ def commits(args):
     out, baseline, labels = pathlib.Path(args.dir), args.baseline, args.labels
     print(open(out / "env.txt").read().rstrip())
     print()
-    print("| commit | benchmark | params | median µs/op (range) | / %s, same JVM runs |" % baseline)
+    print("| commit | benchmark | params | median (range) | / %s, same JVM runs |" % baseline)
     print("|---|---|---|---:|---:|")
     for label in labels:
         name, sha = label.split("=")
-        per_key, per_round = {}, {}
+        per_key, per_round, units = {}, {}, {}
         for f in sorted(out.glob(f"r*-{sha}.json")):
             rnd = re.match(r"r(\d+)-", f.name).group(1)
             for r in load(f):
                 key = (r.method, json.dumps(r.params, sort_keys=True))
                 per_key.setdefault(key, []).extend(r.iterations)
+                units[key] = r.unit
                 per_round.setdefault((rnd, key[1]), {})[key[0]] = r.median()
         for (bench, params), its in sorted(per_key.items()):
             ratios = [
@@ -174,7 +175,7 @@ def commits(args):
             p = ", ".join(f"{k}={v}" for k, v in json.loads(params).items())
             print(
                 f"| {name} ({sha}) | {bench} | {p} | {statistics.median(its):.1f} "
-                f"({min(its):.1f}-{max(its):.1f}) | {ratio_text} |"
+                f"({min(its):.1f}-{max(its):.1f}) {units[(bench, params)]} | {ratio_text} |"
             )
 
 
