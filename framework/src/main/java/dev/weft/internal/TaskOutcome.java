@@ -15,8 +15,11 @@ public enum TaskOutcome {
   /** A dependency did not succeed, so the body never ran. */
   SKIPPED;
 
+  // tag: computed once; meters and observations read it for every task that ends.
+  private final String tag = name().toLowerCase(java.util.Locale.ROOT);
+
   /** The tag value: the constant's name in lower case with '_' as in {@code timed_out}. */
   public String tag() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return tag;
   }
 }

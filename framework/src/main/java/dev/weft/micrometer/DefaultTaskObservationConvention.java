@@ -37,9 +37,7 @@ public class DefaultTaskObservationConvention implements TaskObservationConventi
 
   @Override
   public KeyValues getLowCardinalityKeyValues(TaskObservationContext context) {
-    KeyValues kv = KeyValues.of(SCOPE, context.scopeName(), TASK, task(context));
-    String outcome = context.outcome();
-    return outcome == null ? kv : kv.and(OUTCOME, outcome);
+    return context.defaultKeyValues(); // made once per task (per scope for generated names)
   }
 
   /** The task's name as a key value: {@code task-N} if {@code fork(body)} generated it. */

@@ -52,8 +52,13 @@ final class ObservationObserver implements ScopeObserver {
     if (!tasks || !(scopeState instanceof ScopeObservation s)) {
       return null;
     }
+    boolean generated = task.nameGenerated();
     TaskObservationContext c =
-        new TaskObservationContext(s.context.scopeName(), task.name(), task.nameGenerated());
+        new TaskObservationContext(
+            s.context.scopeName(),
+            task.name(),
+            generated,
+            generated ? s.generatedTaskKeys() : null);
     return new TaskObservation(this, s, c);
   }
 

@@ -13,6 +13,9 @@ final class ScopeObservation {
   final ScopeObservationContext context;
   final Observation observation;
   private final Observation.Scope opened;
+  // generatedKeys: the key values of the tasks whose names fork(body) generated; made at the first
+  // such fork. A race (forks from two threads) makes equal values twice; either is correct.
+  private volatile @Nullable TaskKeyValues generatedKeys;
   // outcome: set at join by the owner; null until then.
   private @Nullable String outcome;
   private @Nullable Throwable thrown;
@@ -21,6 +24,16 @@ final class ScopeObservation {
     this.context = context;
     this.observation = observation.start();
     this.opened = observation.openScope();
+  }
+
+  /** The default convention's key values shared by this scope's tasks of generated names. */
+  TaskKeyValues generatedTaskKeys() {
+    TaskKeyValues k = generatedKeys;
+    if (k == null) {
+      k = new TaskKeyValues(context.scopeName(), TagValues.GENERATED_TASK, true);
+      generatedKeys = k;
+    }
+    return k;
   }
 
   void joined(@Nullable Throwable thrown) {

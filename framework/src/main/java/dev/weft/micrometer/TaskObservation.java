@@ -107,7 +107,7 @@ final class TaskObservation {
 
   /** In the thread that ended the task: records the outcome, and stops if the body is done. */
   void ended(TaskOutcome outcome, @Nullable Throwable failure) {
-    context.outcome(outcome.tag());
+    context.outcome(outcome);
     if (outcome == TaskOutcome.FAILED || outcome == TaskOutcome.TIMED_OUT) {
       error = failure;
     }

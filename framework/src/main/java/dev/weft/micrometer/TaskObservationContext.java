@@ -1,5 +1,7 @@
 package dev.weft.micrometer;
 
+import dev.weft.internal.TaskOutcome;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
@@ -15,15 +17,21 @@ public final class TaskObservationContext extends Observation.Context {
   private final String scopeName;
   private final String taskName;
   private final boolean nameGenerated;
+  // keys: the default convention's; a scope's own for generated names, else made at first use (by
+  // the task's thread at start, or by the ending thread; an object of final fields, so a racing
+  // read sees it whole, and at worst makes it again).
+  private @Nullable TaskKeyValues keys;
   // outcome: written by the thread that ended the task, before the atomic step after which the
   // observation is stopped (TaskObservation), read by the handlers at and after stop.
-  private volatile @Nullable String outcome;
+  private volatile @Nullable TaskOutcome outcome;
   private volatile boolean started;
 
-  TaskObservationContext(String scopeName, String taskName, boolean nameGenerated) {
+  TaskObservationContext(
+      String scopeName, String taskName, boolean nameGenerated, @Nullable TaskKeyValues keys) {
     this.scopeName = scopeName;
     this.taskName = taskName;
     this.nameGenerated = nameGenerated;
+    this.keys = keys;
   }
 
   /** The name of the task's scope. */
@@ -51,7 +59,8 @@ public final class TaskObservationContext extends Observation.Context {
    * context's {@link #getError() error}.
    */
   public @Nullable String outcome() {
-    return outcome;
+    TaskOutcome o = outcome;
+    return o == null ? null : o.tag();
   }
 
   /**
@@ -63,8 +72,18 @@ public final class TaskObservationContext extends Observation.Context {
     return started;
   }
 
-  void outcome(String outcome) {
+  void outcome(TaskOutcome outcome) {
     this.outcome = outcome;
+  }
+
+  /** The default convention's key values for this task as it is now (ended or not). */
+  KeyValues defaultKeyValues() {
+    TaskKeyValues k = keys;
+    if (k == null) {
+      k = new TaskKeyValues(scopeName, taskName, false);
+      keys = k;
+    }
+    return k.of(outcome);
   }
 
   void started(boolean started) {

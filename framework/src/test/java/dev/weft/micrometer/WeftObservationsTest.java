@@ -11,6 +11,7 @@ import dev.weft.scope.Policy;
 import dev.weft.scope.Scope;
 import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
+import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.GlobalObservationConvention;
 import io.micrometer.observation.Observation;
@@ -391,6 +392,37 @@ class WeftObservationsTest {
       assertThat(t.getContextualName()).isEqualTo("task-N");
       assertThat(t.getLowCardinalityKeyValue("task").getValue()).isEqualTo("task-N");
     }
+  }
+
+  @Test
+  void generatedNames_eachTaskKeepsItsOwnOutcomeAndScope_inKeysMadeOncePerScope() {
+    // The generated names of a scope share the default convention's key values; each outcome and
+    // each scope must still get its own.
+    for (String name : List.of("first", "second")) {
+      try (var scope = Scope.open(name, Policy.collectAll())) {
+        scope.fork(() -> 1);
+        scope.fork(
+            () -> {
+              throw new IllegalStateException("boom");
+            });
+        scope.fork(() -> 3);
+        scope.fork("named", () -> 4);
+        assertThatThrownBy(scope::join).hasRootCauseMessage("boom");
+      }
+    }
+    List<TaskObservationContext> tasks = contexts(TaskObservationContext.class);
+    assertThat(tasks).hasSize(8);
+    for (TaskObservationContext t : tasks) {
+      String expected = t.taskName().equals("task-2") ? "failed" : "succeeded";
+      assertThat(t.outcome()).as(t.taskName()).isEqualTo(expected);
+      assertThat(t.getLowCardinalityKeyValues())
+          .as(t.scopeName() + "/" + t.taskName())
+          .containsExactlyInAnyOrder(
+              KeyValue.of("scope", t.scopeName()),
+              KeyValue.of("task", t.nameGenerated() ? "task-N" : "named"),
+              KeyValue.of("outcome", expected));
+    }
+    assertThat(tasks).extracting(TaskObservationContext::scopeName).containsOnly("first", "second");
   }
 
   @Test
