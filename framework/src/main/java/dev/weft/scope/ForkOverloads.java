@@ -213,14 +213,4 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
             + "': a task can only depend on tasks of its own "
             + "scope; pass the value instead, or fork both tasks in one scope");
   }
-
-  /** The first free name {@code task-N}, N counting from the number of tasks forked so far. */
-  static String generatedName(TaskList tasks) {
-    long n = tasks.size(true) + 1;
-    String generated = "task-" + n;
-    while (tasks.containsName(generated)) { // a task was given this name explicitly
-      generated = "task-" + ++n;
-    }
-    return generated;
-  }
 }

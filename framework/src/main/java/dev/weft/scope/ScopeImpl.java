@@ -307,7 +307,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   @Override
   String generatedName() {
     Guards.owner(this);
-    String n = generatedName(tasks);
+    String n = tasks.nextGeneratedName();
     generated = n;
     return n;
   }
@@ -319,9 +319,14 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
       Callable<? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     Guards.owner(this);
+    @SuppressWarnings("ReferenceEquality") // this very instance, not an equal name
+    boolean nameGenerated = taskName == generated;
+    generated = null; // one fork takes it: a caller passing that instance again names a duplicate
     Guards.forkable(this, phase == JOINED, phase == CLOSED);
     TaskOptions<T> opts = options(taskName, name, options);
-    if (!tasks.addName(taskName)) {
+    if (nameGenerated) {
+      tasks.useGeneratedName();
+    } else if (!tasks.addName(taskName)) {
       throw new IllegalArgumentException(
           "task name '"
               + taskName
@@ -331,8 +336,6 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
     node.context = lastContext = ForkContext.capture(lastContext); // at fork: null when empty
-    @SuppressWarnings("ReferenceEquality") // this very instance, not an equal name
-    boolean nameGenerated = taskName == generated;
     node.nameGenerated = nameGenerated;
     listener.taskForked(node);
     calls.onFork(node);

@@ -3,7 +3,9 @@ package dev.weft.scope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tasks of one scope in fork order, and the set of their names.
@@ -25,6 +27,7 @@ final class TaskList extends TaskListFields {
   @SuppressWarnings("unused")
   private long q0, q1, q2, q3, q4, q5, q6, q7;
 
+  private static final String GENERATED_PREFIX = "task-";
   private static final VarHandle CTL;
   private static final long CANCELLED = 1L << 62;
   private static final long COUNT = CANCELLED - 1;
@@ -80,8 +83,14 @@ final class TaskList extends TaskListFields {
     return List.of(Arrays.copyOf(array, n));
   }
 
-  /** Adds {@code name} to the names; false if it was already there. Owner only. */
+  /**
+   * Adds a given (not generated) {@code name} to the names; false if a task already has it, given
+   * or generated. Owner only.
+   */
   boolean addName(String name) {
+    if (isGeneratedName(name)) {
+      return false;
+    }
     String[] t = names;
     if (2 * (nameCount + 1) > t.length) {
       t = rehash(t);
@@ -100,7 +109,57 @@ final class TaskList extends TaskListFields {
     }
   }
 
-  /** Whether {@code name} is a task name. Owner only. */
+  /**
+   * The first free generated name {@code task-N}: N from the number of tasks forked so far, above
+   * every generated one, skipping given names. A fork that takes it calls {@link
+   * #useGeneratedName()}. Owner only.
+   */
+  String nextGeneratedName() {
+    long n = Math.max(size + 1L, lastGenerated + 1L);
+    String name = GENERATED_PREFIX + n;
+    while (containsName(name)) { // a task was given this name
+      name = GENERATED_PREFIX + ++n;
+    }
+    pendingGenerated = Math.toIntExact(n);
+    return name;
+  }
+
+  /**
+   * Records the name {@link #nextGeneratedName()} returned last as a task's. It is unique by
+   * construction (above every generated number, not a given name), so it costs a bit, not an entry
+   * in the name set: a fan-out of generated names does not grow a hash table of them. Owner only.
+   */
+  void useGeneratedName() {
+    int n = pendingGenerated;
+    BitSet g = generated;
+    if (g == null) {
+      g = new BitSet();
+      generated = g;
+    }
+    g.set(n);
+    lastGenerated = n;
+  }
+
+  /** Whether {@code name} is {@code task-N} for an N that a task's generated name has. */
+  private boolean isGeneratedName(String name) {
+    BitSet g = generated;
+    int len = name.length();
+    int digits = len - GENERATED_PREFIX.length();
+    if (g == null || digits < 1 || digits > 10 || !name.startsWith(GENERATED_PREFIX)) {
+      return false;
+    }
+    long n = 0;
+    for (int i = GENERATED_PREFIX.length(); i < len; i++) {
+      char c = name.charAt(i);
+      if (c < '0' || c > '9' || (n == 0 && c == '0')) {
+        return false; // not a number, or a leading zero: never generated
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n <= lastGenerated && g.get((int) n);
+  }
+
+  /** Whether {@code name} is a given task name (generated names are not in the set). Owner only. */
   boolean containsName(String name) {
     String[] t = names;
     int mask = t.length - 1;
@@ -155,8 +214,13 @@ abstract class TaskListFields extends TaskListPad {
   int size;
   // ctl: published count | CANCELLED. Added to by the owner, OR-ed by a canceller, read by anyone.
   volatile long ctl;
-  // names: owner only. An open-addressing set of the task names (linear probing, at most half
-  // full): a fork checks and adds its name without allocating a node per entry.
+  // names: owner only. An open-addressing set of the given task names (linear probing, at most
+  // half full): a fork checks and adds its name without allocating a node per entry.
   String[] names = new String[16];
   int nameCount;
+  // generated, lastGenerated, pendingGenerated: owner only. The N of every generated name task-N
+  // (null until the first), the largest of them (0: none), and the N last handed out.
+  @Nullable BitSet generated;
+  int lastGenerated;
+  int pendingGenerated;
 }

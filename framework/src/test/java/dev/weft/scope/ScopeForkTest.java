@@ -116,6 +116,44 @@ class ScopeForkTest {
   }
 
   /**
+   * Generated names are kept apart from the set of given names (a bit each), and are still unique
+   * against them both ways: a given name equal to a generated one is rejected (also the very String
+   * the generated task returns as its name), one that only looks generated is not, and fork(body)
+   * skips given names above and below the number of tasks forked.
+   */
+  @Test
+  void generatedNames_andGivenNames_neverCollide() throws Exception {
+    try (var scope = Scope.open("names")) {
+      Task<Integer> first = scope.fork(() -> 1); // task-1
+      String duplicate = "task name 'task-1' is already used in scope 'names'";
+      assertThatThrownBy(() -> scope.fork("task-1", () -> 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith(duplicate);
+      assertThatThrownBy(() -> scope.fork(first.name(), () -> 0)) // the generated instance itself
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith(duplicate);
+      List<String> given = List.of("task-01", "task-2x", "task-", "task-99999999999", "task-4");
+      for (String n : given) {
+        scope.fork(n, () -> 0); // none was generated: all accepted
+      }
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        names.add(scope.fork(() -> 2).name());
+      }
+      // 6 tasks forked before: task-7 first; task-4 was given, task-1 generated below that.
+      assertThat(names).containsExactly("task-7", "task-8", "task-9", "task-10");
+      assertThatThrownBy(() -> scope.fork("task-9", () -> 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("task name 'task-9' is already used");
+      scope.fork("task-11", () -> 0);
+      scope.fork("task-14", () -> 0); // 12 tasks
+      assertThat(scope.fork(() -> 3).name()).isEqualTo("task-13");
+      assertThat(scope.fork(() -> 3).name()).as("task-14 is given").isEqualTo("task-15");
+      scope.join();
+    }
+  }
+
+  /**
    * close() returns only after every started task has finished: the last action of each task (its
    * finally block) happens-before close() returns, even after cancel.
    */
