@@ -121,7 +121,8 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   // scope opens, read by the owner and by the task threads it starts afterwards.
   @Nullable Object @Nullable [] observed;
   // generated: the name generatedName() returned last (owner only); the fork that gets this very
-  // instance marks its task's name as generated (no user code has seen that String before).
+  // instance marks its task's name as generated (no user code has seen that String before), and
+  // clears it, so the instance counts once.
   private @Nullable String generated;
   // lastContext: what the last fork captured (ForkContext), owner only; the next fork shares it
   // when the owner's context has not changed since.
