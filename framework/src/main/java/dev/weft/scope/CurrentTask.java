@@ -71,7 +71,7 @@ final class CurrentTask {
     return KEY != null;
   }
 
-  /** What the task's thread runs: {@code task.run()}, with the task bound as the current one. */
+  /** What the task's thread runs: {@link TaskRun#run}, with the task bound as the current one. */
   static Runnable threadBody(TaskNode<?> task) {
     return KEY == null ? () -> runWithLocal(task) : new Bound(task);
   }
@@ -93,7 +93,7 @@ final class CurrentTask {
   private static void runWithLocal(TaskNode<?> task) {
     LOCAL.set(task);
     try {
-      task.run();
+      TaskRun.run(task); // directly, not through TaskNode.run(): one frame less on a parked stack
     } finally {
       LOCAL.remove();
     }
@@ -115,7 +115,7 @@ final class CurrentTask {
     @SuppressWarnings("NullAway") // a Bound exists only when KEY is set, and then so are WHERE, RUN
     public void run() {
       if (bound) {
-        task.run();
+        TaskRun.run(task); // directly: one frame less on every parked task's stack
         return;
       }
       bound = true;

@@ -265,11 +265,6 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
     }
   }
 
-  /** The body of the task's thread (see TaskRun). */
-  void run() {
-    TaskRun.run(this);
-  }
-
   // --- for TaskRun, the body of the task's thread ---
 
   boolean isRunning() {
