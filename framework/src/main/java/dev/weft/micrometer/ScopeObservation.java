@@ -14,8 +14,9 @@ final class ScopeObservation {
   final Observation observation;
   private final Observation.Scope opened;
   // generatedKeys: the key values of the tasks whose names fork(body) generated; made at the first
-  // such fork. A race (forks from two threads) makes equal values twice; either is correct.
-  private volatile @Nullable TaskKeyValues generatedKeys;
+  // such fork. Owner only (only the owner forks); task threads get it through their context,
+  // written before their thread starts.
+  private @Nullable TaskKeyValues generatedKeys;
   // outcome: set at join by the owner; null until then.
   private @Nullable String outcome;
   private @Nullable Throwable thrown;
