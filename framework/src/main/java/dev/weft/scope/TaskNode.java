@@ -105,6 +105,8 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   boolean timedOut;
   // nameGenerated: fork(body) generated the name; written by the owner at fork, then only read.
   boolean nameGenerated;
+  // endSeen: the owner saw the task finished and its thread terminated (OwnerWait); owner only.
+  boolean endSeen;
   // observed: one state per observer of the scope (Observed), or null when none; written by the
   // owner at fork, before the task can start, then only read.
   @Nullable Object @Nullable [] observed;
