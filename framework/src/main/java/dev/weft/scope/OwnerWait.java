@@ -18,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * has terminated, and notes it in the task ({@code endSeen}, owner only): close() then skips the
  * threads already seen to have ended. So the owner reads most threads while the carriers still run
  * later tasks, as {@code Thread.join()} of raw threads does, rather than all of them after the last
- * task ended (fan-out n = 1000 on an Intel Xeon: 1.85x raw threads to 1.50x, medians of six
- * interleaved rounds, docs/performance.md). Termination is final, so a thread seen ended stays so.
+ * task ended (fan-out n = 1000 on an Intel Xeon: 1.76x raw threads to 1.53x, medians of twelve
+ * interleaved rounds in four runs, lower in 9 of the 12 paired rounds, docs/performance.md).
+ * Termination is final, so a thread seen ended stays so.
  *
  * <p>Two variants were measured and are worse (fan-out n = 1000, docs/history): walking the tasks
  * last to first (1.55x raw threads against 1.18x: the owner then reads every task's cache line
