@@ -216,9 +216,10 @@ abstract class CheckedView extends LockView implements Lock {
     setOwner(held);
   }
 
-  // Only exclusive locks have one owner; readers do not write the shared field.
+  // Only exclusive locks have one owner; readers do not write the shared field. A thread that
+  // takes the lock again finds its own held locks there and skips the store (see HeldLocks).
   private void setOwner(HeldLocks held) {
-    if (exclusive) {
+    if (exclusive && owner != held) {
       owner = held;
     }
   }

@@ -189,6 +189,35 @@ class LockOrderCheckerTest {
     assertThat(checker.edges()).containsExactly("a -> b", "b -> c");
   }
 
+  // pop() leaves the released entry's slots in place and push() stores only what differs: the same
+  // lock again at the same depth, under another lock, must get the chain of what is held now. With
+  // the old chain [x, a], taking b would hit the chain [x, a, b] checked in the first round and
+  // learn nothing, so y -> b would be missing and b then y would go unreported.
+  @ParameterizedTest
+  @MethodSource("dev.weft.lockorder.Threads#kinds")
+  void lock_sameLockSameDepthUnderOtherLock_checkedAgainstWhatIsHeldNow(ThreadFactory kind)
+      throws Exception {
+    Lock x = checker.newLock("x");
+    Lock y = checker.newLock("y");
+    Lock a = checker.newLock("a");
+    Lock b = checker.newLock("b");
+    Threads.run(
+        kind,
+        () -> {
+          for (Lock outer : List.of(x, y)) {
+            outer.lock();
+            a.lock(); // depth 2: view a, chain [x, a] then [y, a]
+            b.lock();
+            b.unlock();
+            a.unlock();
+            outer.unlock();
+          }
+          assertThat(HeldLocks.current().size()).isZero();
+        });
+    assertThat(checker.edges())
+        .containsExactlyInAnyOrder("x -> a", "x -> b", "a -> b", "y -> a", "y -> b");
+  }
+
   @ParameterizedTest
   @MethodSource("dev.weft.lockorder.Threads#kinds")
   void tryLock_untimed_addsNoEdgeButOrdersLaterLocks(ThreadFactory kind) throws Exception {
