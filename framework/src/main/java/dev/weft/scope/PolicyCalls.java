@@ -21,8 +21,25 @@ final class PolicyCalls<R> {
     }
   }
 
+  // Whether a policy's class overrides onFork; the default does nothing, and is not called.
+  private static final ClassValue<Boolean> OVERRIDES_ON_FORK =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+          try {
+            return type.getMethod("onFork", Task.class).getDeclaringClass() != Policy.class;
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            return true; // cannot tell: call it
+          }
+        }
+      };
+
   final Policy<R> policy;
   private final ScopeImpl<R> scope;
+  // callsOnFork: false for a policy without onFork of its own (the built-ins but quorum), so that
+  // fork() does not write inOwner twice per task: task threads read this object's other fields at
+  // each task's end, and a write by the owner would take the cache line from them every time.
+  private final boolean callsOnFork;
   // inOwner: owner only; true while the owner runs a callback. Never written by task threads: it
   // shares a cache line with what they read.
   private boolean inOwner;
@@ -33,6 +50,7 @@ final class PolicyCalls<R> {
   PolicyCalls(ScopeImpl<R> scope, Policy<R> policy) {
     this.scope = scope;
     this.policy = policy;
+    this.callsOnFork = OVERRIDES_ON_FORK.get(policy.getClass());
   }
 
   /** Whether the owner runs a callback now. Owner only. */
@@ -45,8 +63,11 @@ final class PolicyCalls<R> {
     return failure;
   }
 
-  /** {@code onFork}, in the owner. */
+  /** {@code onFork}, in the owner (not called when the policy does not override it). */
   void onFork(TaskNode<?> node) {
+    if (!callsOnFork) {
+      return;
+    }
     inOwner = true;
     try {
       policy.onFork(node);

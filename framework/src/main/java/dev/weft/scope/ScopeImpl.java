@@ -322,7 +322,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
     Guards.owner(this);
     @SuppressWarnings("ReferenceEquality") // this very instance, not an equal name
     boolean nameGenerated = taskName == generated;
-    generated = null; // one fork takes it: a caller passing that instance again names a duplicate
+    if (generated != null) {
+      generated = null; // one fork takes it: a caller passing that instance again names a duplicate
+    }
     Guards.forkable(this, phase == JOINED, phase == CLOSED);
     TaskOptions<T> opts = options(taskName, name, options);
     if (nameGenerated) {
@@ -336,7 +338,11 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
               + "': give each task of a scope a unique name");
     }
     TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
-    node.context = lastContext = ForkContext.capture(lastContext); // at fork: null when empty
+    @Nullable Object context = ForkContext.capture(lastContext); // at fork: null when empty
+    node.context = context;
+    if (context != lastContext) {
+      lastContext = context; // stored only when it changes: task threads read this object's line
+    }
     node.nameGenerated = nameGenerated;
     listener.taskForked(node);
     calls.onFork(node);
