@@ -204,18 +204,13 @@ class LockOrderCheckerTest {
     Threads.run(
         kind,
         () -> {
-          for (Lock outer : List.of(x, y)) {
-            outer.lock();
-            a.lock(); // depth 2: view a, chain [x, a] then [y, a]
-            b.lock();
-            b.unlock();
-            a.unlock();
-            outer.unlock();
-          }
+          Threads.nest(x, a, b); // a at depth 2 with the chain [x, a]
+          Threads.nest(y, a, b); // a at depth 2 again, now with the chain [y, a]
           assertThat(HeldLocks.current().size()).isZero();
         });
     assertThat(checker.edges())
         .containsExactlyInAnyOrder("x -> a", "x -> b", "a -> b", "y -> a", "y -> b");
+    assertViolation(kind, b, y, "b", "y");
   }
 
   @ParameterizedTest
