@@ -335,4 +335,68 @@ class PolicyTest {
     }
     assertThat(readInOwner).containsExactly("value");
   }
+
+  /** Counts onFork calls; onFork is inherited by the policies below, not declared by them. */
+  abstract static class CountingForks implements Policy<Void> {
+    final List<String> forked = new java.util.ArrayList<>(); // owner only
+
+    @Override
+    public void onFork(Task<?> task) {
+      forked.add(task.name());
+    }
+  }
+
+  interface CountsForks extends Policy<Void> {
+    List<String> forked();
+
+    @Override
+    default void onFork(Task<?> task) {
+      forked().add(task.name());
+    }
+  }
+
+  // fork() skips onFork for a policy class that does not override it (PolicyCalls); an override
+  // inherited from a superclass or from an interface's default method is still an override.
+  @Test
+  void customPolicy_onForkInheritedFromSuperclassOrInterface_calledForEveryFork() throws Exception {
+    CountingForks fromClass =
+        new CountingForks() {
+          @Override
+          public boolean onComplete(Task<?> task) {
+            return false;
+          }
+
+          @Override
+          public Void result(Scope<Void> scope) {
+            return null;
+          }
+        };
+    List<String> seen = new java.util.ArrayList<>();
+    CountsForks fromInterface =
+        new CountsForks() {
+          @Override
+          public List<String> forked() {
+            return seen;
+          }
+
+          @Override
+          public boolean onComplete(Task<?> task) {
+            return false;
+          }
+
+          @Override
+          public Void result(Scope<Void> scope) {
+            return null;
+          }
+        };
+    for (Policy<Void> policy : List.<Policy<Void>>of(fromClass, fromInterface)) {
+      try (var scope = Scope.open("inherited", policy)) {
+        Task<String> a = scope.fork("a", () -> "a");
+        scope.fork("b", a, v -> v + "b");
+        scope.join();
+      }
+    }
+    assertThat(fromClass.forked).containsExactly("a", "b");
+    assertThat(seen).containsExactly("a", "b");
+  }
 }
