@@ -336,16 +336,30 @@ class PolicyTest {
     assertThat(readInOwner).containsExactly("value");
   }
 
-  /** Counts onFork calls; onFork is inherited by the policies below, not declared by them. */
-  abstract static class CountingForks implements Policy<Void> {
+  /** A policy that never stops its scope and has no result, and no onFork of its own. */
+  abstract static class Silent implements Policy<Void> {
     final List<String> forked = new java.util.ArrayList<>(); // owner only
 
+    @Override
+    public boolean onComplete(Task<?> task) {
+      return false;
+    }
+
+    @Override
+    public Void result(Scope<Void> scope) {
+      return null;
+    }
+  }
+
+  /** onFork declared by a superclass of the policy's class. */
+  abstract static class CountingForks extends Silent {
     @Override
     public void onFork(Task<?> task) {
       forked.add(task.name());
     }
   }
 
+  /** onFork declared by an interface's default method. */
   interface CountsForks extends Policy<Void> {
     List<String> forked();
 
@@ -355,41 +369,21 @@ class PolicyTest {
     }
   }
 
+  /** Silent, with onFork inherited from CountsForks. */
+  static final class CountsForksByDefault extends Silent implements CountsForks {
+    @Override
+    public List<String> forked() {
+      return forked;
+    }
+  }
+
   // fork() skips onFork for a policy class that does not override it (PolicyCalls); an override
   // inherited from a superclass or from an interface's default method is still an override.
   @Test
   void customPolicy_onForkInheritedFromSuperclassOrInterface_calledForEveryFork() throws Exception {
-    CountingForks fromClass =
-        new CountingForks() {
-          @Override
-          public boolean onComplete(Task<?> task) {
-            return false;
-          }
-
-          @Override
-          public Void result(Scope<Void> scope) {
-            return null;
-          }
-        };
-    List<String> seen = new java.util.ArrayList<>();
-    CountsForks fromInterface =
-        new CountsForks() {
-          @Override
-          public List<String> forked() {
-            return seen;
-          }
-
-          @Override
-          public boolean onComplete(Task<?> task) {
-            return false;
-          }
-
-          @Override
-          public Void result(Scope<Void> scope) {
-            return null;
-          }
-        };
-    for (Policy<Void> policy : List.<Policy<Void>>of(fromClass, fromInterface)) {
+    Silent fromClass = new CountingForks() {};
+    Silent fromInterface = new CountsForksByDefault();
+    for (Silent policy : List.of(fromClass, fromInterface)) {
       try (var scope = Scope.open("inherited", policy)) {
         Task<String> a = scope.fork("a", () -> "a");
         scope.fork("b", a, v -> v + "b");
@@ -397,6 +391,6 @@ class PolicyTest {
       }
     }
     assertThat(fromClass.forked).containsExactly("a", "b");
-    assertThat(seen).containsExactly("a", "b");
+    assertThat(fromInterface.forked).containsExactly("a", "b");
   }
 }
