@@ -10,15 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instance (this class itself; {@link #of} with 0) starts every ready task at once.
  */
 class ConcurrencyLimit {
-  final TaskThreads threads;
+  // NONE: no limit; holds nothing, so every unlimited scope shares it.
+  private static final ConcurrencyLimit NONE = new ConcurrencyLimit();
 
-  private ConcurrencyLimit(TaskThreads threads) {
-    this.threads = threads;
-  }
+  private ConcurrencyLimit() {}
 
   /** The limit for {@code max} slots (0: no limit) over {@code threads}. */
   static ConcurrencyLimit of(int max, TaskThreads threads) {
-    return max > 0 ? new Slots(max, threads) : new ConcurrencyLimit(threads);
+    return max > 0 ? new Slots(max, threads) : NONE;
   }
 
   /** Whether every ready task starts at once (no limit). */
@@ -28,7 +27,7 @@ class ConcurrencyLimit {
 
   /** A task whose dependencies all succeeded: start it, or queue it for a slot. */
   void ready(TaskNode<?> node) {
-    threads.start(node);
+    node.scope.threads.start(node);
   }
 
   /** A task thread ended (or was lost): give back its slot and start the next task. */
@@ -59,10 +58,11 @@ class ConcurrencyLimit {
         new PriorityBlockingQueue<>(16, Comparator.comparingInt(n -> n.seq));
 
     private final int max;
+    private final TaskThreads threads;
 
     Slots(int max, TaskThreads threads) {
-      super(threads);
       this.max = max;
+      this.threads = threads;
       this.permits = new AtomicInteger(max);
     }
 

@@ -1,5 +1,7 @@
 package dev.weft.scope;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +19,15 @@ final class Nesting {
   // Per thread: the innermost open scope this thread owns (each scope links to the one it hides).
   // The task whose body a thread runs is in CurrentTask.
   private static final ThreadLocal<ScopeImpl<?>> INNERMOST = new ThreadLocal<>();
+  private static final VarHandle CHILDREN;
+
+  static {
+    try {
+      CHILDREN = MethodHandles.lookup().findVarHandle(Nesting.class, "children", Set.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   // parent: the enclosing scope, or null for a root.
   final @Nullable ScopeImpl<?> parent;
@@ -25,8 +36,11 @@ final class Nesting {
   // ownerTask: the task of the parent whose body opened this scope, or null.
   private final @Nullable TaskNode<?> ownerTask;
   // children: scopes opened inside this scope's tasks (or nested on the owner); each adds and
-  // removes itself. Read by whoever cancels this scope.
-  private final Set<ScopeImpl<?>> children = ConcurrentHashMap.newKeySet();
+  // removes itself. Read by whoever cancels this scope. Null until the first child creates it
+  // (CAS): most scopes have no child, and the set costs 88 bytes. A child writes the field (or
+  // reads it set) and adds itself before it reads the parent's stop; a cancel sets the stop
+  // before it reads the field: one of the two sees the other (see link).
+  private volatile @Nullable Set<ScopeImpl<?>> children;
   // rootKey: this root scope's entry in OpenRoots (for ScopeDump), or null for a nested scope.
   // Owner only (set by link, read by unlink).
   private OpenRoots.@Nullable Key rootKey;
@@ -36,9 +50,24 @@ final class Nesting {
     return ownerTask;
   }
 
-  /** The open scopes nested in this one (a live view, for ScopeDump). */
+  /** The open scopes nested in this one (a live view, for ScopeDump; empty while none). */
   Set<ScopeImpl<?>> children() {
-    return children;
+    Set<ScopeImpl<?>> c = children;
+    return c == null ? Set.of() : c;
+  }
+
+  /** The set of children, created by the first child. Any thread. */
+  @SuppressWarnings("unchecked")
+  private Set<ScopeImpl<?>> childrenToAdd() {
+    Set<ScopeImpl<?>> c = children;
+    if (c == null) {
+      Set<ScopeImpl<?>> created = ConcurrentHashMap.newKeySet();
+      c = (Set<ScopeImpl<?>>) CHILDREN.compareAndExchange(this, null, created);
+      if (c == null) {
+        c = created;
+      }
+    }
+    return c;
   }
 
   /** The nesting of a scope about to open on the current thread (no side effect yet but one). */
@@ -71,7 +100,7 @@ final class Nesting {
     if (parent == null) {
       rootKey = OpenRoots.add(scope);
     } else {
-      parent.nesting.children.add(scope);
+      parent.nesting.childrenToAdd().add(scope);
       String cancelled = ScopeCancel.detail(parent);
       if (cancelled != null) {
         // The task whose body opens this scope is being cancelled too (by the parent's walk, or
@@ -88,30 +117,27 @@ final class Nesting {
   /** Undoes {@link #link}: the hidden scope is the thread's innermost again. */
   void unlink(ScopeImpl<?> scope) {
     if (parent != null) {
-      parent.nesting.children.remove(scope);
+      parent.nesting.childrenToAdd().remove(scope); // link created the set
     }
     if (rootKey != null) {
       OpenRoots.remove(rootKey); // before close() returns: a closed root is never dumped after it
     }
-    if (hiddenOnThread == null) {
-      INNERMOST.remove();
-    } else {
-      INNERMOST.set(hiddenOnThread);
-    }
+    // set, not remove, when it hid none: the thread's next scope then reuses the map's entry
+    INNERMOST.set(hiddenOnThread);
   }
 
   /**
-   * Cancels every child, because {@code scope} (their parent) is cancelled with {@code detail}. The
-   * task that owns a child ends first, then the child is cancelled, then the task's thread is
+   * Cancels every child, because {@code scope} (their parent) stopped with {@code stop}. The task
+   * that owns a child ends first, then the child is cancelled, then the task's thread is
    * interrupted: the parent's walk may have missed that task (forked while the walk ran), and a
    * task must be final before a scope nested in it reports the cancel, and that scope cancelled
    * before the task's thread sees the interrupt.
    */
-  void cancelChildren(ScopeImpl<?> scope, String detail) {
-    for (ScopeImpl<?> child : children) {
+  void cancelChildren(ScopeImpl<?> scope, Stop stop) {
+    for (ScopeImpl<?> child : children()) {
       TaskNode<?> task = child.nesting.ownerTask;
       if (task != null) {
-        TaskCancel.withoutInterrupt(task, detail);
+        TaskCancel.withoutInterrupt(task, stop.detail());
       }
       ScopeCancel.fromParent(child, scope);
       if (task != null) {
@@ -125,10 +151,13 @@ final class Nesting {
    * returns them (empty if none). An exception while closing one goes to {@code errors}.
    */
   static List<ScopeImpl<?>> closeInner(@Nullable ScopeImpl<?> outer, List<Throwable> errors) {
-    List<ScopeImpl<?>> leftOpen = new ArrayList<>();
+    List<ScopeImpl<?>> leftOpen = List.of(); // the usual case, allocated only when one is left
     for (ScopeImpl<?> inner = INNERMOST.get();
         inner != null && inner != outer;
         inner = INNERMOST.get()) {
+      if (leftOpen.isEmpty()) {
+        leftOpen = new ArrayList<>();
+      }
       leftOpen.add(inner);
       try {
         Throwable sinkFailed = inner.closeNow();
@@ -182,7 +211,7 @@ final class Nesting {
         break;
       }
     }
-    for (ScopeImpl<?> child : children) {
+    for (ScopeImpl<?> child : children()) {
       if (found != null) {
         return found;
       }

@@ -1,9 +1,10 @@
 package dev.weft.scope;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -21,20 +22,24 @@ final class Policies {
    * happens-before edge).
    */
   abstract static class Recording<R> implements Policy<R> {
-    private static final java.lang.invoke.VarHandle BOUND;
+    private static final VarHandle BOUND;
+    private static final VarHandle FAILED;
+    private static final VarHandle SKIPPED;
 
     static {
       try {
-        BOUND =
-            java.lang.invoke.MethodHandles.lookup()
-                .findVarHandle(Recording.class, "bound", boolean.class);
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        BOUND = l.findVarHandle(Recording.class, "bound", boolean.class);
+        FAILED = l.findVarHandle(Recording.class, "failed", RecordedTasks.Node.class);
+        SKIPPED = l.findVarHandle(Recording.class, "skipped", RecordedTasks.Node.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
-    final ConcurrentLinkedQueue<Task<?>> failed = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<Task<?>> skipped = new ConcurrentLinkedQueue<>();
+    // failed, skipped: the tasks recorded so far (RecordedTasks), null while none.
+    private volatile RecordedTasks.@Nullable Node failed;
+    private volatile RecordedTasks.@Nullable Node skipped;
     // bound: set once by the Scope.open that takes this policy (see PolicyBinding).
     private volatile boolean bound;
 
@@ -47,17 +52,27 @@ final class Policies {
     boolean record(Task<?> task) {
       switch (task.state()) {
         case FAILED -> {
-          failed.add(task);
+          RecordedTasks.push(FAILED, this, task);
           return true;
         }
-        case SKIPPED -> skipped.add(task);
+        case SKIPPED -> RecordedTasks.push(SKIPPED, this, task);
         default -> {}
       }
       return false;
     }
 
+    /** Whether a task failed (and was recorded). */
+    boolean anyFailed() {
+      return failed != null;
+    }
+
+    /** How many tasks failed or were skipped. */
+    int notSucceeded() {
+      return RecordedTasks.size(failed) + RecordedTasks.size(skipped);
+    }
+
     void throwIfFailed(Scope<?> scope, @Nullable String headline) {
-      if (!failed.isEmpty()) {
+      if (failed != null) {
         // Skips are recorded depth-first (a dependent ends before the dependency that skipped it
         // returns); list them in fork order, which is how users read their code.
         List<Task<?>> all = scope.tasks();
@@ -65,10 +80,10 @@ final class Policies {
         for (int i = 0; i < all.size(); i++) {
           forkIndex.put(all.get(i), i);
         }
-        List<Task<?>> skips = new ArrayList<>(skipped);
+        List<Task<?>> skips = RecordedTasks.inOrder(skipped);
         skips.sort(java.util.Comparator.comparingInt(forkIndex::get));
         // The first failure is the task that failed first, not the first to reach onComplete.
-        List<Task<?>> failures = new ArrayList<>(failed);
+        List<Task<?>> failures = RecordedTasks.inOrder(failed);
         failures.sort(java.util.Comparator.comparingInt(t -> ((TaskNode<?>) t).failureOrder));
         throw new TaskFailedException(scope.name(), headline, failures, skips);
       }
@@ -136,7 +151,7 @@ final class Policies {
       if (won != null) {
         return (T) won.get();
       }
-      if (failed.isEmpty()) {
+      if (!anyFailed()) {
         throw new IllegalStateException(
             "first-success scope '"
                 + scope.name()
@@ -146,11 +161,7 @@ final class Policies {
       }
       throwIfFailed(
           scope,
-          "no task succeeded in scope '"
-              + scope.name()
-              + "': all "
-              + (failed.size() + skipped.size())
-              + " failed");
+          "no task succeeded in scope '" + scope.name() + "': all " + notSucceeded() + " failed");
       return null; // not reached
     }
 
@@ -167,8 +178,20 @@ final class Policies {
     // (the volatile write of joined publishes it).
     private int forked;
     private volatile boolean joined;
-    // successes in the order they ended; written by task threads, read by the owner in result().
-    private final ConcurrentLinkedQueue<Task<?>> winners = new ConcurrentLinkedQueue<>();
+    private static final VarHandle WINNERS;
+
+    static {
+      try {
+        WINNERS =
+            MethodHandles.lookup().findVarHandle(Quorum.class, "winners", RecordedTasks.Node.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    // winners: the successes (RecordedTasks), written by task threads, read by the owner in
+    // result().
+    private volatile RecordedTasks.@Nullable Node winners;
     private final AtomicInteger succeeded = new AtomicInteger();
     private final AtomicInteger notSucceeded = new AtomicInteger();
 
@@ -184,7 +207,7 @@ final class Policies {
     @Override
     public boolean onComplete(Task<?> task) {
       if (task.state() == Task.State.SUCCEEDED) {
-        winners.add(task);
+        RecordedTasks.push(WINNERS, this, task);
         return succeeded.incrementAndGet() >= k;
       }
       if (task.state() == Task.State.CANCELLED) {
@@ -212,8 +235,9 @@ final class Policies {
     @SuppressWarnings({"unchecked", "NullAway"})
     public List<T> result(Scope<List<T>> scope) {
       if (succeeded.get() >= k) {
-        List<T> out = new ArrayList<>(winners.size());
-        for (Task<?> t : winners) {
+        List<Task<?>> won = RecordedTasks.inOrder(winners);
+        List<T> out = new ArrayList<>(won.size());
+        for (Task<?> t : won) {
           out.add((T) t.get()); // a task may return null, so no List.copyOf
         }
         return Collections.unmodifiableList(out);

@@ -16,9 +16,18 @@ final class ScopeCancel {
 
   /** Cancels every unfinished task and nested scope; the first reason wins (edge 5). */
   static boolean cancel(ScopeImpl<?> s, StopReason reason, String detail) {
-    if (s.stopped.get() != null
-        || !s.stopped.compareAndSet(
-            null, new Stop(reason, detail, System.nanoTime(), Thread.currentThread()))) {
+    return s.stopped.get() == null && cancel(s, Stop.of(reason, detail));
+  }
+
+  /** The owner's close(): cancels what is left (usually nothing, after a join). */
+  static void close(ScopeImpl<?> s) {
+    if (s.stopped.get() == null) {
+      cancel(s, Stop.ofClose(s.name));
+    }
+  }
+
+  private static boolean cancel(ScopeImpl<?> s, Stop stop) {
+    if (!s.stopped.compareAndSet(null, stop)) {
       return false;
     }
     // The walk covers the tasks published before tasks.markCancelled(); a fork published after it
@@ -28,9 +37,9 @@ final class ScopeCancel {
     int published = tasks.markCancelled();
     boolean walk = !s.allSettled;
     for (int i = 0; walk && i < published; i++) {
-      TaskCancel.withoutInterrupt(tasks.get(i), detail);
+      TaskCancel.withoutInterrupt(tasks.get(i), stop.detail());
     }
-    s.nesting.cancelChildren(s, detail);
+    s.nesting.cancelChildren(s, stop);
     for (int i = 0; walk && i < published; i++) {
       TaskCancel.interruptIfCancelled(tasks.get(i));
     }

@@ -239,7 +239,7 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
    */
   @Nullable Throwable closeNow() {
     try {
-      ScopeCancel.cancel(this, StopReason.CLOSE, "scope '" + name + "' was closed");
+      ScopeCancel.close(this);
       OwnerWait.untilTerminated(this);
     } finally {
       phase = CLOSED;

@@ -15,15 +15,12 @@ final class TaskThreads {
   private final ScopeImpl<?> scope;
   // factory: the user's thread factory, or null for virtual threads.
   private final @Nullable ThreadFactory factory;
-  // namePrefix: "scope/", the start of every task thread's name.
-  private final String namePrefix;
   // ownerBuilder: owner only (a builder is not thread-safe); creates the threads the owner starts.
   private Thread.Builder.@Nullable OfVirtual ownerBuilder;
 
   TaskThreads(ScopeImpl<?> scope, @Nullable ThreadFactory factory) {
     this.scope = scope;
     this.factory = factory;
-    this.namePrefix = scope.name + "/";
   }
 
   /** Whether threads come from a user's factory (which may break its contract). */
@@ -107,7 +104,7 @@ final class TaskThreads {
    * when there is no factory).
    */
   private Thread newThread(TaskNode<?> node, Thread.Builder.@Nullable OfVirtual builder) {
-    String threadName = namePrefix.concat(node.name);
+    String threadName = scope.name + "/" + node.name; // one String, as a prefix field and concat
     if (factory == null) {
       return Objects.requireNonNull(builder, "builder")
           .name(threadName)

@@ -131,6 +131,66 @@ class CancellationTest {
     assertThat(innerJoin.get()).isNotNull();
   }
 
+  /**
+   * close() without join() cancels what still runs, and says so: the scope's own tasks carry "scope
+   * 'x' was closed", those of a scope nested in a task the same behind "enclosing scope 'x' was
+   * cancelled: ". (The close's text is built only when a task reads it.)
+   */
+  @Test
+  void close_withoutJoin_cancelledTasksAndNestedScopesNameTheClose() throws Exception {
+    CountDownLatch bothRunning = new CountDownLatch(2);
+    AtomicReference<Throwable> innerJoin = new AtomicReference<>();
+    Task<String> blocked;
+    Task<String> leaf;
+    AtomicReference<Task<String>> leafRef = new AtomicReference<>();
+    Scope<Void> outer = Scope.open("closing");
+    try {
+      blocked =
+          outer.fork(
+              "blocked",
+              () -> {
+                bothRunning.countDown();
+                return blockForever();
+              });
+      outer.fork(
+          "middle",
+          () -> {
+            try (var inner = Scope.open("inner")) {
+              leafRef.set(
+                  inner.fork(
+                      "leaf",
+                      () -> {
+                        bothRunning.countDown();
+                        return blockForever();
+                      }));
+              try {
+                inner.join();
+              } catch (Throwable e) {
+                innerJoin.set(e);
+                throw e;
+              }
+              return null;
+            }
+          });
+      assertThat(bothRunning.await(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      assertThatThrownBy(outer::close).hasMessageContaining("was closed without join()");
+    }
+    leaf = leafRef.get();
+    assertThat(blocked.state()).isEqualTo(Task.State.CANCELLED);
+    assertThat(blocked.exception())
+        .isInstanceOf(CancellationException.class)
+        .hasMessage("task 'blocked' cancelled: scope 'closing' was closed");
+    assertThat(leaf.state()).isEqualTo(Task.State.CANCELLED);
+    assertThat(leaf.exception())
+        .hasMessage(
+            "task 'leaf' cancelled: enclosing scope 'closing' was cancelled: scope 'closing' was"
+                + " closed");
+    assertThat(innerJoin.get())
+        .isInstanceOf(CancellationException.class)
+        .hasMessageContaining("scope 'closing' was closed");
+  }
+
   /** An interrupted owner: join throws InterruptedException and the tasks are cancelled. */
   @Test
   void join_ownerInterrupted_throwsAndCancelsTasks() throws Exception {
