@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,17 @@ class CancellationTest {
   private static <T> T blockForever() throws InterruptedException {
     new CountDownLatch(1).await();
     throw new AssertionError("not reached");
+  }
+
+  /** Joins {@code scope}; what join() throws goes to {@code thrown}, then on to the caller. */
+  private static @Nullable Void joinRecording(Scope<Void> scope, AtomicReference<Throwable> thrown)
+      throws InterruptedException {
+    try {
+      return scope.join();
+    } catch (Throwable e) {
+      thrown.set(e);
+      throw e;
+    }
   }
 
   /** cancel() interrupts running tasks and never starts pending ones; join reports it. */
@@ -114,13 +126,7 @@ class CancellationTest {
                       }
                     });
               }
-              try {
-                inner.join();
-              } catch (Throwable e) {
-                innerJoin.set(e);
-                throw e;
-              }
-              return null;
+              return joinRecording(inner, innerJoin);
             }
           });
       allRunning.await();
@@ -163,13 +169,7 @@ class CancellationTest {
                         bothRunning.countDown();
                         return blockForever();
                       }));
-              try {
-                inner.join();
-              } catch (Throwable e) {
-                innerJoin.set(e);
-                throw e;
-              }
-              return null;
+              return joinRecording(inner, innerJoin);
             }
           });
       assertThat(bothRunning.await(10, TimeUnit.SECONDS)).isTrue();
