@@ -92,13 +92,13 @@ public final class ForkContext {
   }
 
   /**
-   * As {@link #install(Object, String)}, for a task whose observer opens the task's own observation
-   * as the current one before its body ({@code ownObservation}): Micrometer's current observation
-   * at fork is then not installed (see {@link ContextSource#install(Object, boolean)}).
+   * As {@link #install(Object, String)}, for {@code task}, whose observer may open the task's own
+   * observation as the current one before its body ({@code ownObservation}): Micrometer's current
+   * observation at fork is then not installed (see {@link ContextSource#install(Object, boolean)}).
    */
   public static @Nullable Object[] install(
-      Object context, String taskName, boolean ownObservation) {
-    return installFor(context, taskName, false, ownObservation);
+      Object context, ObservedTask task, boolean ownObservation) {
+    return installFor(context, task, false, ownObservation); // its name only for a failure
   }
 
   /**
@@ -145,11 +145,15 @@ public final class ForkContext {
 
   // --- implementation ---
 
-  /** Installs {@code context} for task {@code taskName}, or for its fallback. */
+  /**
+   * Installs {@code context} for a task, or for its fallback. {@code task} is the task's name, or
+   * the task ({@link ObservedTask}), whose name is read only to name it in a failure (a generated
+   * name is built when read).
+   */
   private static @Nullable Object[] installFor(
-      Object context, String taskName, boolean fallback, boolean ownObservation) {
+      Object context, Object task, boolean fallback, boolean ownObservation) {
     if (context instanceof Failed f) {
-      throw failure(taskName, fallback, f.source, "capture() at fork", f.thrown);
+      throw failure(nameOf(task), fallback, f.source, "capture() at fork", f.thrown);
     }
     Captured c = (Captured) context;
     @Nullable Object[] previous = new Object[c.sources.length];
@@ -162,7 +166,7 @@ public final class ForkContext {
         previous[i] = c.sources[i].install(v, ownObservation);
       } catch (Throwable e) {
         restore(c, previous, i - 1);
-        throw failure(taskName, fallback, c.sources[i], "install()", e);
+        throw failure(nameOf(task), fallback, c.sources[i], "install()", e);
       }
     }
     return previous;
@@ -185,6 +189,10 @@ public final class ForkContext {
         }
       }
     }
+  }
+
+  private static String nameOf(Object task) {
+    return task instanceof ObservedTask t ? t.name() : (String) task;
   }
 
   private static IllegalStateException failure(

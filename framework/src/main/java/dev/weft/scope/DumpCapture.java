@@ -153,7 +153,7 @@ final class DumpCapture {
       activity = body(t); // ended by another thread, but its body has not returned yet
     }
     return new TaskEntry(
-        t.name,
+        t.name(),
         state,
         age,
         activity,
@@ -169,7 +169,7 @@ final class DumpCapture {
     for (TaskNode<?> d : t.dependencies) {
       Task.State ds = d.state();
       if (!ds.isFinal()) {
-        unfinished.add(new Dependency(d.name, ds));
+        unfinished.add(new Dependency(d.name(), ds));
       }
     }
     if (!unfinished.isEmpty()) {
@@ -190,7 +190,7 @@ final class DumpCapture {
   private static @Nullable String firstUnsuccessful(TaskNode<?> t) {
     for (TaskNode<?> d : t.dependencies) {
       if (d.state() != Task.State.SUCCEEDED) {
-        return d.name;
+        return d.name();
       }
     }
     return null;

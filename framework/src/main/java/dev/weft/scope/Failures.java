@@ -148,7 +148,7 @@ final class Failures {
             "scope '{}': task '{}' threw after it was cancelled; join() had "
                 + "returned normally, so this is not reported to the caller",
             scope.name,
-            t.name,
+            t.name(),
             late);
       }
     }
@@ -161,7 +161,7 @@ final class Failures {
           "scope '{}': task '{}' ended after it was cancelled or timed out; "
               + "its late outcome is discarded",
           task.scope.name,
-          task.name,
+          task.name(),
           echo);
     }
   }
@@ -193,7 +193,7 @@ final class Failures {
           scope,
           task,
           "task '"
-              + task.name
+              + task.name()
               + "' of scope '"
               + scope
               + "' threw after it was "

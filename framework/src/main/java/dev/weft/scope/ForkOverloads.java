@@ -30,8 +30,8 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
    */
   abstract <A> TaskNode<A> dependency(Task<A> task, String argument);
 
-  /** The next free generated name, {@code task-N}. Owner only. */
-  abstract String generatedName();
+  /** Forks {@code body} as a task named {@code task-N}, N the next free generated number. */
+  abstract <T> Task<T> forkGenerated(Callable<? extends T> body);
 
   @Override
   public <T> Task<T> fork(String name, Callable<? extends T> body) {
@@ -47,7 +47,8 @@ abstract sealed class ForkOverloads<R> implements Scope<R> permits ScopeImpl {
 
   @Override
   public <T> Task<T> fork(Callable<? extends T> body) {
-    return fork(generatedName(), body);
+    Objects.requireNonNull(body, Messages.NULL_BODY);
+    return forkGenerated(body);
   }
 
   @Override

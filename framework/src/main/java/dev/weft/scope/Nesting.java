@@ -181,7 +181,7 @@ final class Nesting {
     IllegalStateException e =
         new IllegalStateException(
             "task '"
-                + task.name
+                + task.name()
                 + "' ended with "
                 + (leftOpen.size() == 1
                     ? "scope " + quote(leftOpen) + " still open; it was"
@@ -207,7 +207,8 @@ final class Nesting {
     for (int i = 0, size = scope.tasks.size(Thread.currentThread() == scope.owner); i < size; i++) {
       TaskNode<?> n = scope.tasks.get(i);
       if (n.thread == t && n.threadRunning()) {
-        found = "task '" + n.name + "' of scope '" + scope.name + "' (thread " + t.getName() + ")";
+        found =
+            "task '" + n.name() + "' of scope '" + scope.name + "' (thread " + t.getName() + ")";
         break;
       }
     }

@@ -209,7 +209,7 @@ final class Observed implements ScopeListener {
       case FAILED -> task.timedOut ? TaskOutcome.TIMED_OUT : TaskOutcome.FAILED;
       case CANCELLED -> TaskOutcome.CANCELLED;
       case SKIPPED -> TaskOutcome.SKIPPED;
-      default -> throw new IllegalStateException("task '" + task.name + "' ended " + state);
+      default -> throw new IllegalStateException("task '" + task.name() + "' ended " + state);
     };
   }
 

@@ -25,7 +25,7 @@ final class Outcome {
     for (int i = 0, n = reason == StopReason.DEADLINE ? s.tasks.size(true) : 0; i < n; i++) {
       TaskNode<?> t = s.tasks.get(i);
       if (t.state() == Task.State.CANCELLED) {
-        unfinishedAtDeadline.add(t.name);
+        unfinishedAtDeadline.add(t.name());
       }
     }
     if (!unfinishedAtDeadline.isEmpty()) {

@@ -244,7 +244,7 @@ final class OwnerWait {
             "scope '{}': task '{}' still runs {} ms after the scope was cancelled; "
                 + "it does not respond to interrupts, and close() waits for it",
             s.name,
-            t.name,
+            t.name(),
             waited.toMillis(),
             where);
       }

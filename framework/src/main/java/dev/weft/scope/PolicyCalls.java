@@ -105,7 +105,7 @@ final class PolicyCalls<R> {
             "policy "
                 + describe()
                 + " stopped the scope after task '"
-                + node.name
+                + node.name()
                 + "' "
                 + node.state().name().toLowerCase());
       }

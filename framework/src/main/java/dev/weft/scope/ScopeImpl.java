@@ -120,10 +120,6 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   // observed: one state per observer (Observed), or null when none; written by the owner as the
   // scope opens, read by the owner and by the task threads it starts afterwards.
   @Nullable Object @Nullable [] observed;
-  // generated: the name generatedName() returned last (owner only); the fork that gets this very
-  // instance marks its task's name as generated (no user code has seen that String before), and
-  // clears it, so the instance counts once.
-  private @Nullable String generated;
   // lastContext: what the last fork captured (ForkContext), owner only; the next fork shares it
   // when the owner's context has not changed since.
   private @Nullable Object lastContext;
@@ -306,11 +302,20 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
   }
 
   @Override
-  String generatedName() {
+  <T> Task<T> forkGenerated(Callable<? extends T> body) {
     Guards.owner(this);
-    String n = tasks.nextGeneratedName();
-    generated = n;
-    return n;
+    Guards.forkable(this, phase == JOINED, phase == CLOSED);
+    int n = tasks.takeGeneratedNumber(); // no name string: the task builds it if one is read
+    return launch(
+        new TaskNode<>(
+            this,
+            null,
+            n,
+            tasks.size(true),
+            body,
+            TaskOptions.defaults(),
+            TaskNode.NO_DEPENDENCIES),
+        TaskNode.NO_DEPENDENCIES);
   }
 
   @Override
@@ -320,16 +325,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
       Callable<? extends T> body,
       UnaryOperator<TaskOptions<T>> options) {
     Guards.owner(this);
-    @SuppressWarnings("ReferenceEquality") // this very instance, not an equal name
-    boolean nameGenerated = taskName == generated;
-    if (generated != null) {
-      generated = null; // one fork takes it: a caller passing that instance again names a duplicate
-    }
     Guards.forkable(this, phase == JOINED, phase == CLOSED);
     TaskOptions<T> opts = options(taskName, name, options);
-    if (nameGenerated) {
-      tasks.useGeneratedName();
-    } else if (!tasks.addName(taskName)) {
+    if (!tasks.addName(taskName)) {
       throw new IllegalArgumentException(
           "task name '"
               + taskName
@@ -337,13 +335,16 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
               + name
               + "': give each task of a scope a unique name");
     }
-    TaskNode<T> node = new TaskNode<>(this, taskName, tasks.size(true), body, opts, deps);
+    return launch(new TaskNode<>(this, taskName, 0, tasks.size(true), body, opts, deps), deps);
+  }
+
+  /** The rest of a fork: the task's context, the observers and policy, its start or its wait. */
+  private <T> Task<T> launch(TaskNode<T> node, TaskNode<?>[] deps) {
     @Nullable Object context = ForkContext.capture(lastContext); // at fork: null when empty
     node.context = context;
     if (context != lastContext) {
       lastContext = context; // stored only when it changes: task threads read this object's line
     }
-    node.nameGenerated = nameGenerated;
     listener.taskForked(node);
     calls.onFork(node);
     // The common case, a task that can start now, is started before it is published: no other

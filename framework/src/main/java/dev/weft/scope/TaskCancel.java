@@ -49,7 +49,7 @@ final class TaskCancel {
         break;
       }
     }
-    task.outcome = new CancellationException("task '" + task.name + "' cancelled: " + why);
+    task.outcome = new CancellationException("task '" + task.name() + "' cancelled: " + why);
     task.publish(TaskNode.CANCELLED, cascade);
     if (s == TaskNode.PENDING) {
       task.mark(TaskNode.SETTLED_AND_RELEASED); // its thread never started, and never will

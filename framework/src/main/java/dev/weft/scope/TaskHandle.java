@@ -10,7 +10,12 @@ import org.jspecify.annotations.Nullable;
  */
 abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   final ScopeImpl<?> scope;
-  final String name;
+  // name: the given name; for a generated one (generatedNumber > 0) null until something reads it
+  // (name()), which builds task-N. Any thread may build it: each builds an equal String
+  // (immutable, so a racy write publishes it whole). Most generated names are never read.
+  private @Nullable String name;
+  // generatedNumber: the N of a name fork(body) generated, task-N; 0 for a given name.
+  final int generatedNumber;
   // thread: written (plainly) by the starter before its CAS PENDING -> RUNNING, which publishes
   // it, or by the owner before it starts and publishes the task (claimUnpublished); cancel reads
   // it after its own CAS from RUNNING, so it sees it. The stuck-task warning and the lock checker
@@ -18,9 +23,18 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   // before the CAS is a second fence on every fork.
   @Nullable Thread thread;
 
-  TaskHandle(ScopeImpl<?> scope, String name) {
+  TaskHandle(ScopeImpl<?> scope, @Nullable String name, int generatedNumber) {
     this.scope = scope;
     this.name = name;
+    this.generatedNumber = generatedNumber;
+  }
+
+  /** The name of the task's thread, {@code scope/task}: one string, built by its starter. */
+  final String threadName() {
+    String n = name;
+    return n != null
+        ? scope.name + "/" + n
+        : TaskList.generatedThreadName(scope.name, generatedNumber);
   }
 
   /** The state word (TaskNode's constants), read once. */
@@ -38,8 +52,13 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
   abstract @Nullable Throwable rawRecoveredFrom();
 
   @Override
-  public String name() {
-    return name;
+  public final String name() {
+    String n = name;
+    if (n == null) {
+      n = TaskList.generatedName(generatedNumber);
+      name = n;
+    }
+    return n;
   }
 
   @Override
@@ -62,7 +81,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
     if (Thread.currentThread() == scope.owner && !scope.resultsReadable()) {
       throw new IllegalStateException(
           "result of task '"
-              + name
+              + name()
               + "' read before join(): call "
               + "scope.join() first, or pass the task as a dependency to the task that needs it");
     }
@@ -72,7 +91,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
     if (s < TaskNode.SUCCEEDED) {
       throw new IllegalStateException(
           "task '"
-              + name
+              + name()
               + "' of scope '"
               + scope.name
               + "' has not ended: read results after scope.join(), or declare the task as a "
@@ -81,11 +100,11 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
     Throwable failure = rawFailure();
     throw new IllegalStateException(
         "task '"
-            + name
+            + name()
             + "' did not succeed ("
             + state()
             + ": "
-            + Messages.failure(scope.name + "/" + name, failure)
+            + Messages.failure(scope.name + "/" + name(), failure)
             + "): check state() before get(), or read exception()",
         failure);
   }
@@ -96,7 +115,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
     if (s < TaskNode.SUCCEEDED) {
       throw new IllegalStateException(
           "task '"
-              + name
+              + name()
               + "' of scope '"
               + scope.name
               + "' has not ended: read its exception after scope.join()");
@@ -104,7 +123,7 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
     if (s == TaskNode.SUCCEEDED) {
       throw new IllegalStateException(
           "task '"
-              + name
+              + name()
               + "' succeeded and has no exception"
               + (rawRecoveredFrom() != null
                   ? ": see recoveredFrom() for the failure its fallback replaced"
@@ -122,6 +141,6 @@ abstract sealed class TaskHandle<T> implements Task<T> permits TaskNode {
 
   @Override
   public String toString() {
-    return "Task[" + scope.name + "/" + name + ", " + state() + "]";
+    return "Task[" + scope.name + "/" + name() + ", " + state() + "]";
   }
 }

@@ -88,7 +88,8 @@ final class TaskList extends TaskListFields {
    * or generated. Owner only.
    */
   boolean addName(String name) {
-    if (isGeneratedName(name)) {
+    long number = generatedNumber(name);
+    if (number > 0 && isGenerated(number)) {
       return false;
     }
     String[] t = names;
@@ -101,6 +102,9 @@ final class TaskList extends TaskListFields {
       if (s == null) {
         t[i] = name;
         nameCount++;
+        if (number > 0 && number <= Integer.MAX_VALUE) {
+          givenNumbers = set(givenNumbers, (int) number); // a generated name must skip it
+        }
         return true;
       }
       if (s.equals(name)) {
@@ -110,53 +114,62 @@ final class TaskList extends TaskListFields {
   }
 
   /**
-   * The first free generated name {@code task-N}: N from the number of tasks forked so far, above
-   * every generated one, skipping given names. A fork that takes it calls {@link
-   * #useGeneratedName()}. Owner only.
+   * Takes the first free generated number N, for the name {@code task-N}: from the number of tasks
+   * forked so far, above every generated one, skipping the N of given names {@code task-N}. It is
+   * unique by construction, so it costs a bit, not an entry in the name set, and no string: a
+   * fan-out of generated names neither grows a hash table nor builds a name per task (the task
+   * builds its name when something reads it). Owner only.
    */
-  String nextGeneratedName() {
+  int takeGeneratedNumber() {
     long n = Math.max(size + 1L, lastGenerated + 1L);
-    String name = GENERATED_PREFIX + n;
-    while (containsName(name)) { // a task was given this name
-      name = GENERATED_PREFIX + ++n;
+    while (n <= Integer.MAX_VALUE && givenNumbers != null && givenNumbers.get((int) n)) {
+      n++; // a task was given this name
     }
-    pendingGenerated = Math.toIntExact(n);
-    return name;
+    int number = Math.toIntExact(n);
+    generated = set(generated, number);
+    lastGenerated = number;
+    return number;
   }
 
-  /**
-   * Records the name {@link #nextGeneratedName()} returned last as a task's. It is unique by
-   * construction (above every generated number, not a given name), so it costs a bit, not an entry
-   * in the name set: a fan-out of generated names does not grow a hash table of them. Owner only.
-   */
-  void useGeneratedName() {
-    int n = pendingGenerated;
+  /** Whether a task's generated name has the number {@code n}. */
+  private boolean isGenerated(long n) {
     BitSet g = generated;
-    if (g == null) {
-      g = new BitSet();
-      generated = g;
-    }
-    g.set(n);
-    lastGenerated = n;
+    return g != null && n <= lastGenerated && g.get((int) n);
   }
 
-  /** Whether {@code name} is {@code task-N} for an N that a task's generated name has. */
-  private boolean isGeneratedName(String name) {
-    BitSet g = generated;
+  /** The N of a name {@code task-N} as generated names spell it (no leading zero), else -1. */
+  private static long generatedNumber(String name) {
     int len = name.length();
     int digits = len - GENERATED_PREFIX.length();
-    if (g == null || digits < 1 || digits > 10 || !name.startsWith(GENERATED_PREFIX)) {
-      return false;
+    if (digits < 1 || digits > 10 || !name.startsWith(GENERATED_PREFIX)) {
+      return -1;
     }
     long n = 0;
     for (int i = GENERATED_PREFIX.length(); i < len; i++) {
       char c = name.charAt(i);
       if (c < '0' || c > '9' || (n == 0 && c == '0')) {
-        return false; // not a number, or a leading zero: never generated
+        return -1; // not a number, or a leading zero: never generated
       }
       n = n * 10 + (c - '0');
     }
-    return n <= lastGenerated && g.get((int) n);
+    return n;
+  }
+
+  /** {@code bits} (created if null) with bit {@code i} set. */
+  private static BitSet set(@Nullable BitSet bits, int i) {
+    BitSet b = bits == null ? new BitSet() : bits;
+    b.set(i);
+    return b;
+  }
+
+  /** The name of the task with generated number {@code n}. */
+  static String generatedName(int n) {
+    return GENERATED_PREFIX + n;
+  }
+
+  /** The thread name of that task in scope {@code scopeName}: one string, built once. */
+  static String generatedThreadName(String scopeName, int n) {
+    return scopeName + "/" + GENERATED_PREFIX + n;
   }
 
   /** Whether {@code name} is a given task name (generated names are not in the set). Owner only. */
@@ -218,9 +231,10 @@ abstract class TaskListFields extends TaskListPad {
   // half full): a fork checks and adds its name without allocating a node per entry.
   String[] names = new String[16];
   int nameCount;
-  // generated, lastGenerated, pendingGenerated: owner only. The N of every generated name task-N
-  // (null until the first), the largest of them (0: none), and the N last handed out.
+  // generated, lastGenerated, givenNumbers: owner only. The N of every generated name task-N
+  // (null until the first), the largest of them (0: none), and the N of given names task-N (null
+  // until one is given: generated numbers skip them).
   @Nullable BitSet generated;
   int lastGenerated;
-  int pendingGenerated;
+  @Nullable BitSet givenNumbers;
 }

@@ -103,8 +103,6 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // timedOut: set by the timer thread that ended the task with its own timeout, before the final
   // state is published; read by observers after it.
   boolean timedOut;
-  // nameGenerated: fork(body) generated the name; written by the owner at fork, then only read.
-  boolean nameGenerated;
   // endSeen: the owner saw the task finished and its thread terminated (OwnerWait); owner only.
   boolean endSeen;
   // observed: one state per observer of the scope (Observed), or null when none; written by the
@@ -119,12 +117,13 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
 
   TaskNode(
       ScopeImpl<?> scope,
-      String name,
+      @Nullable String name,
+      int generatedNumber,
       int seq,
       Callable<? extends T> body,
       TaskOptions<T> options,
       TaskNode<?>[] dependencies) {
-    super(scope, name);
+    super(scope, name, generatedNumber);
     this.seq = seq;
     this.body = body;
     this.timeout = options.timeout().orElse(null);
@@ -154,7 +153,7 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
 
   @Override
   public boolean nameGenerated() {
-    return nameGenerated;
+    return generatedNumber != 0;
   }
 
   @Override
@@ -254,13 +253,13 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
     if (stop != null || dependency.state == CANCELLED) {
       TaskCancel.cancel(
           this,
-          stop != null ? stop : "dependency '" + dependency.name + "' was cancelled",
+          stop != null ? stop : "dependency '" + dependency.name() + "' was cancelled",
           cascade,
           true);
     } else if (claim(PENDING)) {
       finishFailure(
           TaskSkippedException.of(
-              name, dependency.name, dependency.state(), (Throwable) dependency.outcome),
+              name(), dependency.name(), dependency.state(), (Throwable) dependency.outcome),
           SKIPPED,
           cascade);
       mark(SETTLED_AND_RELEASED); // no thread was started, and none will be
@@ -313,7 +312,7 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
       finishFailure(
           new TimeoutException(
               "task '"
-                  + name
+                  + name()
                   + "' timed out after "
                   + Objects.requireNonNull(timeout, "timeout of a timed task").toMillis()
                   + " ms"),
@@ -369,7 +368,7 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
         outcome =
             ctx == null || thread == Thread.currentThread()
                 ? fallback.apply(failure)
-                : ForkContext.callWith(ctx, name, fallback, failure);
+                : ForkContext.callWith(ctx, name(), fallback, failure);
         recoveredFrom = failure;
         publish(SUCCEEDED, cascade);
         return;

@@ -31,7 +31,7 @@ final class TaskRun {
           task.fail(
               new IllegalStateException(
                   "task '"
-                      + task.name
+                      + task.name()
                       + "' was run by thread "
                       + ThreadNames.quoted(Thread.currentThread())
                       + ", not by the thread "
@@ -52,7 +52,7 @@ final class TaskRun {
           // A failure fails the task. Micrometer's current observation is left out where an
           // observer opens the task's own as the current one at once (it would replace it).
           boolean own = task.scope.listener.setsCurrentObservation(task);
-          previous = ForkContext.install(context, task.name, own);
+          previous = ForkContext.install(context, task, own);
         }
         TaskTimes.started(task);
         task.scope.listener.taskStarted(task);

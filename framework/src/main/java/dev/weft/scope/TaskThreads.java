@@ -104,7 +104,7 @@ final class TaskThreads {
    * when there is no factory).
    */
   private Thread newThread(TaskNode<?> node, Thread.Builder.@Nullable OfVirtual builder) {
-    String threadName = scope.name + "/" + node.name; // one String, as a prefix field and concat
+    String threadName = node.threadName();
     if (factory == null) {
       return Objects.requireNonNull(builder, "builder")
           .name(threadName)
@@ -114,7 +114,7 @@ final class TaskThreads {
     if (t == null) {
       throw new NullPointerException(
           "thread factory returned null for task '"
-              + node.name
+              + node.name()
               + "': the thread factory must return "
               + "a new, unstarted thread that runs the Runnable it is given");
     }
@@ -124,7 +124,7 @@ final class TaskThreads {
               + ThreadNames.quoted(t)
               + " for "
               + "task '"
-              + node.name
+              + node.name()
               + "', which is "
               + t.getState()
               + ": the thread factory must return "
@@ -155,7 +155,7 @@ final class TaskThreads {
   static IllegalStateException lostThreadFailure(TaskNode<?> task) {
     return new IllegalStateException(
         "task '"
-            + task.name
+            + task.name()
             + "' never ran: its thread "
             + ThreadNames.quoted(task.thread)
             + " ended without running it; the thread factory must return a "

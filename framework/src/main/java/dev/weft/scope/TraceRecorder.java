@@ -135,7 +135,7 @@ final class TraceRecorder implements ScopeObserver {
       r.slot = nanoTime;
       TaskNode<?> giver = CurrentTask.get(); // the task whose thread hands out the slot, if any
       if (giver != null && giver != task && giver.scope == task.observedScope()) {
-        r.slotFrom = giver.name;
+        r.slotFrom = giver.name();
       }
     }
   }
@@ -281,7 +281,7 @@ final class TraceRecorder implements ScopeObserver {
       long got = slot != ScopeTrace.NEVER || !in.scope.limit.unlimited() ? slot : ready;
       List<String> deps = new ArrayList<>(node.dependencies.length);
       for (TaskNode<?> d : node.dependencies) {
-        deps.add(d.name);
+        deps.add(d.name());
       }
       List<TracedScope> nested = new ArrayList<>(scopes.size());
       for (ScopeRecord s : scopes) {
@@ -289,7 +289,7 @@ final class TraceRecorder implements ScopeObserver {
       }
       TraceRecorder rec = in.recorder;
       return new TracedTask(
-          node.name,
+          node.name(),
           path,
           deps,
           rec.rel(forked),

@@ -102,16 +102,23 @@ class ScopeForkTest {
         .allSatisfy(t -> assertThat(t.state()).isEqualTo(Task.State.SUCCEEDED));
   }
 
-  /** fork(body) names tasks task-1, task-2... and skips names already taken. */
+  /**
+   * fork(body) names tasks task-1, task-2... and skips names already taken; the thread of a task
+   * with a generated name is named scope/task-N like any other, although the task builds its name
+   * string only when something reads it. The name read is the same String each time.
+   */
   @Test
   void fork_withoutName_generatesUniqueNames() throws Exception {
     try (var scope = Scope.open("auto")) {
       Task<Integer> a = scope.fork("task-2", () -> 0);
       Task<Integer> b = scope.fork(() -> 1);
-      Task<Integer> c = scope.fork(() -> 2);
+      Task<String> c = scope.fork(() -> Thread.currentThread().getName());
       scope.join();
       assertThat(List.of(a.name(), b.name(), c.name()))
           .containsExactly("task-2", "task-3", "task-4");
+      assertThat(c.get()).isEqualTo("auto/task-4");
+      assertThat(b.name()).isSameAs(b.name());
+      assertThat(b.toString()).startsWith("Task[auto/task-3, ");
     }
   }
 

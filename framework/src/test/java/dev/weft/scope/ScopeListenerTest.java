@@ -32,17 +32,17 @@ class ScopeListenerTest {
 
     @Override
     public void taskForked(TaskNode<?> task) {
-      add(task.scope, "forked " + task.name);
+      add(task.scope, "forked " + task.name());
     }
 
     @Override
     public void slotWaitBegun(TaskNode<?> task) {
-      add(task.scope, "slot-wait " + task.name);
+      add(task.scope, "slot-wait " + task.name());
     }
 
     @Override
     public void slotWaitEnded(TaskNode<?> task) {
-      add(task.scope, "slot " + task.name);
+      add(task.scope, "slot " + task.name());
     }
 
     @Override
@@ -50,7 +50,7 @@ class ScopeListenerTest {
       add(
           task.scope,
           "started "
-              + task.name
+              + task.name()
               + (Thread.currentThread() == task.thread ? "" : " (wrong thread)"));
     }
 
@@ -59,7 +59,7 @@ class ScopeListenerTest {
       add(
           task.scope,
           "ended "
-              + task.name
+              + task.name()
               + " "
               + state
               + (failure == null ? "" : " " + failure.getClass().getSimpleName()));
