@@ -1,7 +1,6 @@
 package dev.weft.scope;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,8 +48,7 @@ final class TaskCancel {
         break;
       }
     }
-    task.outcome = new CancellationException("task '" + task.name() + "' cancelled: " + why);
-    task.publish(TaskNode.CANCELLED, cascade);
+    task.endCancelled(why, cascade);
     if (s == TaskNode.PENDING) {
       task.mark(TaskNode.SETTLED_AND_RELEASED); // its thread never started, and never will
       return true;

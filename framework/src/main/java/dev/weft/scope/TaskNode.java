@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -82,9 +83,9 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // openedScope: set by the task's own thread when its body opens a scope; read by that thread.
   boolean openedScope;
   // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING
-  // (here or in TaskCancel), before the release write of the final state; read after reading a
-  // final state.
-  @Nullable Object outcome;
+  // (here, also for a cancel: endCancelled), before the release write of the final state; read
+  // after reading a final state.
+  private @Nullable Object outcome;
   final Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
@@ -383,6 +384,15 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
     }
     outcome = failure;
     publish(finalState, cascade);
+  }
+
+  /**
+   * With COMPLETING claimed by a cancel (TaskCancel): ends the task CANCELLED, with a {@code
+   * CancellationException} that says {@code why}; dependents to skip go to {@code cascade}.
+   */
+  void endCancelled(String why, @Nullable ArrayDeque<TaskNode<?>> cascade) {
+    outcome = new CancellationException("task '" + name() + "' cancelled: " + why);
+    publish(CANCELLED, cascade);
   }
 
   /**
