@@ -173,11 +173,6 @@ final class Policies {
 
   /** Returns once k tasks succeeded; fails once k can no longer be reached. */
   static final class Quorum<T> extends Recording<List<T>> {
-    private final int k;
-    // forked: written by the owner only (onFork), read by task threads after joined is set
-    // (the volatile write of joined publishes it).
-    private int forked;
-    private volatile boolean joined;
     private static final VarHandle WINNERS;
 
     static {
@@ -189,6 +184,11 @@ final class Policies {
       }
     }
 
+    private final int k;
+    // forked: written by the owner only (onFork), read by task threads after joined is set
+    // (the volatile write of joined publishes it).
+    private int forked;
+    private volatile boolean joined;
     // winners: the successes (RecordedTasks), written by task threads, read by the owner in
     // result().
     private volatile RecordedTasks.@Nullable Node winners;

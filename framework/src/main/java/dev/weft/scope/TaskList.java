@@ -96,21 +96,16 @@ final class TaskList extends TaskListFields {
     if (2 * (nameCount + 1) > t.length) {
       t = rehash(t);
     }
-    int mask = t.length - 1;
-    for (int i = slot(name, mask); ; i = (i + 1) & mask) {
-      String s = t[i];
-      if (s == null) {
-        t[i] = name;
-        nameCount++;
-        if (number > 0 && number <= Integer.MAX_VALUE) {
-          givenNumbers = set(givenNumbers, (int) number); // a generated name must skip it
-        }
-        return true;
-      }
-      if (s.equals(name)) {
-        return false;
-      }
+    int i = probe(t, name);
+    if (t[i] != null) {
+      return false;
     }
+    t[i] = name;
+    nameCount++;
+    if (number > 0 && number <= Integer.MAX_VALUE) {
+      givenNumbers = set(givenNumbers, (int) number); // a generated name must skip it
+    }
+    return true;
   }
 
   /**
@@ -175,16 +170,17 @@ final class TaskList extends TaskListFields {
   /** Whether {@code name} is a given task name (generated names are not in the set). Owner only. */
   boolean containsName(String name) {
     String[] t = names;
+    return t[probe(t, name)] != null;
+  }
+
+  /** The slot of {@code name} in {@code t}, or the free slot where it would go (linear probing). */
+  private static int probe(String[] t, String name) {
     int mask = t.length - 1;
-    for (int i = slot(name, mask); ; i = (i + 1) & mask) {
-      String s = t[i];
-      if (s == null) {
-        return false;
-      }
-      if (s.equals(name)) {
-        return true;
-      }
+    int i = slot(name, mask);
+    for (String s; (s = t[i]) != null && !s.equals(name); ) {
+      i = (i + 1) & mask;
     }
+    return i;
   }
 
   private String[] rehash(String[] old) {
