@@ -56,6 +56,9 @@ class LongDependencyChainTest {
       Throwable thrown = catchThrowable(scope::join);
       assertThat(thrown).isInstanceOf(TaskFailedException.class);
       assertThat(((TaskFailedException) thrown).taskName()).isEqualTo("t0");
+      // every skip reached the policy's record (a chain of 99,999 pushes), listed in fork order
+      List<String> skipped = ((TaskFailedException) thrown).skippedTasks();
+      assertThat(skipped).hasSize(LENGTH - 1).startsWith("t1").endsWith("t" + (LENGTH - 1));
     }
     assertThat(chain.get(0).state()).isEqualTo(Task.State.FAILED);
     assertThat(chain.subList(1, LENGTH))
