@@ -86,7 +86,11 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // (here, also for a cancel: endCancelled), before the release write of the final state; read
   // after reading a final state.
   private @Nullable Object outcome;
-  final Callable<? extends T> body;
+  // body: the user's body; taken (read and cleared) by the task's thread as it calls it, or cleared
+  // by whoever releases a task that no thread will run (mark), so that what the body captured can
+  // be collected once the task ended, while the scope still holds the task (a scope of many tasks
+  // would otherwise keep every task's input until close()). No thread reads it after either.
+  private @Nullable Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
   private volatile @Nullable Object dependents;
@@ -273,6 +277,13 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
     return state == RUNNING;
   }
 
+  /** The body, cleared here: called once, by the task's thread, as it runs the body. */
+  Callable<? extends T> takeBody() {
+    Callable<? extends T> b = Objects.requireNonNull(body, "body already taken");
+    body = null;
+    return b;
+  }
+
   /** Claims RUNNING -> COMPLETING: true if the calling thread ends the task. */
   boolean claimRunning() {
     return claim(RUNNING);
@@ -348,6 +359,9 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
    * Sets {@code bits} in {@code done} (other threads may set the other bit) and tells the scope.
    */
   void mark(int bits) {
+    if ((bits & RELEASED) != 0) {
+      body = null; // no thread runs or will run it (a skip, a cancel before start): let it go
+    }
     DONE.getAndBitwiseOr(this, bits);
     scope.wakeOwnerIfAwaited(this);
   }

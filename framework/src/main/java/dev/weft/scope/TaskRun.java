@@ -59,7 +59,7 @@ final class TaskRun {
         if (task.timeout != null) {
           timeout = Timer.schedule(task::timeoutExpired, task.timeout);
         }
-        value = task.body.call();
+        value = task.takeBody().call(); // released: see TaskNode.body
       } catch (Throwable ex) {
         failure = ex;
         endedFirst = task.isFinal(); // published: what state() shows (COMPLETING reads as RUNNING)
