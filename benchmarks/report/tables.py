@@ -25,11 +25,13 @@ SCALE_COLUMNS = {
     "sleep": [
         ("wallMs", "wall ms", "{:,.1f}"),
         ("forkNsPerTask", "fork ns/task", "{:,.0f}"),
+        ("forkNsPerTaskOutsideGc", "fork ns/task outside GC", "{:,.0f}"),
         ("peakHeapMB", "peak heap MB", "{:,.0f}"),
     ],
     "alive": [
         ("wallMs", "wall ms", "{:,.1f}"),
         ("forkNsPerTask", "fork ns/task", "{:,.0f}"),
+        ("forkNsPerTaskOutsideGc", "fork ns/task outside GC", "{:,.0f}"),
         ("liveBytesPerTask", "live heap B/task", "{:,.0f}"),
     ],
 }
@@ -125,8 +127,9 @@ def scale_tables(results, baseline):
         out.append("")
     out.append(
         "Medians of the measured single shots. wall: first fork to last task ended, without the"
-        " heap probe of `alive`; fork: first fork until the last fork returned, per task; peak"
-        " heap: largest used heap (before a collection or at the end) above the live heap before"
+        " heap probe of `alive`; fork: first fork until the last fork returned, per task; outside"
+        " GC: the same without the collector pauses that ended in that time (counted in whole"
+        " milliseconds); peak heap: largest used heap (before a collection or at the end) above the live heap before"
         " the shot, with garbage; live heap: after a full collection with all tasks waiting, above"
         " the live heap before, per task."
     )

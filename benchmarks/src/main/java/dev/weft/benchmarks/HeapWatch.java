@@ -84,6 +84,21 @@ final class HeapWatch {
     }
   }
 
+  /**
+   * Milliseconds the collectors have paused the application so far: the collection time of every
+   * collector but the concurrent ones (G1's "G1 Concurrent GC" counts time spent beside the
+   * application, not stopped). A collection is counted once it has ended.
+   */
+  static long pauseMillis() {
+    long ms = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (!gc.getName().contains("Concurrent")) {
+        ms += Math.max(0, gc.getCollectionTime());
+      }
+    }
+    return ms;
+  }
+
   // --- implementation ---
 
   private static long collections() {

@@ -34,6 +34,18 @@ public class ScaleMetrics {
   public double forkNsPerTask;
 
   /**
+   * Milliseconds of collector pauses that ended during the fork phase ({@link
+   * HeapWatch#pauseMillis()}): the part of the fork phase that is not the forks' own work.
+   */
+  public double forkGcPauseMs;
+
+  /**
+   * {@link #forkNsPerTask} without the collector pauses of the fork phase: what the forks
+   * themselves cost, which the pauses (more of them as the scope grows) hide at large sizes.
+   */
+  public double forkNsPerTaskOutsideGc;
+
+  /**
    * The peak used heap during the operation (before any collection or at the end) above the live
    * heap before it, in MB (2^20 bytes): live tasks and garbage not yet collected, so it depends on
    * the collector's sizing as much as on what the tasks retain. Between collections G1 counts the
@@ -54,6 +66,8 @@ public class ScaleMetrics {
   private long baseline;
   private long start;
   private long forkEnd;
+  private long pausesAtStart;
+  private long forkPauses;
   private long probeNanos;
   private long live;
   private ScaleTask task = new ScaleTask(null);
@@ -83,6 +97,7 @@ public class ScaleMetrics {
     task = new ScaleTask(alive ? new CountDownLatch(1) : null);
     probeNanos = 0;
     live = 0;
+    pausesAtStart = HeapWatch.pauseMillis();
     start = System.nanoTime();
     return task;
   }
@@ -92,6 +107,7 @@ public class ScaleMetrics {
    */
   void forked() {
     forkEnd = System.nanoTime();
+    forkPauses = HeapWatch.pauseMillis() - pausesAtStart;
     if (alive) {
       live = HeapWatch.liveAfterGc();
       probeNanos = System.nanoTime() - forkEnd;
@@ -105,6 +121,8 @@ public class ScaleMetrics {
     long usedAtEnd = HeapWatch.used();
     wallMs = (end - start - probeNanos) / 1e6;
     forkNsPerTask = (double) (forkEnd - start) / n;
+    forkGcPauseMs = forkPauses;
+    forkNsPerTaskOutsideGc = Math.max(0.0, (forkEnd - start - forkPauses * 1e6) / n);
     peakHeapMB = (Math.max(HeapWatch.peakBeforeGc(), usedAtEnd) - baseline) / (1024.0 * 1024.0);
     liveBytesPerTask = alive ? (double) (live - baseline) / n : -1;
   }

@@ -2,6 +2,7 @@ package dev.weft.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,27 @@ class VariantsAgreeTest {
     assertThat(m.forkNsPerTask * 20_000 / 1e6).isLessThanOrEqualTo(m.wallMs);
     assertThat(m.peakHeapMB).isPositive();
     assertThat(m.liveBytesPerTask).isEqualTo(-1.0);
+    assertThat(m.forkGcPauseMs).isNotNegative();
+    assertThat(m.forkNsPerTaskOutsideGc)
+        .isCloseTo(Math.max(0.0, m.forkNsPerTask - m.forkGcPauseMs * 1e6 / 20_000), within(1e-6));
+  }
+
+  @Test
+  void scale_pauseInForkPhase_isTakenOutOfTheForkCost() {
+    ScaleMetrics m = new ScaleMetrics();
+    m.settle();
+    m.begin(1000, "sleep");
+    Object[] live = new Object[2_000_000]; // a live set that a full collection takes ms to mark
+    for (int i = 0; i < live.length; i++) {
+      live[i] = new int[] {i};
+    }
+    System.gc(); // a full collection, inside the "fork phase"
+    m.forked();
+    m.joined();
+    assertThat(live[live.length - 1]).isNotNull();
+    assertThat(m.forkGcPauseMs).isPositive();
+    assertThat(m.forkNsPerTaskOutsideGc)
+        .isCloseTo(m.forkNsPerTask - m.forkGcPauseMs * 1e6 / 1000, within(1e-6));
   }
 
   @ParameterizedTest
