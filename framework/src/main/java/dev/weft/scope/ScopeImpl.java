@@ -49,7 +49,8 @@ import org.jspecify.annotations.Nullable;
  *    exactly one side: the dependency (which releases it, or skips it), or the fork (which finds the
  *    dependency ended). Its `remaining` count is decremented atomically by each dependency that
  *    succeeded and once by the fork; whoever reaches zero starts it, after every dependency's
- *    outcome (each decrement is a full fence following that dependency's publish).
+ *    outcome (each decrement is a full fence following that dependency's publish). A fork that
+ *    reads every dependency SUCCEEDED (volatile reads of the released states) starts it at once.
  * 5. The stop record (`stopped`; ScopeCancel), CAS from null once: the first cause wins, and only
  *    its winner cancels. It ends every unfinished task first, then cancels nested scopes, then
  *    interrupts the cancelled tasks' threads (so a nested scope is cancelled before its owner sees
@@ -347,9 +348,9 @@ final class ScopeImpl<R> extends ForkOverloads<R> implements ObservedScope {
     }
     listener.taskForked(node);
     calls.onFork(node);
-    // The common case, a task that can start now, is started before it is published: no other
-    // thread can see it yet, so it needs no CAS to claim it.
-    boolean startNow = deps.length == 0 && limit.unlimited() && stopped.get() == null;
+    // The common case, a task that can start now (no dependencies, or all succeeded: edge 4), is
+    // started before it is published: no other thread can see it yet, so it needs no CAS.
+    boolean startNow = limit.unlimited() && stopped.get() == null && TaskNode.allSucceeded(deps);
     if (startNow) {
       threads.startUnpublished(node);
     }

@@ -75,21 +75,17 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // warning). When the task's own thread ended it, the thread sets both bits with one write.
   private volatile int done;
   final int seq;
-  // remaining: dependencies not yet succeeded, plus one released by the fork. Decremented (atomic
-  // getAndAdd through REMAINING) by dependency threads and the owner; the one that reaches 0
-  // makes the task ready (the atomic decrement orders the dependencies' outcomes before the
-  // dependent's body). Unused for tasks without dependencies.
+  // remaining: dependencies not yet succeeded, plus one released by the fork; getAndAdd by their
+  // threads and the owner, and the one that reaches 0 makes the task ready (ordering the outcomes
+  // before the body). Unused when the fork finds every dependency succeeded (or has none).
   private int remaining; // plain: initialised before the node is published, then only atomic ops
   // openedScope: set by the task's own thread when its body opens a scope; read by that thread.
   boolean openedScope;
-  // outcome: the value or Throwable; written only by the thread that won the CAS into COMPLETING
-  // (here, also for a cancel: endCancelled), before the release write of the final state; read
-  // after reading a final state.
+  // outcome: the value or Throwable; written only by the winner of the CAS into COMPLETING (also
+  // a cancel: endCancelled), before the release write of the final state; read after that state.
   private @Nullable Object outcome;
-  // body: the user's body; taken (read and cleared) by the task's thread as it calls it, or cleared
-  // by whoever releases a task that no thread will run (mark), so that what the body captured can
-  // be collected once the task ended, while the scope still holds the task (a scope of many tasks
-  // would otherwise keep every task's input until close()). No thread reads it after either.
+  // body: taken (read and cleared) by the task's thread as it calls it, or cleared by whoever
+  // releases a task no thread will run (mark): what it captured is not kept until close().
   private @Nullable Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
@@ -110,11 +106,10 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   boolean timedOut;
   // endSeen: the owner saw the task finished and its thread terminated (OwnerWait); owner only.
   boolean endSeen;
-  // observed: one state per observer of the scope (Observed), or null when none; written by the
-  // owner at fork, before the task can start, then only read.
+  // observed (one state per observer of the scope, Observed, or null when none) and context (the
+  // forking thread's, ForkContext, or null when empty): written by the owner at fork, before the
+  // task can start, then only read.
   @Nullable Object @Nullable [] observed;
-  // context: the forking thread's context (ForkContext), or null when it was empty; written by the
-  // owner at fork, before the task can start (published like `observed`), then only read.
   @Nullable Object context;
   // times: when the task was forked and started, for ScopeDump's ages; null unless the scope has
   // observers (Observed) or weft.dump.taskTimes is set. Written by the owner at fork.
@@ -182,6 +177,16 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
     while (state < SUCCEEDED) {
       Thread.yield();
     }
+  }
+
+  /** Whether every task of {@code tasks} has succeeded (true for none); volatile reads. */
+  static boolean allSucceeded(TaskNode<?>[] tasks) {
+    for (TaskNode<?> t : tasks) {
+      if (t.state != SUCCEEDED) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Adds {@code dependent} to the waiters; returns false if this task already ended. */
