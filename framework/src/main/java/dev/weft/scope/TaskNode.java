@@ -84,9 +84,9 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
   // outcome: the value or Throwable; written only by the winner of the CAS into COMPLETING (also
   // a cancel: endCancelled), before the release write of the final state; read after that state.
   private @Nullable Object outcome;
-  // body: taken (read and cleared) by the task's thread as it calls it, or cleared by whoever
-  // releases a task no thread will run (mark): what it captured is not kept until close().
-  private @Nullable Callable<? extends T> body;
+  // body: read by the task's thread; cleared by whoever marks the task RELEASED (no thread runs or
+  // will run it), so what the body captured is not kept until close(). Read only before that.
+  @Nullable Callable<? extends T> body;
   // dependents: null, a Link chain of waiting dependents, or ENDED once this task is final.
   // Pushed by the owner (fork of a dependent) and swapped to ENDED by the completing thread.
   private volatile @Nullable Object dependents;
@@ -282,13 +282,6 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
     return state == RUNNING;
   }
 
-  /** The body, cleared here: called once, by the task's thread, as it runs the body. */
-  Callable<? extends T> takeBody() {
-    Callable<? extends T> b = Objects.requireNonNull(body, "body already taken");
-    body = null;
-    return b;
-  }
-
   /** Claims RUNNING -> COMPLETING: true if the calling thread ends the task. */
   boolean claimRunning() {
     return claim(RUNNING);
@@ -313,6 +306,7 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
 
   /** The task's own thread ended it: both done bits in one write (nobody else writes them then). */
   void markEndedByOwnThread() {
+    body = null; // released (see the field)
     done = SETTLED_AND_RELEASED;
     scope.wakeOwnerIfAwaited(this);
   }
@@ -365,7 +359,7 @@ final class TaskNode<T> extends TaskHandle<T> implements ObservedTask {
    */
   void mark(int bits) {
     if ((bits & RELEASED) != 0) {
-      body = null; // no thread runs or will run it (a skip, a cancel before start): let it go
+      body = null; // released (see the field)
     }
     DONE.getAndBitwiseOr(this, bits);
     scope.wakeOwnerIfAwaited(this);

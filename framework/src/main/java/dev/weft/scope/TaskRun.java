@@ -2,6 +2,7 @@ package dev.weft.scope;
 
 import dev.weft.internal.ForkContext;
 import dev.weft.internal.ThreadNames;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -59,7 +60,7 @@ final class TaskRun {
         if (task.timeout != null) {
           timeout = Timer.schedule(task::timeoutExpired, task.timeout);
         }
-        value = task.takeBody().call(); // released: see TaskNode.body
+        value = Objects.requireNonNull(task.body, "body of a running task").call();
       } catch (Throwable ex) {
         failure = ex;
         endedFirst = task.isFinal(); // published: what state() shows (COMPLETING reads as RUNNING)
