@@ -19,7 +19,7 @@ import collections
 import re
 import sys
 
-INSTRUCTION = re.compile(r"^\s+(?:(\d+\.\d+)%)?[\s│╭╰↗↘]*0x[0-9a-f]+:\s+(\w+)")
+INSTRUCTION = re.compile(r"^\s+(?:(\d+\.\d+)%)?[\s│╭╰↗↘]*0x[0-9a-f]+:")
 FRAME = re.compile(r";\s+-\s+([\w.$]+::[\w<>$]+)@\d+ \(line (\d+)\)")
 
 
@@ -39,7 +39,7 @@ def regions(lines, method):
 
 
 def instructions(region):
-    """(share %, opcode, [(frame, line), ...] innermost first) per instruction."""
+    """(share %, [(frame, line), ...] innermost first) per instruction."""
     out = []
     for i, line in enumerate(region):
         m = INSTRUCTION.match(line)
@@ -52,7 +52,7 @@ def instructions(region):
             f = FRAME.search(following)
             if f:
                 frames.append((f.group(1), f.group(2)))
-        out.append((float(m.group(1) or 0), m.group(2), frames))
+        out.append((float(m.group(1) or 0), frames))
     return out
 
 
@@ -71,10 +71,10 @@ def main():
     rows, total = collections.Counter(), 0.0
     for region in found:
         ins = instructions(region)
-        for k, (share, _, frames) in enumerate(ins):
+        for k, (share, frames) in enumerate(ins):
             if share == 0:
                 continue
-            chain = frames or next((f for _, _, f in ins[k + 1 :] if f), [])
+            chain = frames or next((f for _, f in ins[k + 1 :] if f), [])
             if args.lines:
                 key = f"{chain[0][0].rsplit('.', 1)[-1]}:{chain[0][1]}" if chain else "?"
             else:

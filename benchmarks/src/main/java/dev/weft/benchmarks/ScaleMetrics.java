@@ -67,7 +67,6 @@ public class ScaleMetrics {
   private long start;
   private long forkEnd;
   private long pausesAtStart;
-  private long forkPauses;
   private long probeNanos;
   private long live;
   private ScaleTask task = new ScaleTask(null);
@@ -107,7 +106,7 @@ public class ScaleMetrics {
    */
   void forked() {
     forkEnd = System.nanoTime();
-    forkPauses = HeapWatch.pauseMillis() - pausesAtStart;
+    forkGcPauseMs = HeapWatch.pauseMillis() - pausesAtStart;
     if (alive) {
       live = HeapWatch.liveAfterGc();
       probeNanos = System.nanoTime() - forkEnd;
@@ -121,8 +120,7 @@ public class ScaleMetrics {
     long usedAtEnd = HeapWatch.used();
     wallMs = (end - start - probeNanos) / 1e6;
     forkNsPerTask = (double) (forkEnd - start) / n;
-    forkGcPauseMs = forkPauses;
-    forkNsPerTaskOutsideGc = Math.max(0.0, (forkEnd - start - forkPauses * 1e6) / n);
+    forkNsPerTaskOutsideGc = Math.max(0.0, (forkEnd - start - forkGcPauseMs * 1e6) / n);
     peakHeapMB = (Math.max(HeapWatch.peakBeforeGc(), usedAtEnd) - baseline) / (1024.0 * 1024.0);
     liveBytesPerTask = alive ? (double) (live - baseline) / n : -1;
   }
